@@ -1,0 +1,35 @@
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { checkFile } from '../../compiler/compile.js';
+import { packageRoot } from '../../compiler/package-root.js';
+import { summarize } from '../../compiler/summary.js';
+import { renderSummary } from '../../compiler/summary-table.js';
+import { humanCount } from '../../compiler/summary-table.js';
+import type { Output } from '../io.js';
+import { printDiagnostics } from './check.js';
+
+/** `npm start`: check every sample, then print the summary of ResNeXt-50. */
+export function runDemo(_argv: string[], io: Output): number {
+  const root = packageRoot();
+  const dir = join(root, 'samples');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.net')).sort();
+  let failed = 0;
+  io.out(`Checking ${files.length} samples:`);
+  for (const f of files) {
+    const start = performance.now();
+    const r = checkFile(join(dir, f));
+    const ms = performance.now() - start;
+    if (!r.ok) {
+      failed++;
+      printDiagnostics(io, r.diagnostics, 'text');
+    }
+    const models = r.graphs.map((g) => {
+      const s = summarize(g);
+      return `${g.name} ${s.totalParams.toLocaleString('en-US')} params, ${humanCount(s.macs)} MACs`;
+    });
+    io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${relative(root, join(dir, f)).padEnd(34)} ${ms.toFixed(0).padStart(4)} ms  ${models.join('; ')}`);
+  }
+  const resnext = checkFile(join(dir, 'resnext50.net'));
+  if (resnext.graphs[0]) io.out(`\n${renderSummary(summarize(resnext.graphs[0], 2))}`);
+  return failed === 0 && resnext.ok ? 0 : 1;
+}

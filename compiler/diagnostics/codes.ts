@@ -1,0 +1,36 @@
+/**
+ * Every diagnostic code netc emits, with a one-line title. `docs/diagnostics.md` lists them.
+ * E0xxx: syntax; E1xxx: names and calls; E2xxx: types and values; E3xxx: shapes; E4xxx: limits
+ * and structure; Wxxxx: warnings.
+ */
+export const diagnosticCodes = {
+  E0001: 'unexpected character',
+  E0002: 'syntax error',
+  E0003: 'nesting too deep',
+  E0004: 'unterminated string',
+  E1001: 'undefined name',
+  E1002: 'unknown op or block',
+  E1003: 'unknown argument',
+  E1004: 'missing required argument',
+  E1005: 'too many arguments',
+  E1006: 'argument given twice',
+  E1007: 'duplicate definition',
+  E1008: 'import failed',
+  E1009: 'unknown model',
+  E2001: 'wrong type',
+  E2002: 'invalid value',
+  E2003: 'division by zero',
+  E2004: 'index out of range',
+  E2005: 'integer overflow',
+  E3001: 'shape mismatch',
+  E3002: 'groups do not divide channels',
+  E3003: 'kernel larger than input',
+  E3004: 'invalid shape',
+  E4001: 'recursive block',
+  E4002: 'limit exceeded',
+  E4003: 'missing return',
+  W0001: 'unused variable',
+  W0002: 'odd length under stride-2 same padding',
+} as const;
+
+export type DiagnosticCode = keyof typeof diagnosticCodes;

@@ -1,0 +1,70 @@
+import type { Span } from '../source.js';
+import type { DiagnosticCode } from './codes.js';
+
+export type Severity = 'error' | 'warning';
+
+/** A secondary location or remark attached to a diagnostic. */
+export interface Note {
+  readonly message: string;
+  readonly span?: Span;
+}
+
+/** One block expansion on the way to a diagnostic, innermost first in `Diagnostic.expansion`. */
+export interface ExpansionFrame {
+  /** `grouped_bottleneck(filters=256, stride=2)` */
+  readonly call: string;
+  /** Where the call was written. */
+  readonly span: Span;
+  /** Loop indices live at the call site, e.g. `stage=1, i=0`. */
+  readonly loops: string;
+}
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly code: DiagnosticCode;
+  readonly message: string;
+  readonly span: Span;
+  readonly notes: readonly Note[];
+  readonly expansion: readonly ExpansionFrame[];
+}
+
+/** Collects diagnostics, merging repeats of the same error from many block expansions. */
+export class DiagnosticBag {
+  private readonly items: Diagnostic[] = [];
+  private readonly repeats = new Map<string, { index: number; count: number }>();
+
+  add(d: Diagnostic): void {
+    const key = `${d.code}@${d.span.source.path}:${d.span.start}-${d.span.end}`;
+    const seen = this.repeats.get(key);
+    if (seen) {
+      seen.count++;
+      return;
+    }
+    this.repeats.set(key, { index: this.items.length, count: 1 });
+    this.items.push(d);
+  }
+
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === 'error');
+  }
+
+  /** Diagnostics sorted by file and position, with a note on merged repeats. */
+  all(): Diagnostic[] {
+    const out = this.items.map((d) => {
+      const key = `${d.code}@${d.span.source.path}:${d.span.start}-${d.span.end}`;
+      const count = this.repeats.get(key)?.count ?? 1;
+      if (count === 1) return d;
+      const more = count - 1;
+      const note = {
+        message: `the same error occurs in ${more} more expansion${more === 1 ? '' : 's'}`,
+      };
+      return { ...d, notes: [...d.notes, note] };
+    });
+    return out.sort(
+      (a, b) =>
+        a.span.source.path.localeCompare(b.span.source.path) ||
+        a.span.start - b.span.start ||
+        a.code.localeCompare(b.code),
+    );
+  }
+}

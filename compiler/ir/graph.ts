@@ -1,0 +1,41 @@
+import type { Span } from '../source.js';
+import type { ExpansionFrame } from '../diagnostics/diagnostic.js';
+import type { AttrValue } from '../ops/op.js';
+import type { Shape } from './shape.js';
+
+/** The block instances enclosing a node, outermost first: `[{name:'stage1', block:'bottleneck'}]`. */
+export interface ScopeEntry {
+  readonly name: string;
+  readonly block: string;
+  /** `bottleneck(filters=256, stride=2)` */
+  readonly call: string;
+}
+
+/** One primitive op application. Nodes are stored in topological order. */
+export interface IRNode {
+  readonly id: number;
+  /** Hierarchical, unique within the graph: `stage1.block0.conv2d_1`. */
+  readonly name: string;
+  readonly op: string;
+  readonly inputs: readonly number[];
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+  readonly shape: Shape;
+  readonly scope: readonly ScopeEntry[];
+  readonly span: Span;
+  readonly expansion: readonly ExpansionFrame[];
+}
+
+export interface GraphPort {
+  readonly name: string;
+  readonly node: number;
+  readonly shape: Shape;
+}
+
+/** A lowered model: a DAG of primitive ops with inferred shapes. */
+export interface Graph {
+  readonly name: string;
+  readonly span: Span;
+  readonly inputs: readonly GraphPort[];
+  readonly outputs: readonly GraphPort[];
+  readonly nodes: readonly IRNode[];
+}

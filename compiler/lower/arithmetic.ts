@@ -1,0 +1,104 @@
+import type { BinaryOperator } from '../../grammar/ast.js';
+import { bool, float, formatValue, int, list, str, typeName, type Value } from './value.js';
+
+/** A failure of a scalar operation; the evaluator adds the location. */
+export class ArithmeticError extends Error {
+  constructor(
+    readonly code: 'E2001' | 'E2003' | 'E2005',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Num = { kind: 'int' | 'float'; value: number };
+const isNum = (v: Value): v is Num => v.kind === 'int' || v.kind === 'float';
+
+function checked(n: number, both: boolean, op: string): Value {
+  if (!both) return float(n);
+  if (!Number.isSafeInteger(n)) {
+    throw new ArithmeticError('E2005', `integer overflow: the result of '${op}' exceeds ${Number.MAX_SAFE_INTEGER}`);
+  }
+  return int(n);
+}
+
+function divisor(b: Num, op: string, a: Num): number {
+  if (b.value === 0) throw new ArithmeticError('E2003', `division by zero in ${formatValue(a)} ${op} ${formatValue(b)}`);
+  return b.value;
+}
+
+function numeric(op: BinaryOperator, a: Num, b: Num): Value {
+  const ints = a.kind === 'int' && b.kind === 'int';
+  switch (op) {
+    case '+':
+      return checked(a.value + b.value, ints, op);
+    case '-':
+      return checked(a.value - b.value, ints, op);
+    case '*':
+      return checked(a.value * b.value, ints, op);
+    case '/':
+      return float(a.value / divisor(b, op, a));
+    case '//':
+      return checked(Math.floor(a.value / divisor(b, op, a)), ints, op);
+    case '%': {
+      const d = divisor(b, op, a);
+      return checked(a.value - d * Math.floor(a.value / d), ints, op);
+    }
+    case '**': {
+      if (a.value === 0 && b.value < 0) divisor({ kind: 'int', value: 0 }, op, a);
+      const r = a.value ** b.value;
+      if (ints && b.value < 0) return float(r);
+      if (Number.isNaN(r)) throw new ArithmeticError('E2001', `${formatValue(a)} ** ${formatValue(b)} is not a real number`);
+      return checked(r, ints, op);
+    }
+    default:
+      return compare(op, a.value, b.value);
+  }
+}
+
+function compare(op: BinaryOperator, a: number | string, b: number | string): Value {
+  switch (op) {
+    case '<':
+      return bool(a < b);
+    case '<=':
+      return bool(a <= b);
+    case '>':
+      return bool(a > b);
+    case '>=':
+      return bool(a >= b);
+    default:
+      throw new ArithmeticError('E2001', `operator '${op}' is not defined here`);
+  }
+}
+
+export function valuesEqual(a: Value, b: Value): boolean {
+  if (isNum(a) && isNum(b)) return a.value === b.value;
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'list': {
+      const items = (b as typeof a).items;
+      return a.items.length === items.length && a.items.every((x, i) => valuesEqual(x, items[i]));
+    }
+    case 'tensor':
+      return a.node === (b as typeof a).node;
+    case 'none':
+    case 'poison':
+      return true;
+    default:
+      return (a as { value: unknown }).value === (b as { value: unknown }).value;
+  }
+}
+
+/** Scalar binary operators (everything except `and`/`or`, which short-circuit, and tensors). */
+export function binaryScalar(op: BinaryOperator, a: Value, b: Value): Value {
+  if (op === '==') return bool(valuesEqual(a, b));
+  if (op === '!=') return bool(!valuesEqual(a, b));
+  if (isNum(a) && isNum(b)) return numeric(op, a, b);
+  if (a.kind === 'string' && b.kind === 'string') {
+    if (op === '+') return str(a.value + b.value);
+    if (op !== '-' && op !== '*' && op !== '/' && op !== '//' && op !== '%' && op !== '**') return compare(op, a.value, b.value);
+  }
+  if (a.kind === 'list' && b.kind === 'list' && op === '+') return list([...a.items, ...b.items]);
+  const hint = a.kind === 'dim' || b.kind === 'dim' ? ' (the dimension is not known at compile time)' : '';
+  throw new ArithmeticError('E2001', `operator '${op}' is not defined for ${typeName(a)} and ${typeName(b)}${hint}`);
+}

@@ -1,0 +1,191 @@
+import type * as A from '../../grammar/ast.js';
+import type { Note } from '../diagnostics/diagnostic.js';
+import { formatShape } from '../ir/shape.js';
+import { OpError } from '../ops/op.js';
+import { getOp, opNames } from '../ops/registry.js';
+import { resolveAttrs } from '../ops/resolve-attrs.js';
+import { describeSpan } from '../source.js';
+import { suggest } from '../util/did-you-mean.js';
+import { BuiltinError, builtins } from './builtins.js';
+import { expandBlock } from './expand-block.js';
+import type { Evaluator } from './evaluator.js';
+import { LimitError, LowerError } from './lower-error.js';
+import { POISON, typeName, type Value } from './value.js';
+
+/** An evaluated argument with where it was written. */
+export interface Arg {
+  readonly value: Value;
+  readonly loc: A.Loc;
+  readonly name?: A.Identifier;
+}
+
+/** A call's arguments: positional first, then named (by name). */
+export interface Args {
+  readonly positional: Arg[];
+  readonly named: Map<string, Arg>;
+}
+
+function evalArgs(ev: Evaluator, call: A.CallExpression, piped?: Arg): Args {
+  const positional: Arg[] = piped ? [piped] : [];
+  const named = new Map<string, Arg>();
+  for (const a of call.args) {
+    const arg: Arg = { value: ev.eval(a.value), loc: a.loc, ...(a.name ? { name: a.name } : {}) };
+    if (!a.name) {
+      if (named.size > 0) throw new LowerError('E2002', 'a positional argument cannot follow named arguments', a.loc);
+      positional.push(arg);
+    } else if (named.has(a.name.name)) {
+      throw new LowerError('E1006', `argument '${a.name.name}' is given twice`, a.name.loc);
+    } else named.set(a.name.name, arg);
+  }
+  return { positional, named };
+}
+
+const hasPoison = (args: Args): boolean =>
+  args.positional.some((a) => a.value.kind === 'poison') || [...args.named.values()].some((a) => a.value.kind === 'poison');
+
+/** `f(args)` or `x |> f(args)`: a builtin, a primitive op, or a block. */
+export function evalCall(ev: Evaluator, call: A.CallExpression, piped?: Arg): Value {
+  const args = evalArgs(ev, call, piped);
+  if (hasPoison(args)) return POISON;
+  const name = call.callee.name;
+  const builtin = builtins.get(name);
+  if (builtin) return callBuiltin(ev, call, args, builtin);
+  const op = name === 'input' ? undefined : getOp(name);
+  if (op) return applyOp(ev, op.name, args, call.loc);
+  const ref = ev.world.definitions.get(name);
+  if (ref) return expandBlock(ev, ref, call, args);
+  const candidates = [...builtins.keys(), ...opNames().filter((n) => n !== 'input'), ...ev.world.definitions.keys()];
+  const hint = suggest(name, candidates);
+  const notes = hint ? [{ message: `did you mean '${hint}'?` }] : [{ message: 'see docs/ops.md for the list of ops' }];
+  throw new LowerError('E1002', `unknown op or block '${name}'`, call.callee.loc, notes);
+}
+
+function callBuiltin(ev: Evaluator, call: A.CallExpression, args: Args, fn: (a: Value[], l: typeof ev.world.limits) => Value): Value {
+  const first = [...args.named.values()][0];
+  if (first) throw new LowerError('E1003', `${call.callee.name}() takes no named arguments`, first.loc);
+  try {
+    return fn(args.positional.map((a) => a.value), ev.world.limits);
+  } catch (e) {
+    if (!(e instanceof BuiltinError)) throw e;
+    const loc = e.arg !== undefined ? (args.positional[e.arg]?.loc ?? call.loc) : call.loc;
+    throw new LowerError(e.code, e.message, loc);
+  }
+}
+
+/** The `name:` argument of any call: a layer or block-instance name. */
+export function takeName(args: Args): { name: string; loc: A.Loc } | undefined {
+  const arg = args.named.get('name');
+  if (!arg) return undefined;
+  args.named.delete('name');
+  const v = arg.value;
+  if (v.kind !== 'string') throw new LowerError('E2001', `'name' must be a string, found ${typeName(v)}`, arg.loc);
+  if (v.value === '' || v.value.includes('.')) {
+    throw new LowerError('E2002', `invalid layer name ${JSON.stringify(v.value)}: names must be non-empty and cannot contain '.'`, arg.loc);
+  }
+  return { name: v.value, loc: arg.loc };
+}
+
+/** Split a call's arguments into input tensors and op parameters, then emit the node. */
+function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Value {
+  const op = getOp(opName)!;
+  const layerName = takeName(args);
+  const pos = [...args.positional];
+  let inputs: Arg[] = [];
+  const first = pos[0]?.value;
+  if (op.inputs.max > 1 && first?.kind === 'list' && first.items.length > 0 && first.items.every((i) => i.kind === 'tensor')) {
+    const listArg = pos.shift()!;
+    inputs = first.items.map((value) => ({ value, loc: listArg.loc }));
+  } else {
+    while (inputs.length < op.inputs.max && pos[0]?.value.kind === 'tensor') inputs.push(pos.shift()!);
+  }
+  if (inputs.length < op.inputs.min) {
+    const found = pos[0] ? `, found ${typeName(pos[0].value)}` : '';
+    const need = op.inputs.min === 1 ? 'an input tensor' : `at least ${op.inputs.min} input tensors`;
+    throw new LowerError('E1004', `${op.name} needs ${need}${found}`, pos[0]?.loc ?? callLoc, [
+      { message: `write it as x |> ${op.name}(...) or ${op.name}(x, ...)` },
+    ]);
+  }
+  const given: Record<string, Value> = {};
+  const argLocs: Record<string, A.Loc> = {};
+  const free = op.params.filter((p) => !args.named.has(p.name));
+  if (pos.length > free.length) {
+    const extra = pos[free.length];
+    const what = extra.value.kind === 'tensor' ? `too many input tensors: ${op.name} takes ${op.inputs.max}` : `${op.name} takes at most ${free.length} argument${free.length === 1 ? '' : 's'} after its input${op.inputs.max === 1 ? '' : 's'}`;
+    throw new LowerError('E1005', what, extra.loc);
+  }
+  pos.forEach((a, i) => ((given[free[i].name] = a.value), (argLocs[free[i].name] = a.loc)));
+  for (const [k, a] of args.named) ((given[k] = a.value), (argLocs[k] = a.name?.loc ?? a.loc));
+  return emitOp(ev, op.name, inputs.map((i) => i.value), given, callLoc, inputs.map((i) => i.loc), argLocs, layerName);
+}
+
+function operandNotes(ev: Evaluator, inputs: readonly Value[]): Note[] {
+  return inputs.flatMap((v, i) => {
+    if (v.kind !== 'tensor') return [];
+    const n = ev.builder.nodes[v.node];
+    return [{ message: `operand ${i + 1} ${formatShape(n.shape)} comes from ${n.name} (${n.op}) at ${describeSpan(n.span)}`, span: n.span }];
+  });
+}
+
+/**
+ * Validate arguments, infer the shape and add one IR node. `argLocs` points errors about a
+ * parameter at the argument that set it; without one they point at the whole call.
+ */
+export function emitOp(
+  ev: Evaluator,
+  opName: string,
+  inputs: readonly Value[],
+  given: Record<string, Value>,
+  loc: A.Loc,
+  inputLocs: readonly A.Loc[] = [],
+  argLocs: Record<string, A.Loc> = {},
+  layerName?: { name: string; loc: A.Loc },
+): Value {
+  const op = getOp(opName)!;
+  if (inputs.some((v) => v.kind === 'poison')) return POISON;
+  const resolved = resolveAttrs(op, given);
+  if ('error' in resolved) {
+    if (resolved.error.silent) return POISON;
+    throw new LowerError(resolved.error.code, resolved.error.message, argLocs[resolved.error.param] ?? loc);
+  }
+  const tensors = inputs as Extract<Value, { kind: 'tensor' }>[];
+  const shapes = tensors.map((t) => t.shape);
+  let shape;
+  try {
+    shape = op.shape(shapes, resolved.attrs);
+    op.weights(shapes, resolved.attrs);
+  } catch (e) {
+    if (!(e instanceof OpError)) throw e;
+    const at = (e.param && argLocs[e.param]) || loc;
+    const notes: Note[] = e.notes.map((message) => ({ message }));
+    if (e.code === 'E3001' || inputs.length > 1) notes.push(...operandNotes(ev, inputs));
+    const message = e.message.startsWith(op.name) ? e.message : `${op.name}: ${e.message}`;
+    throw new LowerError(e.code, message, at, notes);
+  }
+  for (const w of op.warnings?.(shapes, resolved.attrs) ?? []) ev.report('warning', 'W0002', `${op.name}: ${w}`, loc);
+  void inputLocs;
+  return addNode(ev, op.name, tensors.map((t) => t.node), resolved.attrs, shape, loc, layerName);
+}
+
+export function addNode(
+  ev: Evaluator,
+  op: string,
+  inputs: readonly number[],
+  attrs: Readonly<Record<string, import('../ops/op.js').AttrValue>>,
+  shape: import('../ir/shape.js').Shape,
+  loc: A.Loc,
+  layerName?: { name: string; loc: A.Loc },
+): Value {
+  const frame = ev.frame;
+  if (ev.builder.full) {
+    const n = ev.world.limits.nodes.toLocaleString('en-US');
+    throw new LimitError('E4002', `the model expands to more than ${n} layers (limit: IR nodes per model)`, loc);
+  }
+  let local: string;
+  if (layerName) {
+    if (!frame.names.claim(layerName.name)) throw new LowerError('E1007', `layer name '${layerName.name}' is already used in this block`, layerName.loc);
+    local = layerName.name;
+  } else local = frame.names.next(op);
+  const name = [...frame.scope.map((s) => s.name), local].join('.');
+  const node = ev.builder.add({ name, op, inputs, attrs, shape, scope: frame.scope, span: ev.spanOf(loc), expansion: frame.expansion });
+  return { kind: 'tensor', node: node.id, shape };
+}

@@ -1,0 +1,21 @@
+import type { Loc } from '../../grammar/ast.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { Note } from '../diagnostics/diagnostic.js';
+
+/**
+ * An error while evaluating one statement. The statement loop catches it, reports it with the
+ * current expansion chain, and carries on with the next statement.
+ */
+export class LowerError extends Error {
+  constructor(
+    readonly code: DiagnosticCode,
+    message: string,
+    readonly loc: Loc,
+    readonly notes: readonly Note[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown when a limit is hit: lowering of the whole model stops. */
+export class LimitError extends LowerError {}

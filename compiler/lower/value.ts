@@ -1,0 +1,62 @@
+import type { Shape } from '../ir/shape.js';
+
+/** A value during lowering: the language is evaluated at compile time, tensors become IR nodes. */
+export type Value =
+  | { readonly kind: 'int'; readonly value: number }
+  | { readonly kind: 'float'; readonly value: number }
+  | { readonly kind: 'bool'; readonly value: boolean }
+  | { readonly kind: 'string'; readonly value: string }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'list'; readonly items: readonly Value[] }
+  | { readonly kind: 'tensor'; readonly node: number; readonly shape: Shape }
+  /** A symbolic (`T`) or unknown (`?`) dimension returned by a shape query. */
+  | { readonly kind: 'dim'; readonly name: string | null }
+  /** The result of an expression that already failed; it silences follow-on errors. */
+  | { readonly kind: 'poison' };
+
+export type ValueKind = Value['kind'];
+
+export const NONE: Value = { kind: 'none' };
+export const POISON: Value = { kind: 'poison' };
+
+export const int = (value: number): Value => ({ kind: 'int', value });
+export const float = (value: number): Value => ({ kind: 'float', value });
+export const bool = (value: boolean): Value => ({ kind: 'bool', value });
+export const str = (value: string): Value => ({ kind: 'string', value });
+export const list = (items: readonly Value[]): Value => ({ kind: 'list', items });
+
+/** The name users see in type errors: `int`, `tensor [56, 56, 256]`, `list`. */
+export function typeName(v: Value): string {
+  switch (v.kind) {
+    case 'tensor':
+      return `tensor [${v.shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+    case 'dim':
+      return v.name === null ? 'unknown dimension' : `symbolic dimension ${v.name}`;
+    default:
+      return v.kind;
+  }
+}
+
+/** Source-like rendering for messages: `256`, `"same"`, `[1, 2]`, `true`. */
+export function formatValue(v: Value): string {
+  switch (v.kind) {
+    case 'int':
+      return String(v.value);
+    case 'float':
+      return Number.isInteger(v.value) ? v.value.toFixed(1) : String(v.value);
+    case 'bool':
+      return String(v.value);
+    case 'string':
+      return JSON.stringify(v.value);
+    case 'none':
+      return 'none';
+    case 'list':
+      return `[${v.items.map(formatValue).join(', ')}]`;
+    case 'tensor':
+      return typeName(v);
+    case 'dim':
+      return v.name ?? '?';
+    case 'poison':
+      return '<error>';
+  }
+}

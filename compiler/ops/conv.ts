@@ -1,0 +1,368 @@
+import type { Shape } from '../ir/shape.js';
+import {
+  expectRank,
+  ints,
+  knownChannels,
+  num,
+  positive,
+  product,
+  bool,
+  show,
+  text,
+} from './attrs.js';
+import { axisPaddings, windowOutput } from './conv-geometry.js';
+import {
+  defineOp,
+  OpError,
+  type Attrs,
+  type OpDef,
+  type ParamSpec,
+  type TfjsContext,
+  type WeightDoc,
+  type WeightSpec,
+} from './op.js';
+import { activationType, boolType, intOrTupleType, intType, paddingType } from './param-types.js';
+
+const axisNames = (rank: number): string[] => (rank === 1 ? ['length'] : ['height', 'width']);
+const layout = (rank: number): string => `[${[...axisNames(rank), 'channels'].join(', ')}]`;
+
+/** kernel_size, stride, padding, dilation: the window parameters shared by every convolution. */
+function windowParams(rank: number): ParamSpec[] {
+  return [
+    {
+      name: 'kernel_size',
+      type: intOrTupleType(rank),
+      doc: 'Window size, one int per spatial axis or one for all.',
+    },
+    {
+      name: 'stride',
+      type: intOrTupleType(rank),
+      default: Array(rank).fill(1),
+      doc: 'Step of the window.',
+    },
+    {
+      name: 'padding',
+      type: paddingType(rank),
+      default: 'same',
+      doc: '`"same"` (TensorFlow rules: output = ceil(input / stride), extra zero after), `"valid"`, or explicit zeros.',
+    },
+    {
+      name: 'dilation',
+      type: intOrTupleType(rank),
+      default: Array(rank).fill(1),
+      doc: 'Spacing between kernel taps.',
+    },
+  ];
+}
+
+const tailParams: ParamSpec[] = [
+  { name: 'bias', type: boolType, default: true, doc: 'Add a learned bias per output channel.' },
+  {
+    name: 'activation',
+    type: activationType,
+    default: 'linear',
+    doc: 'Activation fused after the op.',
+  },
+];
+
+const kernelDims = (rank: number): string =>
+  rank === 1 ? 'kernel_length' : 'kernel_height, kernel_width';
+
+const biasDoc = (size: string): WeightDoc => ({
+  name: 'bias',
+  shape: `[${size}]`,
+  trainable: true,
+  when: 'bias',
+});
+
+/** Output spatial dims of a window op, after validating the window arguments. */
+export function windowShape(op: string, input: Shape, attrs: Attrs, rank: number): Shape {
+  expectRank(input, rank + 1, layout(rank), op);
+  for (const k of ['kernel_size', 'stride', 'dilation']) positive(attrs, k);
+  const kernel = ints(attrs, 'kernel_size');
+  const stride = ints(attrs, 'stride');
+  const dilation = ints(attrs, 'dilation');
+  if (stride.some((s) => s > 1) && dilation.some((d) => d > 1)) {
+    throw new OpError(
+      `${op} cannot combine stride > 1 with dilation > 1 (TensorFlow rule)`,
+      'E2002',
+      'dilation',
+    );
+  }
+  const pads = axisPaddings(attrs.padding, rank);
+  if (pads.some((p) => p !== 'same' && p !== 'valid' && (p[0] < 0 || p[1] < 0))) {
+    throw new OpError(
+      `padding must not be negative, found ${show(attrs.padding)}`,
+      'E2002',
+      'padding',
+    );
+  }
+  const names = axisNames(rank);
+  return input
+    .slice(0, rank)
+    .map((n, i) => windowOutput(n, kernel[i], stride[i], dilation[i], pads[i], names[i]));
+}
+
+/** Warn when a stride > 1 `same` window meets a length the stride does not divide. */
+export function oddSameWarnings(input: Shape, attrs: Attrs, rank: number): string[] {
+  if (attrs.padding !== 'same') return [];
+  const stride = ints(attrs, 'stride');
+  const out: string[] = [];
+  input.slice(0, rank).forEach((n, i) => {
+    if (typeof n === 'number' && stride[i] > 1 && n % stride[i] !== 0) {
+      const name = axisNames(rank)[i];
+      out.push(
+        `stride ${stride[i]} with "same" padding on ${name} ${n}, which ${stride[i]} does not divide: ` +
+          `the output rounds up to ${Math.ceil(n / stride[i])}, while a "valid" pooling of the same input gives ${Math.floor(n / stride[i])}`,
+      );
+    }
+  });
+  return out;
+}
+
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
+function checkGroups(cin: number, filters: number, groups: number): void {
+  if (cin % groups !== 0) {
+    throw new OpError(
+      `groups=${groups} does not divide the ${cin} input channels`,
+      'E3002',
+      'groups',
+      [`groups that divide ${cin}: ${divisors(cin).join(', ')}`],
+    );
+  }
+  if (filters % groups !== 0) {
+    throw new OpError(`groups=${groups} does not divide filters=${filters}`, 'E3002', 'groups', [
+      `each group needs the same number of output channels; groups that divide both: ${divisors(cin)
+        .filter((d) => filters % d === 0)
+        .join(', ')}`,
+    ]);
+  }
+}
+
+function convOp(rank: 1 | 2): OpDef {
+  const name = `conv${rank}d`;
+  return defineOp({
+    name,
+    category: 'convolution',
+    doc: `${rank}-D convolution over \`${layout(rank)}\` inputs, with optional groups (one op: grouped convolution is never split into slices).`,
+    inputs: { min: 1, max: 1 },
+    params: [
+      { name: 'filters', type: intType, doc: 'Number of output channels.' },
+      ...windowParams(rank),
+      {
+        name: 'groups',
+        type: intType,
+        default: 1,
+        doc: 'Split input and output channels into this many independent groups.',
+      },
+      ...tailParams,
+    ],
+    weightDocs: [
+      { name: 'kernel', shape: `[${kernelDims(rank)}, in / groups, filters]`, trainable: true },
+      biasDoc('filters'),
+    ],
+    shape([x], a) {
+      positive(a, 'filters');
+      positive(a, 'groups');
+      const spatial = windowShape(name, x, a, rank);
+      const cin = x[rank];
+      if (typeof cin === 'number') checkGroups(cin, num(a, 'filters'), num(a, 'groups'));
+      return [...spatial, num(a, 'filters')];
+    },
+    weights([x], a) {
+      const cin = knownChannels(x, name);
+      const filters = num(a, 'filters');
+      const w: WeightSpec[] = [
+        {
+          name: 'kernel',
+          shape: [...ints(a, 'kernel_size'), cin / num(a, 'groups'), filters],
+          trainable: true,
+        },
+      ];
+      if (bool(a, 'bias')) w.push({ name: 'bias', shape: [filters], trainable: true });
+      return w;
+    },
+    macs([x], a, out) {
+      const positions = product(out.slice(0, rank));
+      const cin = x[rank];
+      if (positions === null || typeof cin !== 'number') return null;
+      const taps = ints(a, 'kernel_size').reduce((p, k) => p * k, 1);
+      return positions * num(a, 'filters') * taps * (cin / num(a, 'groups'));
+    },
+    warnings: ([x], a) => oddSameWarnings(x, a, rank),
+    tfjs(c) {
+      const a = c.attrs;
+      const [kernelSize, strides, dilationRate] = windowArgs(a);
+      const base = { name: c.name, filters: num(a, 'filters'), useBias: bool(a, 'bias') };
+      const padding = a.padding as 'same' | 'valid' | number[][];
+      if (num(a, 'groups') === 1 && (padding === 'same' || padding === 'valid')) {
+        const args = { ...base, padding, activation: c.activation(text(a, 'activation')) };
+        return rank === 1
+          ? c.tf.layers.conv1d({
+              ...args,
+              kernelSize: kernelSize[0],
+              strides: strides[0],
+              dilationRate: dilationRate[0],
+            })
+          : c.tf.layers.conv2d({
+              ...args,
+              kernelSize: kernelSize as [number, number],
+              strides: strides as [number, number],
+              dilationRate: dilationRate as [number, number],
+            });
+      }
+      return c.custom('NetcConv', {
+        ...base,
+        rank,
+        kernelSize,
+        strides,
+        padding,
+        dilationRate,
+        groups: num(a, 'groups'),
+        activation: text(a, 'activation'),
+      });
+    },
+  });
+}
+
+/** kernel_size, stride, dilation as tfjs configs take them. */
+const windowArgs = (a: Attrs): number[][] => [
+  ints(a, 'kernel_size'),
+  ints(a, 'stride'),
+  ints(a, 'dilation'),
+];
+
+/**
+ * Depthwise and separable convolution on tfjs: its own layers for `same` / `valid`, netc's for
+ * explicit padding and (depthwise) dilation, which tfjs's DepthwiseConv2D ignores.
+ */
+function depthwiseLowering(c: TfjsContext, filters: number | null) {
+  const a = c.attrs;
+  const [kernelSize, strides, dilationRate] = windowArgs(a) as [number, number][];
+  const padding = a.padding as 'same' | 'valid' | number[][];
+  const base = {
+    name: c.name,
+    kernelSize,
+    strides,
+    dilationRate,
+    depthMultiplier: num(a, 'depth_multiplier'),
+    useBias: bool(a, 'bias'),
+  };
+  const dilated = dilationRate.some((d) => d > 1);
+  if ((padding === 'same' || padding === 'valid') && (filters !== null || !dilated)) {
+    const activation = c.activation(text(a, 'activation'));
+    return filters === null
+      ? c.tf.layers.depthwiseConv2d({ ...base, padding, activation })
+      : c.tf.layers.separableConv2d({ ...base, filters, padding, activation });
+  }
+  return c.custom('NetcDepthwiseConv', {
+    ...base,
+    padding,
+    filters,
+    activation: text(a, 'activation'),
+  });
+}
+
+export const conv1d = convOp(1);
+export const conv2d = convOp(2);
+
+const depthMultiplier: ParamSpec = {
+  name: 'depth_multiplier',
+  type: intType,
+  default: 1,
+  doc: 'Output channels per input channel of the depthwise step.',
+};
+
+export const depthwiseConv2d = defineOp({
+  name: 'depthwise_conv2d',
+  category: 'convolution',
+  doc: 'Depthwise 2-D convolution: each input channel is convolved with its own `depth_multiplier` filters.',
+  inputs: { min: 1, max: 1 },
+  params: [...windowParams(2), depthMultiplier, ...tailParams],
+  weightDocs: [
+    {
+      name: 'depthwise_kernel',
+      shape: `[${kernelDims(2)}, in, depth_multiplier]`,
+      trainable: true,
+    },
+    biasDoc('in * depth_multiplier'),
+  ],
+  shape([x], a) {
+    positive(a, 'depth_multiplier');
+    const spatial = windowShape('depthwise_conv2d', x, a, 2);
+    const cin = x[2];
+    return [...spatial, typeof cin === 'number' ? cin * num(a, 'depth_multiplier') : null];
+  },
+  weights([x], a) {
+    const cin = knownChannels(x, 'depthwise_conv2d');
+    const dm = num(a, 'depth_multiplier');
+    const w: WeightSpec[] = [
+      { name: 'depthwise_kernel', shape: [...ints(a, 'kernel_size'), cin, dm], trainable: true },
+    ];
+    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [cin * dm], trainable: true });
+    return w;
+  },
+  macs(_x, a, out) {
+    const n = product(out);
+    return n === null ? null : n * ints(a, 'kernel_size').reduce((p, k) => p * k, 1);
+  },
+  warnings: ([x], a) => oddSameWarnings(x, a, 2),
+  tfjs: (c) => depthwiseLowering(c, null),
+});
+
+export const separableConv2d = defineOp({
+  name: 'separable_conv2d',
+  category: 'convolution',
+  doc: 'Depthwise 2-D convolution followed by a 1x1 pointwise convolution to `filters` channels.',
+  inputs: { min: 1, max: 1 },
+  params: [
+    { name: 'filters', type: intType, doc: 'Number of output channels.' },
+    ...windowParams(2),
+    depthMultiplier,
+    ...tailParams,
+  ],
+  weightDocs: [
+    {
+      name: 'depthwise_kernel',
+      shape: `[${kernelDims(2)}, in, depth_multiplier]`,
+      trainable: true,
+    },
+    {
+      name: 'pointwise_kernel',
+      shape: '[1, 1, in * depth_multiplier, filters]',
+      trainable: true,
+    },
+    biasDoc('filters'),
+  ],
+  shape([x], a) {
+    positive(a, 'filters');
+    positive(a, 'depth_multiplier');
+    return [...windowShape('separable_conv2d', x, a, 2), num(a, 'filters')];
+  },
+  weights([x], a) {
+    const cin = knownChannels(x, 'separable_conv2d');
+    const dm = num(a, 'depth_multiplier');
+    const filters = num(a, 'filters');
+    const w: WeightSpec[] = [
+      { name: 'depthwise_kernel', shape: [...ints(a, 'kernel_size'), cin, dm], trainable: true },
+      { name: 'pointwise_kernel', shape: [1, 1, cin * dm, filters], trainable: true },
+    ];
+    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [filters], trainable: true });
+    return w;
+  },
+  macs([x], a, out) {
+    const positions = product(out.slice(0, 2));
+    const cin = x[2];
+    if (positions === null || typeof cin !== 'number') return null;
+    const mid = cin * num(a, 'depth_multiplier');
+    const taps = ints(a, 'kernel_size').reduce((p, k) => p * k, 1);
+    return positions * (mid * taps + mid * num(a, 'filters'));
+  },
+  warnings: ([x], a) => oddSameWarnings(x, a, 2),
+  tfjs: (c) => depthwiseLowering(c, num(c.attrs, 'filters')),
+});

@@ -1,0 +1,60 @@
+import { formatShape } from '../ir/shape.js';
+import { bool, expectMinRank, num, positive, product, text } from './attrs.js';
+import { defineOp, OpError, type WeightSpec } from './op.js';
+import { activationType, boolType, intType } from './param-types.js';
+import type { Shape } from '../ir/shape.js';
+
+function inFeatures(x: Shape): number {
+  const f = x[x.length - 1];
+  if (typeof f !== 'number') {
+    throw new OpError(
+      `dense needs a known last dimension to size its kernel, but the input is ${formatShape(x)}`,
+      'E3004',
+    );
+  }
+  return f;
+}
+
+export const dense = defineOp({
+  name: 'dense',
+  category: 'dense',
+  doc: 'Fully connected layer on the last axis: `[..., in]` becomes `[..., units]`, the leading axes are kept (`[T, F]` gives `[T, units]`). MACs: `positions * in * units`.',
+  inputs: { min: 1, max: 1 },
+  params: [
+    { name: 'units', type: intType, doc: 'Number of output features.' },
+    { name: 'bias', type: boolType, default: true, doc: 'Add a learned bias per output feature.' },
+    {
+      name: 'activation',
+      type: activationType,
+      default: 'linear',
+      doc: 'Activation fused after the op.',
+    },
+  ],
+  weightDocs: [
+    { name: 'kernel', shape: '[in, units]', trainable: true },
+    { name: 'bias', shape: '[units]', trainable: true, when: 'bias' },
+  ],
+  shape([x], a) {
+    positive(a, 'units');
+    expectMinRank(x, 1, 'dense');
+    return [...x.slice(0, -1), num(a, 'units')];
+  },
+  weights([x], a) {
+    const units = num(a, 'units');
+    const w: WeightSpec[] = [{ name: 'kernel', shape: [inFeatures(x), units], trainable: true }];
+    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [units], trainable: true });
+    return w;
+  },
+  macs([x], a) {
+    const positions = product(x.slice(0, -1));
+    const f = x[x.length - 1];
+    return positions === null || typeof f !== 'number' ? null : positions * f * num(a, 'units');
+  },
+  tfjs: (c) =>
+    c.tf.layers.dense({
+      name: c.name,
+      units: num(c.attrs, 'units'),
+      useBias: bool(c.attrs, 'bias'),
+      activation: c.activation(text(c.attrs, 'activation')),
+    }),
+});

@@ -1,0 +1,78 @@
+import { formatShape, shapesCompatible, unifyDim, type Shape } from '../ir/shape.js';
+import { defineOp, OpError, type OpDef, type TfjsContext } from './op.js';
+
+type Layer = ReturnType<NonNullable<OpDef['tfjs']>>;
+import { floatType } from './param-types.js';
+
+/** The mismatch error; with more than two operands it names them, counting from 1. */
+function mismatch(op: string, inputs: readonly Shape[], i: number, j: number): OpError {
+  const label = (k: number) =>
+    formatShape(inputs[k]) + (inputs.length > 2 ? ` (input ${k + 1})` : '');
+  return new OpError(
+    `${op} needs operands of the same shape, found ${label(i)} and ${label(j)}`,
+    'E3001',
+    undefined,
+    ['shapes must match exactly: there is no broadcasting'],
+  );
+}
+
+/** The common shape of `inputs`, most informative dim per axis; unknown dims match anything. */
+export function sameShape(op: string, inputs: readonly Shape[]): Shape {
+  for (let j = 1; j < inputs.length; j++) {
+    for (let i = 0; i < j; i++) {
+      if (!shapesCompatible(inputs[i], inputs[j])) throw mismatch(op, inputs, i, j);
+    }
+  }
+  return inputs.reduce((acc, s) => acc.map((d, k) => unifyDim(d, s[k])));
+}
+
+function elementwise(
+  name: string,
+  doc: string,
+  max: number,
+  tfjs: (c: TfjsContext) => Layer,
+): OpDef {
+  return defineOp({
+    name,
+    category: 'merging',
+    doc: `${doc} Operands must have the same shape (no broadcasting); counted as 0 MACs.`,
+    inputs: { min: 2, max },
+    params: [],
+    shape: (inputs) => sameShape(name, inputs),
+    weights: () => [],
+    macs: () => 0,
+    tfjs,
+  });
+}
+
+export const add = elementwise(
+  'add',
+  'Elementwise sum of two or more tensors.',
+  Infinity,
+  (c) => c.tf.layers.add({ name: c.name }),
+);
+export const subtract = elementwise(
+  'subtract',
+  'Elementwise difference `a - b`.',
+  2,
+  // tfjs-layers has no Subtract layer.
+  (c) => c.custom('NetcSubtract', { name: c.name }),
+);
+export const multiply = elementwise(
+  'multiply',
+  'Elementwise product of two or more tensors.',
+  Infinity,
+  (c) => c.tf.layers.multiply({ name: c.name }),
+);
+
+export const scale = defineOp({
+  name: 'scale',
+  category: 'merging',
+  doc: 'Multiplies by a constant `factor` (no weights); counted as 0 MACs.',
+  inputs: { min: 1, max: 1 },
+  params: [{ name: 'factor', type: floatType, doc: 'The constant factor.' }],
+  shape: ([x]) => x,
+  weights: () => [],
+  macs: () => 0,
+  tfjs: (c) => c.custom('NetcScale', { name: c.name, factor: c.attrs.factor as number }),
+});

@@ -1,0 +1,81 @@
+import { formatShape, type Dim, type Shape } from '../ir/shape.js';
+import { expectMinRank, expectRank, invalid, num, pairs, positive } from './attrs.js';
+import { defineOp, OpError, type Attrs, type OpDef } from './op.js';
+import { intType, paddingType } from './param-types.js';
+
+const grow = (n: Dim, by: number): Dim => (by === 0 ? n : typeof n === 'number' ? n + by : null);
+
+function padded(x: Shape, a: Attrs): Shape {
+  const p = pairs(a, 'padding');
+  if (p.some(([before, after]) => before < 0 || after < 0)) {
+    throw invalid('padding', 'no negative amounts', a.padding);
+  }
+  return x.map((n, i) => (i < p.length ? grow(n, p[i][0] + p[i][1]) : n));
+}
+
+function zeroPadOp(rank: 1 | 2): OpDef {
+  const layout = rank === 1 ? '[length, channels]' : '[height, width, channels]';
+  const name = `zero_pad${rank}d`;
+  return defineOp({
+    name,
+    category: 'padding',
+    doc: `Adds zeros before and after the spatial axes of \`${layout}\` inputs; 0 MACs.`,
+    inputs: { min: 1, max: 1 },
+    params: [
+      {
+        name: 'padding',
+        type: paddingType(rank, false),
+        default: Array.from({ length: rank }, () => [1, 1]),
+        doc:
+          rank === 1
+            ? 'Zeros on both ends (int), or `[before, after]`.'
+            : 'Zeros on every side (int), `[height, width]` for both sides of each axis, or `[[top, bottom], [left, right]]`.',
+      },
+    ],
+    shape([x], a) {
+      expectRank(x, rank + 1, layout, name);
+      return padded(x, a);
+    },
+    weights: () => [],
+    macs: () => 0,
+    tfjs(c) {
+      const p = pairs(c.attrs, 'padding');
+      if (rank === 1) return c.custom('NetcZeroPad1D', { name: c.name, padding: p[0] });
+      return c.tf.layers.zeroPadding2d({
+        name: c.name,
+        padding: [
+          [p[0][0], p[0][1]],
+          [p[1][0], p[1][1]],
+        ],
+      });
+    },
+  });
+}
+
+export const zeroPad1d = zeroPadOp(1);
+export const zeroPad2d = zeroPadOp(2);
+
+export const zeroPadChannels = defineOp({
+  name: 'zero_pad_channels',
+  category: 'padding',
+  doc: 'Appends zero channels on the last axis, after the real ones, up to `channels` in total (the parameter-free shortcut of ResNet option A and ECG networks); 0 MACs.',
+  inputs: { min: 1, max: 1 },
+  params: [{ name: 'channels', type: intType, doc: 'Channel count of the output.' }],
+  shape([x], a) {
+    const target = positive(a, 'channels');
+    expectMinRank(x, 1, 'zero_pad_channels');
+    const c = x[x.length - 1];
+    if (typeof c === 'number' && c > target) {
+      throw new OpError(
+        `zero_pad_channels cannot pad ${c} channels down to ${target}: the input ${formatShape(x)} already has more`,
+        'E3004',
+        'channels',
+      );
+    }
+    return [...x.slice(0, -1), num(a, 'channels')];
+  },
+  weights: () => [],
+  macs: () => 0,
+  tfjs: (c) =>
+    c.custom('NetcZeroPadChannels', { name: c.name, channels: num(c.attrs, 'channels') }),
+});

@@ -1,0 +1,69 @@
+import type { OpDef } from './op.js';
+import { input } from './input.js';
+import { conv1d, conv2d, depthwiseConv2d, separableConv2d } from './conv.js';
+import { dense } from './dense.js';
+import { batchNorm, layerNorm } from './normalization.js';
+import { activationOps } from './activations.js';
+import { dropout } from './dropout.js';
+import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from './pooling.js';
+import {
+  globalAvgPool1d,
+  globalAvgPool2d,
+  globalMaxPool1d,
+  globalMaxPool2d,
+} from './global-pooling.js';
+import { zeroPad1d, zeroPad2d, zeroPadChannels } from './padding.js';
+import { flatten, permute, repeatVector, reshape } from './reshape.js';
+import { upsampling2d } from './upsampling.js';
+import { add, multiply, scale, subtract } from './merging.js';
+import { concat } from './concat.js';
+import { embedding } from './embedding.js';
+
+/**
+ * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
+ * and one line here.
+ */
+export const allOps: readonly OpDef[] = [
+  input,
+  conv1d,
+  conv2d,
+  depthwiseConv2d,
+  separableConv2d,
+  dense,
+  batchNorm,
+  layerNorm,
+  ...activationOps,
+  dropout,
+  maxPool1d,
+  avgPool1d,
+  maxPool2d,
+  avgPool2d,
+  globalMaxPool1d,
+  globalAvgPool1d,
+  globalMaxPool2d,
+  globalAvgPool2d,
+  zeroPad1d,
+  zeroPad2d,
+  zeroPadChannels,
+  flatten,
+  reshape,
+  permute,
+  repeatVector,
+  upsampling2d,
+  add,
+  subtract,
+  multiply,
+  scale,
+  concat,
+  embedding,
+];
+
+const byName = new Map(allOps.map((op) => [op.name, op]));
+
+export function getOp(name: string): OpDef | undefined {
+  return byName.get(name);
+}
+
+export function opNames(): string[] {
+  return [...byName.keys()];
+}

@@ -1,0 +1,41 @@
+import type { Dim } from '../ir/shape.js';
+import { expectRank, ints, positive } from './attrs.js';
+import { defineOp } from './op.js';
+import { enumType, intOrTupleType } from './param-types.js';
+
+const times = (n: Dim, k: number): Dim => (k === 1 ? n : typeof n === 'number' ? n * k : null);
+
+export const upsampling2d = defineOp({
+  name: 'upsampling2d',
+  category: 'reshaping',
+  doc: 'Enlarges the height and width of `[height, width, channels]` inputs by integer factors; counted as 0 MACs.',
+  inputs: { min: 1, max: 1 },
+  params: [
+    {
+      name: 'size',
+      type: intOrTupleType(2),
+      default: [2, 2],
+      doc: 'Factor for height and width, or one for both.',
+    },
+    {
+      name: 'interpolation',
+      type: enumType(['nearest', 'bilinear']),
+      default: 'nearest',
+      doc: 'How new pixels are filled.',
+    },
+  ],
+  shape([x], a) {
+    positive(a, 'size');
+    expectRank(x, 3, '[height, width, channels]', 'upsampling2d');
+    const [h, w] = ints(a, 'size');
+    return [times(x[0], h), times(x[1], w), x[2]];
+  },
+  weights: () => [],
+  macs: () => 0,
+  tfjs: (c) =>
+    c.tf.layers.upSampling2d({
+      name: c.name,
+      size: ints(c.attrs, 'size'),
+      interpolation: c.attrs.interpolation as 'nearest' | 'bilinear',
+    }),
+});

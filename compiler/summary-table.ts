@@ -1,0 +1,53 @@
+import { formatShape } from './ir/shape.js';
+import type { ModelSummary } from './summary.js';
+
+const thousands = (n: number): string => n.toLocaleString('en-US');
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+
+export function humanCount(n: number | null): string {
+  if (n === null) return '?';
+  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(2)} ${unit}`;
+  return String(n);
+}
+
+function clip(s: string, width: number): string {
+  return s.length <= width ? s : `${s.slice(0, width - 1)}…`;
+}
+
+/** The text table of `netc summary`: one row per layer (or folded block), then the totals. */
+export function renderSummary(s: ModelSummary): string {
+  const header = ['Layer', 'Op', 'Output shape', 'Params', 'MACs', 'Inputs'];
+  const rows = s.layers.map((l) => [
+    clip(l.name, 60),
+    l.nodes > 1 ? `${l.op} (${l.nodes} ops)` : l.op,
+    formatShape(l.outputShape),
+    thousands(l.params),
+    humanCount(l.macs),
+    clip(l.inputs.join(', '), 40),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const right = new Set([3, 4]);
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const rule = '─'.repeat(widths.reduce((a, b) => a + b + 2, -2));
+  const inputs = s.inputs.map((p) => `${p.name} ${formatShape(p.shape)}`).join(', ');
+  const outputs = s.outputs.map((p) => `${p.name} ${formatShape(p.shape)}`).join(', ');
+  const totals: [string, string][] = [
+    ['Total params', `${thousands(s.totalParams)} (${mib(s.paramBytes)} as float32)`],
+    ['Trainable params', thousands(s.trainableParams)],
+    ['Non-trainable params', thousands(s.nonTrainableParams)],
+    ['MACs (batch 1)', s.macs === null ? '? (unknown input dims)' : `${humanCount(s.macs)} (${thousands(s.macs)})`],
+    ['Activation memory (batch 1)', s.activationBytes === null ? '? (unknown input dims)' : mib(s.activationBytes)],
+  ];
+  const label = Math.max(...totals.map(([k]) => k.length));
+  return [
+    `Model ${s.model}: ${inputs} -> ${outputs}`,
+    rule,
+    line(header),
+    rule,
+    ...rows.map(line),
+    rule,
+    ...totals.map(([k, v]) => `${`${k}:`.padEnd(label + 2)}${v}`),
+  ].join('\n');
+}

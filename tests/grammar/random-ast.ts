@@ -1,0 +1,82 @@
+import type * as A from '../../grammar/ast.js';
+
+/** A small seeded generator (mulberry32), so that failures reproduce. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const loc: A.Loc = { start: 0, end: 0 };
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+const ident = (name: string): A.Identifier => ({ kind: 'Identifier', name, loc });
+
+const binaryOps: readonly A.BinaryOperator[] = ['or', 'and', '==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '//', '%', '**'];
+const floats = ['0.5', '1e-3', '2.5E+10', '.25', '3.', '1.0'];
+const strings = ['', 'a"b', 'back\\slash', 'line\nbreak', 'tab\there', 'bell\u0007', 'é😀'];
+
+function leaf(r: () => number): A.Expression {
+  switch (Math.floor(r() * 6)) {
+    case 0: {
+      const value = Math.floor(r() * 100);
+      return { kind: 'Integer', value, raw: String(value), loc };
+    }
+    case 1: {
+      const raw = pick(r, floats);
+      return { kind: 'Float', value: Number(raw), raw, loc };
+    }
+    case 2:
+      return { kind: 'String', value: pick(r, strings), loc };
+    case 3:
+      return r() < 0.5 ? { kind: 'Boolean', value: r() < 0.5, loc } : { kind: 'None', loc };
+    default:
+      return { kind: 'Name', name: pick(r, ['a', 'b', 'x', 'widths']), loc };
+  }
+}
+
+function call(r: () => number, depth: number, bare: boolean): A.CallExpression {
+  const parens = !bare || r() < 0.5;
+  const count = parens ? Math.floor(r() * 3) : 0;
+  const args = Array.from({ length: count }, (): A.Argument => {
+    const name = r() < 0.3 ? { name: ident(pick(r, ['axis', 'stride'])) } : {};
+    return { kind: 'Argument', ...name, value: randomExpr(r, depth - 1), loc };
+  });
+  return { kind: 'Call', callee: ident(pick(r, ['f', 'conv2d'])), args, parens, loc };
+}
+
+/** A random expression tree of at most `depth` levels, as the parser could build it. */
+export function randomExpr(r: () => number, depth: number): A.Expression {
+  if (depth <= 0 || r() < 0.15) return leaf(r);
+  const sub = (): A.Expression => randomExpr(r, depth - 1);
+  switch (Math.floor(r() * 8)) {
+    case 0: {
+      const tuple = r() < 0.5;
+      const items = Array.from({ length: Math.floor(r() * 3) + (tuple ? 1 : 0) }, sub);
+      return { kind: 'List', items, tuple, loc };
+    }
+    case 1:
+      return call(r, depth, false);
+    case 2:
+      return { kind: 'Index', target: sub(), index: sub(), loc };
+    case 3:
+      return { kind: 'Unary', operator: pick(r, ['-', '+', 'not'] as const), operand: sub(), loc };
+    case 4:
+      return { kind: 'Conditional', condition: sub(), then: sub(), otherwise: sub(), loc };
+    case 5:
+      return { kind: 'Pipe', input: sub(), call: call(r, depth, true), loc };
+    default:
+      return { kind: 'Binary', operator: pick(r, binaryOps), left: sub(), right: sub(), operatorLoc: loc, loc };
+  }
+}
+
+/** `block t() { x = <e> }` */
+export function programOf(e: A.Expression): A.Program {
+  const body: A.Statement[] = [{ kind: 'Assign', target: ident('x'), value: e, loc }];
+  const block: A.Definition = { kind: 'Block', name: ident('t'), params: [], body, loc };
+  return { kind: 'Program', items: [block], comments: [], loc };
+}

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import { describe, expect, it } from 'vitest';
+import { renderOpsMarkdown } from '../../compiler/ops/docs.js';
+import { allOps } from '../../compiler/ops/registry.js';
+import { writeOpsDoc } from '../../compiler/ops/write-docs.js';
+
+const path = fileURLToPath(new URL('../../docs/ops.md', import.meta.url));
+
+describe('docs/ops.md', () => {
+  const md = renderOpsMarkdown();
+
+  it('lists every op', () => {
+    for (const op of allOps) expect(md).toContain(`### \`${op.name}\``);
+    expect(md).toContain('| `units`');
+    expect(md).toContain('`[in, units]`');
+  });
+
+  it('is already formatted as prettier would', async () => {
+    const config = (await prettier.resolveConfig(path)) ?? {};
+    expect(await prettier.format(md, { ...config, filepath: path })).toBe(md);
+  });
+
+  it('is up to date (UPDATE_DOCS=1 rewrites it)', () => {
+    if (process.env.UPDATE_DOCS === '1') writeOpsDoc(path);
+    expect(readFileSync(path, 'utf8')).toBe(md);
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { Shape } from '../../compiler/ir/shape.js';
+import type { Value } from '../../compiler/lower/value.js';
+import type { AttrValue } from '../../compiler/ops/op.js';
+import { allOps, getOp, opNames } from '../../compiler/ops/registry.js';
+import { apply, type Arg } from './helpers.js';
+
+/** A valid call of every op, with every optional weight switched on (the defaults). */
+const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
+  input: [[], { shape: [8] }],
+  conv1d: [[[100, 8]], { filters: 4, kernel_size: 3 }],
+  conv2d: [[[32, 32, 8]], { filters: 4, kernel_size: 3 }],
+  depthwise_conv2d: [[[32, 32, 8]], { kernel_size: 3 }],
+  separable_conv2d: [[[32, 32, 8]], { filters: 4, kernel_size: 3 }],
+  dense: [[[16]], { units: 4 }],
+  batch_norm: [[[4, 16]]],
+  layer_norm: [[[4, 16]]],
+  relu: [[[8]]],
+  relu6: [[[8]]],
+  leaky_relu: [[[8]]],
+  elu: [[[8]]],
+  gelu: [[[8]]],
+  swish: [[[8]]],
+  sigmoid: [[[8]]],
+  tanh: [[[8]]],
+  softmax: [[[8]]],
+  hard_sigmoid: [[[8]]],
+  dropout: [[[8]]],
+  max_pool1d: [[[8, 2]]],
+  avg_pool1d: [[[8, 2]]],
+  max_pool2d: [[[8, 8, 2]]],
+  avg_pool2d: [[[8, 8, 2]]],
+  global_max_pool1d: [[[8, 2]]],
+  global_avg_pool1d: [[[8, 2]]],
+  global_max_pool2d: [[[8, 8, 2]]],
+  global_avg_pool2d: [[[8, 8, 2]]],
+  zero_pad1d: [[[8, 2]]],
+  zero_pad2d: [[[8, 8, 2]]],
+  zero_pad_channels: [[[8, 2]], { channels: 4 }],
+  flatten: [[[8, 2]]],
+  reshape: [[[8, 2]], { shape: [16] }],
+  permute: [[[8, 2]], { dims: [1, 0] }],
+  repeat_vector: [[[8]], { n: 3 }],
+  upsampling2d: [[[8, 8, 2]]],
+  add: [[[8], [8]]],
+  subtract: [[[8], [8]]],
+  multiply: [[[8], [8]]],
+  scale: [[[8]], { factor: 2 }],
+  concat: [[[8], [8]]],
+  embedding: [[[8]], { input_dim: 100, output_dim: 4 }],
+};
+
+/** An attribute written back as a language value (the inverse of a type's convert). */
+function fromAttr(a: AttrValue): Value {
+  if (a === null) return { kind: 'none' };
+  if (Array.isArray(a)) return { kind: 'list', items: a.map(fromAttr) };
+  if (typeof a === 'number') return { kind: Number.isInteger(a) ? 'int' : 'float', value: a };
+  if (typeof a === 'boolean') return { kind: 'bool', value: a };
+  return { kind: 'string', value: a as string };
+}
+
+describe('registry', () => {
+  it('has unique names and finds each op', () => {
+    expect(new Set(opNames()).size).toBe(allOps.length);
+    for (const op of allOps) expect(getOp(op.name)).toBe(op);
+    expect(getOp('nope')).toBeUndefined();
+  });
+
+  it('is in documentation order, input first and embedding last', () => {
+    const order = [
+      'input',
+      'convolution',
+      'dense',
+      'normalization',
+      'activation',
+      'regularization',
+      'pooling',
+      'padding',
+      'reshaping',
+      'merging',
+      'embedding',
+    ];
+    const seen = [...new Set(allOps.map((op) => op.category))];
+    expect(seen).toEqual(order);
+  });
+
+  it('samples cover every op', () => {
+    expect(Object.keys(samples).sort()).toEqual(opNames().sort());
+  });
+
+  it.each(allOps.map((op) => [op.name, op] as const))('%s is well formed', (name, op) => {
+    expect(op.doc.length).toBeGreaterThan(10);
+    expect(op.doc.split(/(?<=\.) /).length).toBeLessThanOrEqual(2);
+    expect(new Set(op.params.map((p) => p.name)).size).toBe(op.params.length);
+    for (const p of op.params) {
+      expect(p.doc, `${name}.${p.name}`).not.toBe('');
+      // Defaults are stored converted: writing one back and converting gives it again.
+      if (p.default !== undefined) expect(p.type.convert(fromAttr(p.default))).toEqual(p.default);
+    }
+    const [inputs, args] = samples[name];
+    expect(inputs.length).toBeGreaterThanOrEqual(op.inputs.min);
+    expect(inputs.length).toBeLessThanOrEqual(op.inputs.max);
+    const r = apply(op, inputs, args);
+    expect(r.weights.map((w) => w.name)).toEqual((op.weightDocs ?? []).map((w) => w.name));
+    expect(r.weights.map((w) => w.trainable)).toEqual(
+      (op.weightDocs ?? []).map((w) => w.trainable),
+    );
+  });
+});
