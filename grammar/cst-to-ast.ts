@@ -34,9 +34,14 @@ const ident = (t: IToken): A.Identifier => ({ kind: 'Identifier', name: t.image,
 
 /** All tokens of a CST node in source order (for operator sequences mixed with operands). */
 function ordered(n: CstNode): CstElement[] {
-  const all = Object.values(n.children).flatMap((v) => v ?? []);
+  const groups = Object.values(n.children).filter((v): v is CstElement[] => v !== undefined && v.length > 0);
+  if (groups.length === 1) return groups[0].slice();
   const offset = (e: CstElement): number => (isToken(e) ? e.startOffset : (e.location?.startOffset ?? 0));
-  return all.sort((a, b) => offset(a) - offset(b));
+  // Sort offsets, not elements: an operator chain can have a million parts.
+  const all = groups.flat();
+  const keys = all.map(offset);
+  const order = all.map((_, i) => i).sort((a, b) => keys[a] - keys[b]);
+  return order.map((i) => all[i]);
 }
 
 function nodeLoc(n: CstNode): A.Loc {

@@ -6,7 +6,7 @@ import * as T from './tokens.js';
 
 /** A syntax problem, located by offsets; the compiler turns it into a diagnostic. */
 export interface SyntaxProblem {
-  readonly code: 'E0001' | 'E0002' | 'E0003' | 'E0004';
+  readonly code: 'E0001' | 'E0002' | 'E0003' | 'E0004' | 'E4002';
   readonly message: string;
   readonly loc: A.Loc;
 }
@@ -19,6 +19,11 @@ export interface ParseResult {
 
 /** Brackets nested deeper than this are rejected before parsing (the parser is recursive). */
 export const MAX_NESTING = 64;
+/**
+ * Files with more tokens than this are rejected before parsing, so that no input can keep the
+ * parser busy for long (about 1 s at the limit on our machines; the largest sample has ~3,000).
+ */
+export const MAX_TOKENS = 100_000;
 /** Stop reporting after this many syntax errors in one file. */
 export const MAX_SYNTAX_ERRORS = 50;
 
@@ -30,7 +35,7 @@ export function parse(text: string): ParseResult {
     text: t.image.slice(1),
     loc: { start: t.startOffset, end: t.startOffset + t.image.length },
   }));
-  const deep = tooDeep(lexed.tokens);
+  const deep = tooDeep(lexed.tokens) ?? tooMany(lexed.tokens);
   const whole: A.Loc = { start: 0, end: text.length };
   if (deep) {
     problems.push(deep);
@@ -46,6 +51,17 @@ export function parse(text: string): ParseResult {
   }
   const items = buildItems(cst, problems);
   return { program: { kind: 'Program', items, comments, loc: whole }, problems: problems.slice(0, MAX_SYNTAX_ERRORS) };
+}
+
+function tooMany(tokens: readonly IToken[]): SyntaxProblem | undefined {
+  if (tokens.length <= MAX_TOKENS) return undefined;
+  const t = tokens[MAX_TOKENS];
+  const n = MAX_TOKENS.toLocaleString('en-US');
+  return {
+    code: 'E4002',
+    message: `the file has ${tokens.length.toLocaleString('en-US')} tokens, more than the limit of ${n} tokens per file; split it with imports`,
+    loc: { start: t.startOffset, end: t.startOffset + t.image.length },
+  };
 }
 
 function lexProblem(text: string, offset: number, length: number): SyntaxProblem {

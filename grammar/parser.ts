@@ -41,13 +41,6 @@ const messages: IParserErrorMessageProvider = {
  * syntax error it can.
  */
 export class NetParser extends CstParser {
-  /**
-   * Stop looping over definitions and statements once this many syntax errors are recorded:
-   * recovering from each error is slow, and a megabyte of junk would take minutes otherwise.
-   */
-  errorLimit = Infinity;
-  private readonly underErrorLimit = (): boolean => this.errors.length < this.errorLimit;
-
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: messages });
     this.performSelfAnalysis();
@@ -55,10 +48,7 @@ export class NetParser extends CstParser {
 
   /** program = { import | definition } */
   program = this.RULE('program', () => {
-    this.MANY({
-      GATE: this.underErrorLimit,
-      DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.importDecl) }, { ALT: () => this.SUBRULE(this.definition) }]),
-    });
+    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.importDecl) }, { ALT: () => this.SUBRULE(this.definition) }]));
   });
 
   /** import = "import" STRING */
@@ -107,7 +97,7 @@ export class NetParser extends CstParser {
   /** body = "{" { statement } "}" */
   body = this.RULE('body', () => {
     this.CONSUME(T.LBrace);
-    this.MANY({ GATE: this.underErrorLimit, DEF: () => this.SUBRULE(this.statement) });
+    this.MANY(() => this.SUBRULE(this.statement));
     this.CONSUME(T.RBrace);
   });
 

@@ -51,7 +51,11 @@ export class SourceInfo {
 
   /** The text between the two offsets holds an empty line. */
   blankBetween(from: number, to: number): boolean {
-    return this.text !== undefined && from < to && /\n[ \t\f\r\uFEFF]*\n/.test(this.text.slice(from, to).replace(/\r\n?/g, '\n'));
+    return (
+      this.text !== undefined &&
+      from < to &&
+      /\n[ \t\f\r\uFEFF]*\n/.test(this.text.slice(from, to).replace(/\r\n?/g, '\n'))
+    );
   }
 }
 
@@ -72,7 +76,11 @@ export interface Attachment {
 }
 
 /** Share `comments` (sorted, all within the sequence's extent) among the sequence's nodes. */
-export function attach(comments: readonly A.Comment[], nodes: readonly { loc: A.Loc }[], src: SourceInfo): Attachment {
+export function attach(
+  comments: readonly A.Comment[],
+  nodes: readonly { loc: A.Loc }[],
+  src: SourceInfo,
+): Attachment {
   const perNode: Attached[] = nodes.map(() => ({ leading: [], inner: [] }));
   const rest: A.Comment[] = [];
   let i = 0;
@@ -80,7 +88,8 @@ export function attach(comments: readonly A.Comment[], nodes: readonly { loc: A.
     while (i < nodes.length && nodes[i].loc.end <= c.loc.start) i++;
     const prev = perNode[i - 1];
     if (i < nodes.length && c.loc.start >= nodes[i].loc.start) perNode[i].inner.push(c);
-    else if (prev && !prev.trailing && src.sameLine(nodes[i - 1].loc.end, c.loc.start)) prev.trailing = c;
+    else if (prev && !prev.trailing && src.sameLine(nodes[i - 1].loc.end, c.loc.start))
+      prev.trailing = c;
     else if (i === nodes.length) rest.push(c);
     else perNode[i].leading.push(c);
   }

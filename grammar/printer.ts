@@ -35,7 +35,8 @@ interface Printed {
   readonly lines: string[];
 }
 
-const sorted = (comments: readonly A.Comment[]): A.Comment[] => [...comments].sort((a, b) => a.loc.start - b.loc.start);
+const sorted = (comments: readonly A.Comment[]): A.Comment[] =>
+  [...comments].sort((a, b) => a.loc.start - b.loc.start);
 const indent = (depth: number): string => INDENT.repeat(depth);
 
 class Printer {
@@ -46,13 +47,21 @@ class Printer {
 
   program(p: A.Program): string[] {
     const { perNode, rest } = attach(this.comments, p.items, this.src);
-    const order = p.items.map((item, i) => ({ item, i })).sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i);
+    const order = p.items
+      .map((item, i) => ({ item, i }))
+      .sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i);
     const chunks: Chunk[] = [];
     let previous: A.TopLevel | undefined;
     for (const { item, i } of order) {
       const { leading, inner, trailing } = perNode[i];
-      const gap = previous === undefined || (previous.kind === 'Import' && item.kind === 'Import') ? 'source' : 'blank';
-      const own = [...leading.map((c) => this.commentChunk(c, 0)), ...this.topLevel(item, inner, trailing)];
+      const gap =
+        previous === undefined || (previous.kind === 'Import' && item.kind === 'Import')
+          ? 'source'
+          : 'blank';
+      const own = [
+        ...leading.map((c) => this.commentChunk(c, 0)),
+        ...this.topLevel(item, inner, trailing),
+      ];
       chunks.push(...own.map((c, k): Chunk => (k === 0 ? { ...c, gap } : c)));
       previous = item;
     }
@@ -61,26 +70,43 @@ class Printer {
   }
 
   private topLevel(item: A.TopLevel, inner: A.Comment[], trailing?: A.Comment): Chunk[] {
-    if (item.kind !== 'Import') return [this.chunk(item, this.definition(item, inner), 0, trailing)];
+    if (item.kind !== 'Import')
+      return [this.chunk(item, this.definition(item, inner), 0, trailing)];
     return [this.chunk(item, { before: inner, lines: [`import ${expr(item.path)}`] }, 0, trailing)];
   }
 
   /** Moved comments, then the node's lines with its trailing comment on the last one. */
-  private chunk(node: { loc: A.Loc }, printed: Printed, depth: number, trailing?: A.Comment): Chunk {
+  private chunk(
+    node: { loc: A.Loc },
+    printed: Printed,
+    depth: number,
+    trailing?: A.Comment,
+  ): Chunk {
     const lines = printed.before.map((c) => indent(depth) + commentText(c));
     const own = [...printed.lines];
     if (trailing) own[own.length - 1] += ` ${commentText(trailing)}`;
-    return { lines: [...lines, ...own], start: node.loc.start, end: trailing?.loc.end ?? node.loc.end, gap: 'source' };
+    return {
+      lines: [...lines, ...own],
+      start: node.loc.start,
+      end: trailing?.loc.end ?? node.loc.end,
+      gap: 'source',
+    };
   }
 
   private commentChunk(c: A.Comment, depth: number): Chunk {
-    return { lines: [indent(depth) + commentText(c)], start: c.loc.start, end: c.loc.end, gap: 'source' };
+    return {
+      lines: [indent(depth) + commentText(c)],
+      start: c.loc.start,
+      end: c.loc.end,
+      gap: 'source',
+    };
   }
 
   private join(chunks: readonly Chunk[]): string[] {
     const out: string[] = [];
     chunks.forEach((c, k) => {
-      if (k > 0 && (c.gap === 'blank' || this.src.blankBetween(chunks[k - 1].end, c.start))) out.push('');
+      if (k > 0 && (c.gap === 'blank' || this.src.blankBetween(chunks[k - 1].end, c.start)))
+        out.push('');
       out.push(...c.lines);
     });
     return out;
@@ -120,14 +146,19 @@ class Printer {
   private body(stmts: readonly A.Statement[], comments: A.Comment[], depth: number, open: number) {
     const first = comments[0];
     const beforeFirst = first && (stmts.length === 0 || first.loc.start < stmts[0].loc.start);
-    const headerComment = beforeFirst && this.src.sameLine(open, first.loc.start) ? first : undefined;
+    const headerComment =
+      beforeFirst && this.src.sameLine(open, first.loc.start) ? first : undefined;
     const { perNode, rest } = attach(headerComment ? comments.slice(1) : comments, stmts, this.src);
     const chunks: Chunk[] = [];
     stmts.forEach((s, i) => {
       const { leading, inner, trailing } = perNode[i];
       chunks.push(...leading.map((c) => this.commentChunk(c, depth)));
       const printed = this.statement(s, inner, depth);
-      const moved = printed.before.map((c): Chunk => ({ ...this.commentChunk(c, depth), start: s.loc.start, end: s.loc.start }));
+      const moved = printed.before.map((c): Chunk => ({
+        ...this.commentChunk(c, depth),
+        start: s.loc.start,
+        end: s.loc.start,
+      }));
       chunks.push(...moved, this.chunk(s, { before: [], lines: printed.lines }, depth, trailing));
     });
     chunks.push(...rest.map((c) => this.commentChunk(c, depth)));
@@ -150,7 +181,8 @@ class Printer {
 
   private returnLines(s: A.ReturnStatement, ind: string): string[] {
     const value = (v: A.ReturnValue): string => (v.name ? `${v.name.name}: ` : '');
-    if (s.values.length === 1) return layout(`${ind}return ${value(s.values[0])}`, s.values[0].value, ind);
+    if (s.values.length === 1)
+      return layout(`${ind}return ${value(s.values[0])}`, s.values[0].value, ind);
     return [`${ind}return ${s.values.map((v) => value(v) + expr(v.value)).join(', ')}`];
   }
 
@@ -159,8 +191,16 @@ class Printer {
     const open = this.src.openAfter(s.iterable.loc.end, s.iterable.loc.end);
     const close = this.src.close(open, s.loc.end - 1);
     const body = this.body(s.body, within(comments, open + 1, close), depth + 1, open);
-    const head = layout(`${ind}for ${pattern(s.pattern, true)} in `, s.iterable, ind, brace(body.headerComment));
-    return { before: within(comments, s.loc.start, open), lines: [...head, ...body.lines, `${ind}}`] };
+    const head = layout(
+      `${ind}for ${pattern(s.pattern, true)} in `,
+      s.iterable,
+      ind,
+      brace(body.headerComment),
+    );
+    return {
+      before: within(comments, s.loc.start, open),
+      lines: [...head, ...body.lines, `${ind}}`],
+    };
   }
 
   /** An `if` and its `else if` chain, walked iteratively. */
@@ -231,12 +271,23 @@ function layout(head: string, e: A.Expression, ind: string, tail = ''): string[]
   if (flat.length <= WIDTH) return [flat];
   if (e.kind === 'Pipe') {
     const [input, ...steps] = pipeParts(e);
-    return [`${head}${input}`, ...steps.map((step, i) => `${ind}${CONTINUATION}|> ${step}${i === steps.length - 1 ? tail : ''}`)];
+    return [
+      `${head}${input}`,
+      ...steps.map(
+        (step, i) => `${ind}${CONTINUATION}|> ${step}${i === steps.length - 1 ? tail : ''}`,
+      ),
+    ];
   }
-  if (e.kind === 'Call' && e.args.length > 0) return spread(`${head}${e.callee.name}(`, e.args.map(argument), `${ind})${tail}`, ind);
+  if (e.kind === 'Call' && e.args.length > 0)
+    return spread(`${head}${e.callee.name}(`, e.args.map(argument), `${ind})${tail}`, ind);
   if (e.kind === 'List' && e.items.length > 0) {
     const [l, r] = e.tuple ? ['(', ')'] : ['[', ']'];
-    return spread(`${head}${l}`, e.items.map((item) => expr(item)), `${ind}${r}${tail}`, ind);
+    return spread(
+      `${head}${l}`,
+      e.items.map((item) => expr(item)),
+      `${ind}${r}${tail}`,
+      ind,
+    );
   }
   return [flat];
 }

@@ -14,14 +14,16 @@ function reads(body: readonly A.Statement[], out = new Set<string>()): Set<strin
         case 'Name':
           out.add(x.name);
           break;
+        // No push(...spread): a list or call may have 100,000s of items.
         case 'List':
-          stack.push(...x.items);
+          for (const i of x.items) stack.push(i);
           break;
         case 'Call':
-          stack.push(...x.args.map((a) => a.value));
+          for (const a of x.args) stack.push(a.value);
           break;
         case 'Pipe':
-          stack.push(x.input, ...x.call.args.map((a) => a.value));
+          stack.push(x.input);
+          for (const a of x.call.args) stack.push(a.value);
           break;
         case 'Index':
           stack.push(x.target, x.index);

@@ -4,7 +4,7 @@ import { bool, float, formatValue, int, list, str, typeName, type Value } from '
 /** A failure of a scalar operation; the evaluator adds the location. */
 export class ArithmeticError extends Error {
   constructor(
-    readonly code: 'E2001' | 'E2003' | 'E2005',
+    readonly code: 'E2001' | 'E2003' | 'E2005' | 'E4002',
     message: string,
   ) {
     super(message);
@@ -71,22 +71,43 @@ function compare(op: BinaryOperator, a: number | string, b: number | string): Va
   }
 }
 
-export function valuesEqual(a: Value, b: Value): boolean {
-  if (isNum(a) && isNum(b)) return a.value === b.value;
-  if (a.kind !== b.kind) return false;
-  switch (a.kind) {
-    case 'list': {
-      const items = (b as typeof a).items;
-      return a.items.length === items.length && a.items.every((x, i) => valuesEqual(x, items[i]));
+/**
+ * Structural equality. Lists are compared with a loop (they can be nested 100,000 deep) and at
+ * most `budget` items are visited (lists that share sublists can be exponentially large).
+ */
+export function valuesEqual(a: Value, b: Value, budget = 2_000_000): boolean {
+  const pending: [Value, Value][] = [[a, b]];
+  let visited = 0;
+  while (pending.length > 0) {
+    const [x, y] = pending.pop()!;
+    if (x === y && x.kind === 'list') continue; // like Python: a list equals itself
+    if (isNum(x) && isNum(y)) {
+      if (x.value !== y.value) return false;
+      continue;
     }
-    case 'tensor':
-      return a.node === (b as typeof a).node;
-    case 'none':
-    case 'poison':
-      return true;
-    default:
-      return (a as { value: unknown }).value === (b as { value: unknown }).value;
+    if (x.kind !== y.kind) return false;
+    switch (x.kind) {
+      case 'list': {
+        const items = (y as typeof x).items;
+        if (x.items.length !== items.length) return false;
+        visited += items.length;
+        if (visited > budget) {
+          throw new ArithmeticError('E4002', `comparing these lists visits more than ${budget.toLocaleString('en-US')} items (limit: steps)`);
+        }
+        for (let i = items.length - 1; i >= 0; i--) pending.push([x.items[i], items[i]]);
+        break;
+      }
+      case 'tensor':
+        if (x.node !== (y as typeof x).node) return false;
+        break;
+      case 'none':
+      case 'poison':
+        break;
+      default:
+        if ((x as { value: unknown }).value !== (y as { value: unknown }).value) return false;
+    }
   }
+  return true;
 }
 
 /** Scalar binary operators (everything except `and`/`or`, which short-circuit, and tensors). */

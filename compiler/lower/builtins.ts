@@ -88,7 +88,7 @@ export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
     (args) => {
       arity(args, 1, Infinity, 'zip');
       const lists = args.map((_, i) => expectList(args, i, 'zip'));
-      const n = Math.min(...lists.map((l) => l.length));
+      const n = lists.reduce((m, l) => Math.min(m, l.length), Infinity);
       return list(Array.from({ length: n }, (_, i) => list(lists.map((l) => l[i]))));
     },
   ],
@@ -113,10 +113,16 @@ export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ],
   [
     'str',
-    (args) => {
+    (args, limits) => {
       arity(args, 1, 1, 'str');
       const v = args[0];
-      return str(v.kind === 'string' ? v.value : formatValue(v));
+      if (v.kind === 'string') return v;
+      // Bounded: a list can share sublists, so that its text is exponentially long.
+      const text = formatValue(v, limits.steps);
+      if (text.length > limits.steps) {
+        throw new BuiltinError('E4002', `str() of a list longer than ${limits.steps.toLocaleString('en-US')} characters (limit: steps)`, 0);
+      }
+      return str(text);
     },
   ],
   [

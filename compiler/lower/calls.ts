@@ -118,12 +118,18 @@ function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Val
   return emitOp(ev, op.name, inputs.map((i) => i.value), given, callLoc, inputs.map((i) => i.loc), argLocs, layerName);
 }
 
+/** Where each operand came from; at most `MAX_OPERAND_NOTES` (a concat may have thousands). */
+const MAX_OPERAND_NOTES = 16;
+
 function operandNotes(ev: Evaluator, inputs: readonly Value[]): Note[] {
-  return inputs.flatMap((v, i) => {
+  const notes: Note[] = inputs.slice(0, MAX_OPERAND_NOTES).flatMap((v, i) => {
     if (v.kind !== 'tensor') return [];
     const n = ev.builder.nodes[v.node];
     return [{ message: `operand ${i + 1} ${formatShape(n.shape)} comes from ${n.name} (${n.op}) at ${describeSpan(n.span)}`, span: n.span }];
   });
+  const more = inputs.length - MAX_OPERAND_NOTES;
+  if (more > 0) notes.push({ message: `and ${more} more operand${more === 1 ? '' : 's'}` });
+  return notes;
 }
 
 /**
@@ -157,7 +163,7 @@ export function emitOp(
     if (!(e instanceof OpError)) throw e;
     const at = (e.param && argLocs[e.param]) || loc;
     const notes: Note[] = e.notes.map((message) => ({ message }));
-    if (e.code === 'E3001' || inputs.length > 1) notes.push(...operandNotes(ev, inputs));
+    if (e.code === 'E3001' || inputs.length > 1) for (const n of operandNotes(ev, inputs)) notes.push(n);
     const message = e.message.startsWith(op.name) ? e.message : `${op.name}: ${e.message}`;
     throw new LowerError(e.code, message, at, notes);
   }

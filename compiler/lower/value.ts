@@ -37,8 +37,37 @@ export function typeName(v: Value): string {
   }
 }
 
-/** Source-like rendering for messages: `256`, `"same"`, `[1, 2]`, `true`. */
-export function formatValue(v: Value): string {
+/**
+ * Source-like rendering for messages: `256`, `"same"`, `[1, 2]`, `true`. Lists are walked with
+ * a loop, and rendering stops after `max` characters (ending in `…`): a list built in a loop
+ * can be nested 100,000 deep, or share sublists so that its full text is exponentially long.
+ */
+export function formatValue(v: Value, max = 1000): string {
+  if (v.kind !== 'list') {
+    const s = formatScalar(v);
+    return s.length > max ? `${s.slice(0, max)}…` : s;
+  }
+  let out = '[';
+  const open: { items: readonly Value[]; next: number }[] = [{ items: v.items, next: 0 }];
+  while (open.length > 0) {
+    if (out.length > max) return `${out.slice(0, max)}…`;
+    const top = open[open.length - 1];
+    if (top.next === top.items.length) {
+      out += ']';
+      open.pop();
+      continue;
+    }
+    if (top.next > 0) out += ', ';
+    const item = top.items[top.next++];
+    if (item.kind === 'list') {
+      out += '[';
+      open.push({ items: item.items, next: 0 });
+    } else out += formatScalar(item);
+  }
+  return out.length > max ? `${out.slice(0, max)}…` : out;
+}
+
+function formatScalar(v: Exclude<Value, { kind: 'list' }>): string {
   switch (v.kind) {
     case 'int':
       return String(v.value);
@@ -50,8 +79,6 @@ export function formatValue(v: Value): string {
       return JSON.stringify(v.value);
     case 'none':
       return 'none';
-    case 'list':
-      return `[${v.items.map(formatValue).join(', ')}]`;
     case 'tensor':
       return typeName(v);
     case 'dim':

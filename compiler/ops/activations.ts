@@ -51,7 +51,11 @@ export const elu = activation(
   'Exponential linear unit: `x` for positive inputs, `alpha * (exp(x) - 1)` otherwise.',
   [alpha(1.0, 'Scale of the negative part.')],
   undefined,
-  (c) => c.tf.layers.elu({ name: c.name, alpha: num(c.attrs, 'alpha') }),
+  // tfjs's ELU layer only takes alpha = 1.
+  (c) =>
+    num(c.attrs, 'alpha') === 1
+      ? c.tf.layers.elu({ name: c.name })
+      : c.custom('NetcElu', { name: c.name, alpha: num(c.attrs, 'alpha') }),
 );
 export const gelu = activation(
   'gelu',
@@ -72,11 +76,14 @@ export const softmax = activation(
     },
   ],
   (x, a) => void axisIndex(a, 'axis', x.length),
-  (c) =>
-    c.tf.layers.softmax({
-      name: c.name,
-      axis: axisIndex(c.attrs, 'axis', c.inputs[0].length) + 1,
-    }),
+  // tfjs's softmax only runs on the last axis.
+  (c) => {
+    const rank = c.inputs[0].length;
+    const axis = axisIndex(c.attrs, 'axis', rank) + 1;
+    return axis === rank
+      ? c.tf.layers.softmax({ name: c.name, axis })
+      : c.custom('NetcSoftmax', { name: c.name, axis });
+  },
 );
 export const hardSigmoid = activation(
   'hard_sigmoid',

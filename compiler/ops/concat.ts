@@ -18,17 +18,27 @@ function checkRanks(inputs: readonly Shape[]): void {
     throw new OpError(`concat needs inputs of the same rank, found ${pair(inputs, 0, j)}`, 'E3001');
 }
 
+/**
+ * Reports the first pair (i < j, by j then i) whose dimensions other than `axis` differ. Linear:
+ * the inputs before j agree on every known dim, so j clashes first with the earliest input that
+ * knows a dim j disagrees with (a list of thousands of tensors must not take quadratic time).
+ */
 function checkDims(inputs: readonly Shape[], axis: number): void {
-  for (let j = 1; j < inputs.length; j++) {
-    for (let i = 0; i < j; i++) {
-      const d = inputs[i].findIndex((n, k) => k !== axis && !dimsCompatible(n, inputs[j][k]));
-      if (d >= 0) {
-        throw new OpError(
-          `concat along axis ${axis} needs the other dimensions to match, but dimension ${d} differs: ${pair(inputs, i, j)}`,
-          'E3001',
-        );
-      }
-    }
+  const firstKnown: number[] = [];
+  for (let j = 0; j < inputs.length; j++) {
+    let i = -1;
+    inputs[j].forEach((n, k) => {
+      if (k === axis || n === null) return;
+      const f = firstKnown[k];
+      if (f === undefined) firstKnown[k] = j;
+      else if (!dimsCompatible(inputs[f][k], n) && (i < 0 || f < i)) i = f;
+    });
+    if (i < 0) continue;
+    const d = inputs[i].findIndex((n, k) => k !== axis && !dimsCompatible(n, inputs[j][k]));
+    throw new OpError(
+      `concat along axis ${axis} needs the other dimensions to match, but dimension ${d} differs: ${pair(inputs, i, j)}`,
+      'E3001',
+    );
   }
 }
 

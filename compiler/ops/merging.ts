@@ -1,4 +1,4 @@
-import { formatShape, shapesCompatible, unifyDim, type Shape } from '../ir/shape.js';
+import { formatShape, unifyDim, type Shape } from '../ir/shape.js';
 import { defineOp, OpError, type OpDef, type TfjsContext } from './op.js';
 
 type Layer = ReturnType<NonNullable<OpDef['tfjs']>>;
@@ -18,10 +18,21 @@ function mismatch(op: string, inputs: readonly Shape[], i: number, j: number): O
 
 /** The common shape of `inputs`, most informative dim per axis; unknown dims match anything. */
 export function sameShape(op: string, inputs: readonly Shape[]): Shape {
-  for (let j = 1; j < inputs.length; j++) {
-    for (let i = 0; i < j; i++) {
-      if (!shapesCompatible(inputs[i], inputs[j])) throw mismatch(op, inputs, i, j);
+  // The first incompatible pair (i < j, by j then i), found in linear time: the inputs before j
+  // agree with each other, so j clashes first with input 0 (another rank) or with the earliest
+  // input that knows a dim j disagrees with. A list of thousands of tensors stays fast.
+  const firstKnown: number[] = [];
+  for (let j = 0; j < inputs.length; j++) {
+    let i = inputs[j].length === inputs[0].length ? -1 : 0;
+    if (i < 0) {
+      inputs[j].forEach((n, k) => {
+        if (n === null) return;
+        const f = firstKnown[k];
+        if (f === undefined) firstKnown[k] = j;
+        else if (inputs[f][k] !== n && (i < 0 || f < i)) i = f;
+      });
     }
+    if (i >= 0) throw mismatch(op, inputs, i, j);
   }
   return inputs.reduce((acc, s) => acc.map((d, k) => unifyDim(d, s[k])));
 }

@@ -5,6 +5,10 @@ import { intListType, intType } from './param-types.js';
 
 const weightless = { weights: () => [], macs: () => 0 };
 
+/** The shape as plain numbers when every dim is known. */
+const known = (s: Shape): number[] | null =>
+  s.every((d) => typeof d === 'number') ? (s as number[]) : null;
+
 export const flatten = defineOp({
   name: 'flatten',
   category: 'reshaping',
@@ -16,11 +20,11 @@ export const flatten = defineOp({
     return x.length === 1 ? x : [elementCount(x)];
   },
   ...weightless,
-  // tfjs's Flatten wants rank >= 2 and known sizes; a reshape to [-1] covers the rest.
-  tfjs: ({ tf, name, inputs: [x] }) =>
+  // tfjs's Flatten wants rank >= 2 and known sizes; a reshape covers the rest.
+  tfjs: ({ tf, name, inputs: [x], output }) =>
     x.length >= 2 && x.every((d) => typeof d === 'number')
       ? tf.layers.flatten({ name })
-      : tf.layers.reshape({ name, targetShape: [-1] }),
+      : tf.layers.reshape({ name, targetShape: known(output) ?? [-1] }),
 });
 
 /** The target shape with its `-1` resolved from the input's element count when known. */
@@ -63,7 +67,9 @@ export const reshape = defineOp({
     return reshaped(x, target);
   },
   ...weightless,
-  tfjs: (c) => c.tf.layers.reshape({ name: c.name, targetShape: ints(c.attrs, 'shape') }),
+  // The resolved shape when known: tfjs leaves a -1 unknown in its symbolic shapes.
+  tfjs: (c) =>
+    c.tf.layers.reshape({ name: c.name, targetShape: known(c.output) ?? ints(c.attrs, 'shape') }),
 });
 
 export const permute = defineOp({

@@ -76,7 +76,9 @@ describe('parentheses are re-derived from precedence', () => {
   ];
   it.each(cases)('%s prints as %s', (source, expected) => {
     expect(fmtExpr(source)).toBe(expected);
-    expect(stripLocs(parseClean(`block t() { x = ${expected} }`))).toEqual(stripLocs(parseClean(`block t() { x = ${source} }`)));
+    expect(stripLocs(parseClean(`block t() { x = ${expected} }`))).toEqual(
+      stripLocs(parseClean(`block t() { x = ${source} }`)),
+    );
   });
 
   it('keeps `x |> f` and `x |> f()` apart', () => {
@@ -105,7 +107,9 @@ describe('literals', () => {
   });
 
   it('escapes strings so that they read back the same', () => {
-    expect(fmtExpr('"q\\"b\\\\s\\n\\t\\r\\0\\u{1b}\\x"')).toBe('"q\\"b\\\\s\\n\\t\\r\\u{0}\\u{1b}x"');
+    expect(fmtExpr('"q\\"b\\\\s\\n\\t\\r\\0\\u{1b}\\x"')).toBe(
+      '"q\\"b\\\\s\\n\\t\\r\\u{0}\\u{1b}x"',
+    );
     expect(fmtExpr('"é 😀"')).toBe('"é 😀"');
   });
 
@@ -115,7 +119,12 @@ describe('literals', () => {
   });
 
   it('gives a float value without usable source text a float spelling', () => {
-    const float = (value: number, raw: string): A.FloatLiteral => ({ kind: 'Float', value, raw, loc: { start: 0, end: 0 } });
+    const float = (value: number, raw: string): A.FloatLiteral => ({
+      kind: 'Float',
+      value,
+      raw,
+      loc: { start: 0, end: 0 },
+    });
     const printed = (value: number): string => print(programOf(float(value, 'bad')));
     expect(printed(5)).toBe('block t() {\n  x = 5.0\n}\n');
     expect(printed(1e21)).toBe('block t() {\n  x = 1e21\n}\n');
@@ -150,6 +159,11 @@ describe('samples and standard library', () => {
       .filter((f) => f.endsWith('.net'))
       .map((f) => `${dir}/${f}`);
   });
-  if (files.length === 0) it.skip('round-trip (no samples/*.net or stdlib/*.net files yet)', () => {});
-  else it.each(files)('%s round-trips', (file) => void expectRoundTrip(readFileSync(join(root, file), 'utf8')));
+  if (files.length === 0)
+    it.skip('round-trip (no samples/*.net or stdlib/*.net files yet)', () => {});
+  else
+    it.each(files)(
+      '%s round-trips',
+      (file) => void expectRoundTrip(readFileSync(join(root, file), 'utf8')),
+    );
 });

@@ -16,7 +16,23 @@ const loc: A.Loc = { start: 0, end: 0 };
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const ident = (name: string): A.Identifier => ({ kind: 'Identifier', name, loc });
 
-const binaryOps: readonly A.BinaryOperator[] = ['or', 'and', '==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '//', '%', '**'];
+const binaryOps: readonly A.BinaryOperator[] = [
+  'or',
+  'and',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '//',
+  '%',
+  '**',
+];
 const floats = ['0.5', '1e-3', '2.5E+10', '.25', '3.', '1.0'];
 const strings = ['', 'a"b', 'back\\slash', 'line\nbreak', 'tab\there', 'bell\u0007', 'é😀'];
 
@@ -70,7 +86,14 @@ export function randomExpr(r: () => number, depth: number): A.Expression {
     case 5:
       return { kind: 'Pipe', input: sub(), call: call(r, depth, true), loc };
     default:
-      return { kind: 'Binary', operator: pick(r, binaryOps), left: sub(), right: sub(), operatorLoc: loc, loc };
+      return {
+        kind: 'Binary',
+        operator: pick(r, binaryOps),
+        left: sub(),
+        right: sub(),
+        operatorLoc: loc,
+        loc,
+      };
   }
 }
 

@@ -1,0 +1,20 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diagnosticCodes } from '../../compiler/diagnostics/codes.js';
+import { renderDiagnosticsMarkdown } from '../../compiler/diagnostics/docs.js';
+import { packageRoot } from '../../compiler/package-root.js';
+
+describe('docs/diagnostics.md', () => {
+  const path = join(packageRoot(), 'docs/diagnostics.md');
+  it('is up to date with the code table', () => {
+    const expected = renderDiagnosticsMarkdown();
+    if (process.env.UPDATE_DOCS) writeFileSync(path, expected);
+    expect(readFileSync(path, 'utf8')).toBe(expected);
+  });
+
+  it('lists every code exactly once', () => {
+    const doc = renderDiagnosticsMarkdown();
+    for (const code of Object.keys(diagnosticCodes)) expect(doc.split(`| ${code} |`)).toHaveLength(2);
+  });
+});
