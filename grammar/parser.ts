@@ -41,6 +41,13 @@ const messages: IParserErrorMessageProvider = {
  * syntax error it can.
  */
 export class NetParser extends CstParser {
+  /**
+   * Stop looping over definitions and statements once this many syntax errors are recorded:
+   * recovering from each error is slow, and a megabyte of junk would take minutes otherwise.
+   */
+  errorLimit = Infinity;
+  private readonly underErrorLimit = (): boolean => this.errors.length < this.errorLimit;
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: messages });
     this.performSelfAnalysis();
@@ -48,7 +55,10 @@ export class NetParser extends CstParser {
 
   /** program = { import | definition } */
   program = this.RULE('program', () => {
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.importDecl) }, { ALT: () => this.SUBRULE(this.definition) }]));
+    this.MANY({
+      GATE: this.underErrorLimit,
+      DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.importDecl) }, { ALT: () => this.SUBRULE(this.definition) }]),
+    });
   });
 
   /** import = "import" STRING */
@@ -97,7 +107,7 @@ export class NetParser extends CstParser {
   /** body = "{" { statement } "}" */
   body = this.RULE('body', () => {
     this.CONSUME(T.LBrace);
-    this.MANY(() => this.SUBRULE(this.statement));
+    this.MANY({ GATE: this.underErrorLimit, DEF: () => this.SUBRULE(this.statement) });
     this.CONSUME(T.RBrace);
   });
 
@@ -177,7 +187,7 @@ export class NetParser extends CstParser {
     });
   });
 
-  /** pipe = or { "|>" NAME [ "(" arguments ")" ] } */
+  /** pipe = or { "|>" callTarget } */
   pipe = this.RULE('pipe', () => {
     this.SUBRULE(this.orExpr);
     this.MANY(() => {
@@ -186,7 +196,7 @@ export class NetParser extends CstParser {
     });
   });
 
-  /** callTarget = NAME [ "(" arguments ")" ] */
+  /** callTarget = NAME [ arguments ] */
   callTarget = this.RULE('callTarget', () => {
     this.CONSUME(T.Identifier);
     this.OPTION(() => this.SUBRULE(this.argumentList));
@@ -276,7 +286,7 @@ export class NetParser extends CstParser {
     this.MANY(() => (this.CONSUME(T.LBracket), this.SUBRULE(this.expression), this.CONSUME(T.RBracket)));
   });
 
-  /** primary = INTEGER | FLOAT | STRING | "true" | "false" | "none" | NAME [ "(" arguments ")" ] | "(" expression { "," expression } ")" | list */
+  /** primary = INTEGER | FLOAT | STRING | "true" | "false" | "none" | callTarget | parenthesized | list */
   primary = this.RULE('primary', () => {
     this.OR([
       { ALT: () => this.CONSUME(T.Integer) },
