@@ -13,7 +13,8 @@ N deep into one row each; then params (trainable / non-trainable), MACs and memo
 
 /** The JSON form: `model, inputs, outputs, layers, totalParams, trainableParams, nonTrainableParams, macs`. */
 export function summaryJson(s: ModelSummary): object {
-  const shape = (dims: readonly (number | string | null)[]) => dims.map((d) => (typeof d === 'number' ? d : d === null ? null : d));
+  const shape = (dims: readonly (number | string | null)[]) =>
+    dims.map((d) => (typeof d === 'number' ? d : d === null ? null : d));
   return {
     model: s.model,
     inputs: s.inputs.map((p) => ({ name: p.name, shape: [null, ...shape(p.shape)] })),
@@ -44,7 +45,8 @@ export function runSummary(argv: string[], io: Output): number {
   });
   if (positionals.length !== 1) throw new UsageError('netc summary needs exactly one FILE');
   const depth = values.depth === undefined ? Infinity : Number(values.depth);
-  if (!Number.isInteger(depth) || depth < 1) throw new UsageError(`--depth must be a positive integer, found '${values.depth}'`);
+  if (depth !== Infinity && (!Number.isInteger(depth) || depth < 1))
+    throw new UsageError(`--depth must be a positive integer, found '${values.depth}'`);
   const path = positionals[0];
   const result = checkSource(new Source(path, readSource(path)), { model: values.model });
   if (!result.ok) {
@@ -53,7 +55,9 @@ export function runSummary(argv: string[], io: Output): number {
   }
   if (result.graphs.length !== 1) {
     const names = result.graphs.map((g) => g.name).join(', ') || 'none';
-    throw new UsageError(`${path} defines ${result.graphs.length} models (${names}); choose one with --model NAME`);
+    throw new UsageError(
+      `${path} defines ${result.graphs.length} models (${names}); choose one with --model NAME`,
+    );
   }
   const s = summarize(result.graphs[0], depth);
   io.out(values.json ? JSON.stringify(summaryJson(s), null, 2) : renderSummary(s));
