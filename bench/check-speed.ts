@@ -10,14 +10,19 @@ import { packageRoot } from '../compiler/package-root.js';
 import { Source } from '../compiler/source.js';
 
 const root = packageRoot();
-const samples = readdirSync(join(root, 'samples')).filter((f) => f.endsWith('.net')).sort();
+const samples = readdirSync(join(root, 'samples'))
+  .filter((f) => f.endsWith('.net'))
+  .sort();
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-function timeCheck(path: string, runs: number): { median: number; min: number; max: number; nodes: number } {
+function timeCheck(
+  path: string,
+  runs: number,
+): { median: number; min: number; max: number; nodes: number } {
   const text = readFileSync(path, 'utf8');
   checkSource(new Source(path, text));
   const times: number[] = [];
@@ -35,13 +40,21 @@ console.log('| sample | IR nodes | check median (ms) | min–max (ms) |');
 console.log('|---|---:|---:|---:|');
 for (const f of samples) {
   const r = timeCheck(join(root, 'samples', f), 15);
-  console.log(`| ${f} | ${r.nodes} | ${r.median.toFixed(1)} | ${r.min.toFixed(1)}–${r.max.toFixed(1)} |`);
+  console.log(
+    `| ${f} | ${r.nodes} | ${r.median.toFixed(1)} | ${r.min.toFixed(1)}–${r.max.toFixed(1)} |`,
+  );
 }
 
 const procTimes: number[] = [];
 for (let i = 0; i < 5; i++) {
   const t = performance.now();
-  execFileSync(process.execPath, [join(root, 'bin/netc.js'), 'check', ...samples.map((f) => join(root, 'samples', f))], { stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [join(root, 'bin/netc.js'), 'check', ...samples.map((f) => join(root, 'samples', f))],
+    { stdio: 'ignore' },
+  );
   procTimes.push(performance.now() - t);
 }
-console.log(`\nwhole process \`netc check samples/*.net\` (${samples.length} files): median ${median(procTimes).toFixed(0)} ms, min–max ${Math.min(...procTimes).toFixed(0)}–${Math.max(...procTimes).toFixed(0)} ms over 5 runs`);
+console.log(
+  `\nwhole process \`netc check samples/*.net\` (${samples.length} files): median ${median(procTimes).toFixed(0)} ms, min–max ${Math.min(...procTimes).toFixed(0)}–${Math.max(...procTimes).toFixed(0)} ms over 5 runs`,
+);

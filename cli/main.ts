@@ -48,8 +48,15 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
       io.err(`netc: ${(e as Error).message}\n\n${command.help}`);
       return 2;
     }
-    const detail = e instanceof Error ? (process.env.NETC_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
-    io.err(`netc: internal compiler error: ${detail}\nPlease report it with the input that caused it (NETC_DEBUG=1 shows the stack).`);
+    const detail =
+      e instanceof Error
+        ? process.env.NETC_DEBUG
+          ? (e.stack ?? e.message)
+          : e.message
+        : String(e);
+    io.err(
+      `netc: internal compiler error: ${detail}\nPlease report it with the input that caused it (NETC_DEBUG=1 shows the stack).`,
+    );
     return 70;
   }
 }

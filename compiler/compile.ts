@@ -39,7 +39,14 @@ export function checkSource(source: Source, options: CheckOptions = {}): CheckRe
   if (options.model && selected.length === 0) {
     const names = models.map((r) => r.def.name.name);
     const list = names.length ? `models here: ${names.join(', ')}` : 'this file defines no model';
-    bag.add({ severity: 'error', code: 'E1009', message: `no model named '${options.model}' (${list})`, span: span(source, 0, 0), notes: [], expansion: [] });
+    bag.add({
+      severity: 'error',
+      code: 'E1009',
+      message: `no model named '${options.model}' (${list})`,
+      span: span(source, 0, 0),
+      notes: [],
+      expansion: [],
+    });
   }
   const graphs: Graph[] = [];
   for (const ref of selected) {
@@ -47,7 +54,13 @@ export function checkSource(source: Source, options: CheckOptions = {}): CheckRe
     if (g) graphs.push(g);
   }
   const diagnostics = bag.all();
-  return { source, program, graphs, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+  return {
+    source,
+    program,
+    graphs,
+    diagnostics,
+    ok: !diagnostics.some((d) => d.severity === 'error'),
+  };
 }
 
 export function checkFile(path: string, options: CheckOptions = {}): CheckResult {

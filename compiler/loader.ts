@@ -31,7 +31,12 @@ export function resolveImport(from: string, path: string): string {
  * Parse a file and everything it imports (each file once), reporting syntax errors, failed
  * imports and duplicate definitions. A later definition of a name is an error and is dropped.
  */
-export function loadProgram(root: Source, diagnostics: DiagnosticBag, limits: Limits, read: ReadFile = defaultRead): LoadedProgram {
+export function loadProgram(
+  root: Source,
+  diagnostics: DiagnosticBag,
+  limits: Limits,
+  read: ReadFile = defaultRead,
+): LoadedProgram {
   const definitions = new Map<string, DefinitionRef>();
   const loaded = new Set<string>([resolve(root.path)]);
   const own: DefinitionRef[] = [];
@@ -77,19 +82,29 @@ function loadImport(
 ): { source: Source; program: A.Program } | undefined {
   const fail = (message: string): undefined => {
     const where = span(from, item.path.loc.start, item.path.loc.end);
-    diagnostics.add({ severity: 'error', code: 'E1008', message, span: where, notes: [], expansion: [] });
+    diagnostics.add({
+      severity: 'error',
+      code: 'E1008',
+      message,
+      span: where,
+      notes: [],
+      expansion: [],
+    });
     return undefined;
   };
-  if (!item.path.value.endsWith('.net')) return fail(`cannot import ${JSON.stringify(item.path.value)}: imports must name a .net file`);
+  if (!item.path.value.endsWith('.net'))
+    return fail(`cannot import ${JSON.stringify(item.path.value)}: imports must name a .net file`);
   const path = resolveImport(from.path, item.path.value);
   if (loaded.has(path)) return undefined;
-  if (loaded.size >= limits.files) return fail(`more than ${limits.files} files are imported (limit: imported files)`);
+  if (loaded.size >= limits.files)
+    return fail(`more than ${limits.files} files are imported (limit: imported files)`);
   loaded.add(path);
   let text: string;
   try {
     text = read(path);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const why =
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     return fail(`cannot import ${JSON.stringify(item.path.value)}: ${why} (${path})`);
   }
   const source = new Source(path, text);
@@ -99,7 +114,14 @@ function loadImport(
 function parseSource(source: Source, diagnostics: DiagnosticBag): A.Program {
   const { program, problems } = parse(source.text);
   for (const p of problems) {
-    diagnostics.add({ severity: 'error', code: p.code, message: p.message, span: span(source, p.loc.start, p.loc.end), notes: [], expansion: [] });
+    diagnostics.add({
+      severity: 'error',
+      code: p.code,
+      message: p.message,
+      span: span(source, p.loc.start, p.loc.end),
+      notes: [],
+      expansion: [],
+    });
   }
   return program;
 }

@@ -10,7 +10,8 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'stdlib'))) {
     const up = dirname(dir);
-    if (up === dir) throw new Error('netc: cannot find the package root (package.json next to stdlib/)');
+    if (up === dir)
+      throw new Error('netc: cannot find the package root (package.json next to stdlib/)');
     dir = up;
   }
   cached = dir;

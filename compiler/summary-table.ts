@@ -6,7 +6,12 @@ const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 
 export function humanCount(n: number | null): string {
   if (n === null) return '?';
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
   for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(2)} ${unit}`;
   return String(n);
 }
@@ -29,7 +34,10 @@ export function renderSummary(s: ModelSummary): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const right = new Set([3, 4]);
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const rule = '─'.repeat(widths.reduce((a, b) => a + b + 2, -2));
   const inputs = s.inputs.map((p) => `${p.name} ${formatShape(p.shape)}`).join(', ');
   const outputs = s.outputs.map((p) => `${p.name} ${formatShape(p.shape)}`).join(', ');
@@ -37,8 +45,14 @@ export function renderSummary(s: ModelSummary): string {
     ['Total params', `${thousands(s.totalParams)} (${mib(s.paramBytes)} as float32)`],
     ['Trainable params', thousands(s.trainableParams)],
     ['Non-trainable params', thousands(s.nonTrainableParams)],
-    ['MACs (batch 1)', s.macs === null ? '? (unknown input dims)' : `${humanCount(s.macs)} (${thousands(s.macs)})`],
-    ['Activation memory (batch 1)', s.activationBytes === null ? '? (unknown input dims)' : mib(s.activationBytes)],
+    [
+      'MACs (batch 1)',
+      s.macs === null ? '? (unknown input dims)' : `${humanCount(s.macs)} (${thousands(s.macs)})`,
+    ],
+    [
+      'Activation memory (batch 1)',
+      s.activationBytes === null ? '? (unknown input dims)' : mib(s.activationBytes),
+    ],
   ];
   const label = Math.max(...totals.map(([k]) => k.length));
   return [

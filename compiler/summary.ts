@@ -32,7 +32,10 @@ export interface ModelSummary {
 }
 
 /** Per-node params and MACs, from the op registry. */
-export function nodeCost(graph: Graph, node: IRNode): { params: number; trainable: number; macs: number | null } {
+export function nodeCost(
+  graph: Graph,
+  node: IRNode,
+): { params: number; trainable: number; macs: number | null } {
   const op = getOp(node.op)!;
   const shapes = node.inputs.map((i) => graph.nodes[i].shape);
   let params = 0;
@@ -45,7 +48,8 @@ export function nodeCost(graph: Graph, node: IRNode): { params: number; trainabl
   return { params, trainable, macs: op.macs(shapes, node.attrs, node.shape) };
 }
 
-const addMacs = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a + b);
+const addMacs = (a: number | null, b: number | null): number | null =>
+  a === null || b === null ? null : a + b;
 
 /**
  * Summarise a graph. With `depth`, nodes inside block instances at nesting level `depth` or
@@ -67,16 +71,33 @@ export function summarize(graph: Graph, depth = Infinity): ModelSummary {
     const count = elementCount(node.shape);
     activations = activations === null || count === null ? null : activations + count * 4;
     const folded = node.scope.length >= depth;
-    const key = folded ? node.scope.slice(0, depth).map((s) => s.name).join('.') : node.name;
+    const key = folded
+      ? node.scope
+          .slice(0, depth)
+          .map((s) => s.name)
+          .join('.')
+      : node.name;
     const existing = rowOf.get(key);
     if (existing !== undefined) {
       const r = rows[existing];
-      rows[existing] = { ...r, outputShape: node.shape, params: r.params + cost.params, trainableParams: r.trainableParams + cost.trainable, macs: addMacs(r.macs, cost.macs), nodes: r.nodes + 1 };
+      rows[existing] = {
+        ...r,
+        outputShape: node.shape,
+        params: r.params + cost.params,
+        trainableParams: r.trainableParams + cost.trainable,
+        macs: addMacs(r.macs, cost.macs),
+        nodes: r.nodes + 1,
+      };
       continue;
     }
     const outer = (id: number): string => {
       const n = byId(id);
-      return n.scope.length >= depth ? n.scope.slice(0, depth).map((s) => s.name).join('.') : n.name;
+      return n.scope.length >= depth
+        ? n.scope
+            .slice(0, depth)
+            .map((s) => s.name)
+            .join('.')
+        : n.name;
     };
     rowOf.set(key, rows.length);
     rows.push({

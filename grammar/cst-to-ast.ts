@@ -28,15 +28,24 @@ function node(c: Children, name: string): CstNode {
   return n;
 }
 
-const tokLoc = (t: IToken): A.Loc => ({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 });
-const join = (a: A.Loc, b: A.Loc): A.Loc => ({ start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) });
+const tokLoc = (t: IToken): A.Loc => ({
+  start: t.startOffset,
+  end: (t.endOffset ?? t.startOffset) + 1,
+});
+const join = (a: A.Loc, b: A.Loc): A.Loc => ({
+  start: Math.min(a.start, b.start),
+  end: Math.max(a.end, b.end),
+});
 const ident = (t: IToken): A.Identifier => ({ kind: 'Identifier', name: t.image, loc: tokLoc(t) });
 
 /** All tokens of a CST node in source order (for operator sequences mixed with operands). */
 function ordered(n: CstNode): CstElement[] {
-  const groups = Object.values(n.children).filter((v): v is CstElement[] => v !== undefined && v.length > 0);
+  const groups = Object.values(n.children).filter(
+    (v): v is CstElement[] => v !== undefined && v.length > 0,
+  );
   if (groups.length === 1) return groups[0].slice();
-  const offset = (e: CstElement): number => (isToken(e) ? e.startOffset : (e.location?.startOffset ?? 0));
+  const offset = (e: CstElement): number =>
+    isToken(e) ? e.startOffset : (e.location?.startOffset ?? 0);
   // Sort offsets, not elements: an operator chain can have a million parts.
   const all = groups.flat();
   const keys = all.map(offset);
@@ -52,7 +61,8 @@ function nodeLoc(n: CstNode): A.Loc {
 
 export function unescapeString(raw: string): string {
   return raw.slice(1, -1).replace(/\\(u\{[0-9a-fA-F]{1,6}\}|.)/g, (_m, e: string) => {
-    if (e.startsWith('u{')) return String.fromCodePoint(Math.min(parseInt(e.slice(2, -1), 16), 0x10ffff));
+    if (e.startsWith('u{'))
+      return String.fromCodePoint(Math.min(parseInt(e.slice(2, -1), 16), 0x10ffff));
     return ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[e] ?? e;
   });
 }
@@ -114,7 +124,12 @@ function statement(n: CstNode): A.Statement {
   const loc = nodeLoc(n);
   switch (n.name) {
     case 'assignment':
-      return { kind: 'Assign', target: ident(token(c, 'Identifier')), value: expression(node(c, 'expression')), loc };
+      return {
+        kind: 'Assign',
+        target: ident(token(c, 'Identifier')),
+        value: expression(node(c, 'expression')),
+        loc,
+      };
     case 'forStatement':
       return {
         kind: 'For',
@@ -177,7 +192,13 @@ export function expression(n: CstNode): A.Expression {
   if (branches.length === 0) return base;
   if (branches.length !== 2) throw new MissingNode('conditional');
   const otherwise = expression(branches[1]);
-  return { kind: 'Conditional', condition: base, then: expression(branches[0]), otherwise, loc: join(base.loc, otherwise.loc) };
+  return {
+    kind: 'Conditional',
+    condition: base,
+    then: expression(branches[0]),
+    otherwise,
+    loc: join(base.loc, otherwise.loc),
+  };
 }
 
 function pipe(n: CstNode): A.Expression {
@@ -224,7 +245,14 @@ function leftAssociative(n: CstNode): A.Expression {
     const op = parts[i];
     const right = operand(parts[i + 1]);
     if (!isToken(op)) throw new MissingNode('operator');
-    left = { kind: 'Binary', operator: op.image as A.BinaryOperator, left, right, operatorLoc: tokLoc(op), loc: join(left.loc, right.loc) };
+    left = {
+      kind: 'Binary',
+      operator: op.image as A.BinaryOperator,
+      left,
+      right,
+      operatorLoc: tokLoc(op),
+      loc: join(left.loc, right.loc),
+    };
   }
   if (parts.length % 2 === 0) throw new MissingNode('operand');
   return left;
@@ -245,14 +273,26 @@ function prefix(n: CstNode): A.Expression {
       if (!inner) return leftAssociative(ordered(n)[0] as CstNode);
       const opToken = ordered(n)[0] as IToken;
       const operandExpr = prefix(inner);
-      return { kind: 'Unary', operator: opToken.image as A.UnaryOperator, operand: operandExpr, loc: join(tokLoc(opToken), operandExpr.loc) };
+      return {
+        kind: 'Unary',
+        operator: opToken.image as A.UnaryOperator,
+        operand: operandExpr,
+        loc: join(tokLoc(opToken), operandExpr.loc),
+      };
     }
     case 'power': {
       const base = prefix(node(c, 'postfix'));
       const exp = nodes(c, 'unary')[0];
       if (!exp) return base;
       const right = prefix(exp);
-      return { kind: 'Binary', operator: '**', left: base, right, operatorLoc: tokLoc(token(c, 'Power')), loc: join(base.loc, right.loc) };
+      return {
+        kind: 'Binary',
+        operator: '**',
+        left: base,
+        right,
+        operatorLoc: tokLoc(token(c, 'Power')),
+        loc: join(base.loc, right.loc),
+      };
     }
     case 'postfix':
       return postfix(n);
@@ -267,7 +307,12 @@ function postfix(n: CstNode): A.Expression {
   nodes(n.children, 'expression').forEach((ix, i) => {
     const close = closers[i];
     if (!close) throw new MissingNode(']');
-    result = { kind: 'Index', target: result, index: expression(ix), loc: join(result.loc, tokLoc(close)) };
+    result = {
+      kind: 'Index',
+      target: result,
+      index: expression(ix),
+      loc: join(result.loc, tokLoc(close)),
+    };
   });
   return result;
 }
@@ -310,5 +355,10 @@ function parenthesized(n: CstNode): A.Expression {
 
 function listLiteral(n: CstNode, tuple: boolean): A.Expression {
   token(n.children, 'RBracket');
-  return { kind: 'List', items: nodes(n.children, 'expression').map(expression), tuple, loc: nodeLoc(n) };
+  return {
+    kind: 'List',
+    items: nodes(n.children, 'expression').map(expression),
+    tuple,
+    loc: nodeLoc(n),
+  };
 }

@@ -47,10 +47,17 @@ export function parse(text: string): ParseResult {
   for (const e of netParser.errors) {
     const t = e.token;
     const start = Number.isNaN(t.startOffset) ? text.length : t.startOffset;
-    problems.push({ code: 'E0002', message: e.message, loc: { start, end: start + Math.max(t.image.length, 1) } });
+    problems.push({
+      code: 'E0002',
+      message: e.message,
+      loc: { start, end: start + Math.max(t.image.length, 1) },
+    });
   }
   const items = buildItems(cst, problems);
-  return { program: { kind: 'Program', items, comments, loc: whole }, problems: problems.slice(0, MAX_SYNTAX_ERRORS) };
+  return {
+    program: { kind: 'Program', items, comments, loc: whole },
+    problems: problems.slice(0, MAX_SYNTAX_ERRORS),
+  };
 }
 
 function tooMany(tokens: readonly IToken[]): SyntaxProblem | undefined {
@@ -66,19 +73,57 @@ function tooMany(tokens: readonly IToken[]): SyntaxProblem | undefined {
 
 function lexProblem(text: string, offset: number, length: number): SyntaxProblem {
   const loc = { start: offset, end: offset + length };
-  if (text[offset] === '"') return { code: 'E0004', message: 'unterminated string: add the closing \'"\' on the same line', loc };
+  if (text[offset] === '"')
+    return {
+      code: 'E0004',
+      message: "unterminated string: add the closing '\"' on the same line",
+      loc,
+    };
   const ch = String.fromCodePoint(text.codePointAt(offset) ?? 0);
   const shown = /^[\x21-\x7e]$/.test(ch) ? ch : `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`;
-  const more = length > ch.length ? ` (and ${length - ch.length} more characters that start no token)` : '';
+  const more =
+    length > ch.length ? ` (and ${length - ch.length} more characters that start no token)` : '';
   return { code: 'E0001', message: `unexpected character '${shown}'${more}`, loc };
 }
 
 /** Tokens after which a `-` or `+` is binary (they end an operand). */
-const OPERAND_END = new Set<TokenType>([T.Identifier, T.Integer, T.Float, T.StringLiteral, T.True, T.False, T.None, T.RParen, T.RBracket]);
+const OPERAND_END = new Set<TokenType>([
+  T.Identifier,
+  T.Integer,
+  T.Float,
+  T.StringLiteral,
+  T.True,
+  T.False,
+  T.None,
+  T.RParen,
+  T.RBracket,
+]);
 /** Tokens that start a new expression: every operator chain before them is complete. */
-const BOUNDARY = new Set<TokenType>([T.Comma, T.Assign, T.Return, T.For, T.In, T.If, T.Else, T.Block, T.Model, T.Import]);
+const BOUNDARY = new Set<TokenType>([
+  T.Comma,
+  T.Assign,
+  T.Return,
+  T.For,
+  T.In,
+  T.If,
+  T.Else,
+  T.Block,
+  T.Model,
+  T.Import,
+]);
 /** Binary operators that end a chain of `-`, `+` and `**` (but not a chain of `not`). */
-const ENDS_ARITH = new Set<TokenType>([T.Star, T.Slash, T.FloorDiv, T.Percent, T.EqEq, T.NotEq, T.Less, T.LessEq, T.Greater, T.GreaterEq]);
+const ENDS_ARITH = new Set<TokenType>([
+  T.Star,
+  T.Slash,
+  T.FloorDiv,
+  T.Percent,
+  T.EqEq,
+  T.NotEq,
+  T.Less,
+  T.LessEq,
+  T.Greater,
+  T.GreaterEq,
+]);
 
 /** Constructs still open at one bracket level: the parser recurses once for each. */
 interface Level {
@@ -92,14 +137,17 @@ const fresh = (): Level => ({ cond: 0, not: 0, arith: 0, elseIf: 0 });
 
 /** Count one token into the counters of its bracket level. */
 function countOperator(level: Level, type: TokenType, prev: TokenType | undefined): void {
-  if (type === T.If && prev === T.Else) Object.assign(level, { cond: 0, not: 0, arith: 0, elseIf: level.elseIf + 1 });
+  if (type === T.If && prev === T.Else)
+    Object.assign(level, { cond: 0, not: 0, arith: 0, elseIf: level.elseIf + 1 });
   else if (type === T.Else) Object.assign(level, { cond: 0, not: 0, arith: 0 });
   else if (BOUNDARY.has(type)) Object.assign(level, fresh());
   else if (type === T.Question) Object.assign(level, { cond: level.cond + 1, not: 0, arith: 0 });
-  else if (type === T.Colon || type === T.And || type === T.Or || type === T.Pipe) Object.assign(level, { not: 0, arith: 0 });
+  else if (type === T.Colon || type === T.And || type === T.Or || type === T.Pipe)
+    Object.assign(level, { not: 0, arith: 0 });
   else if (type === T.Not) level.not++;
   else if (type === T.Power) level.arith++;
-  else if (type === T.Minus || type === T.Plus) level.arith = prev && OPERAND_END.has(prev) ? 0 : level.arith + 1;
+  else if (type === T.Minus || type === T.Plus)
+    level.arith = prev && OPERAND_END.has(prev) ? 0 : level.arith + 1;
   else if (ENDS_ARITH.has(type)) level.arith = 0;
 }
 
@@ -115,7 +163,8 @@ function tooDeep(tokens: readonly IToken[]): SyntaxProblem | undefined {
   for (const t of tokens) {
     const type = t.tokenType;
     if (type === T.LParen || type === T.LBracket || type === T.LBrace) levels.push(fresh());
-    else if (type === T.RParen || type === T.RBracket || type === T.RBrace) levels.length > 1 && levels.pop();
+    else if (type === T.RParen || type === T.RBracket || type === T.RBrace)
+      levels.length > 1 && levels.pop();
     else countOperator(levels[levels.length - 1], type, prev);
     prev = type;
     const brackets = levels.length - 1;
@@ -135,12 +184,16 @@ function tooDeep(tokens: readonly IToken[]): SyntaxProblem | undefined {
 /** Build each top-level item on its own; one that holds a syntax error is dropped. */
 function buildItems(cst: CstNode, problems: readonly SyntaxProblem[]): A.TopLevel[] {
   const items: A.TopLevel[] = [];
-  const children = [...(cst.children.importDecl ?? []), ...(cst.children.definition ?? [])] as CstNode[];
+  const children = [
+    ...(cst.children.importDecl ?? []),
+    ...(cst.children.definition ?? []),
+  ] as CstNode[];
   children.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
   for (const child of children) {
     const start = child.location?.startOffset ?? NaN;
     const end = (child.location?.endOffset ?? NaN) + 1;
-    if (Number.isNaN(start) || problems.some((p) => p.loc.start >= start && p.loc.start <= end)) continue;
+    if (Number.isNaN(start) || problems.some((p) => p.loc.start >= start && p.loc.start <= end))
+      continue;
     try {
       items.push(child.name === 'importDecl' ? buildImport(child) : buildDefinition(child));
     } catch (e) {

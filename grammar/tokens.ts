@@ -1,10 +1,19 @@
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 /** Tokens of the `.net` language. Keywords are longer-alt variants of Identifier. */
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  label: 'a name',
+});
 
 const keyword = (word: string): TokenType =>
-  createToken({ name: word[0].toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'` });
+  createToken({
+    name: word[0].toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    label: `'${word}'`,
+  });
 
 export const Block = keyword('block');
 export const Model = keyword('model');
@@ -62,7 +71,11 @@ export const LBrace = punct('LBrace', '{', '{');
 export const RBrace = punct('RBrace', '}', '}');
 
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n\r]*/, group: 'comments' });
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\uFEFF]+/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /[ \t\r\n\f\uFEFF]+/,
+  group: Lexer.SKIPPED,
+});
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -111,4 +124,7 @@ export const allTokens: TokenType[] = [
   RBrace,
 ];
 
-export const netLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+export const netLexer = new Lexer(allTokens, {
+  positionTracking: 'full',
+  ensureOptimizations: false,
+});

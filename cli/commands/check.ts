@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import { checkSource, type CheckResult } from '../../compiler/compile.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { diagnosticJson, formatDiagnostic, githubAnnotation } from '../../compiler/diagnostics/format.js';
+import {
+  diagnosticJson,
+  formatDiagnostic,
+  githubAnnotation,
+} from '../../compiler/diagnostics/format.js';
 import { Source } from '../../compiler/source.js';
 import { readSource, UsageError, type Output } from '../io.js';
 
@@ -14,11 +18,16 @@ export type Format = 'text' | 'json' | 'github';
 
 export function parseFormat(value: string | undefined): Format {
   const f = value ?? 'text';
-  if (f !== 'text' && f !== 'json' && f !== 'github') throw new UsageError(`unknown --format '${f}' (expected text, json or github)`);
+  if (f !== 'text' && f !== 'json' && f !== 'github')
+    throw new UsageError(`unknown --format '${f}' (expected text, json or github)`);
   return f;
 }
 
-export function printDiagnostics(io: Output, diagnostics: readonly Diagnostic[], format: Format): void {
+export function printDiagnostics(
+  io: Output,
+  diagnostics: readonly Diagnostic[],
+  format: Format,
+): void {
   if (format === 'json') io.out(JSON.stringify(diagnostics.map(diagnosticJson), null, 2));
   else if (format === 'github') diagnostics.forEach((d) => io.out(githubAnnotation(d)));
   else diagnostics.forEach((d) => io.out(`${formatDiagnostic(d, { color: io.color })}\n`));
@@ -33,7 +42,11 @@ export function countLine(diagnostics: readonly Diagnostic[], files: number): st
 
 /** Check each file; a file that cannot be read is an I/O error (exit 2) after the others ran. */
 export function runCheck(argv: string[], io: Output): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string' }, model: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { format: { type: 'string' }, model: { type: 'string' } },
+  });
   const format = parseFormat(values.format);
   if (positionals.length === 0) throw new UsageError('netc check needs at least one FILE');
   const results: CheckResult[] = [];

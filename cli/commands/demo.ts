@@ -12,7 +12,9 @@ import { printDiagnostics } from './check.js';
 export function runDemo(_argv: string[], io: Output): number {
   const root = packageRoot();
   const dir = join(root, 'samples');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.net')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.net'))
+    .sort();
   let failed = 0;
   io.out(`Checking ${files.length} samples:`);
   for (const f of files) {
@@ -27,7 +29,9 @@ export function runDemo(_argv: string[], io: Output): number {
       const s = summarize(g);
       return `${g.name} ${s.totalParams.toLocaleString('en-US')} params, ${humanCount(s.macs)} MACs`;
     });
-    io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${relative(root, join(dir, f)).padEnd(34)} ${ms.toFixed(0).padStart(4)} ms  ${models.join('; ')}`);
+    io.out(
+      `  ${r.ok ? 'ok  ' : 'FAIL'} ${relative(root, join(dir, f)).padEnd(34)} ${ms.toFixed(0).padStart(4)} ms  ${models.join('; ')}`,
+    );
   }
   const resnext = checkFile(join(dir, 'resnext50.net'));
   if (resnext.graphs[0]) io.out(`\n${renderSummary(summarize(resnext.graphs[0], 2))}`);

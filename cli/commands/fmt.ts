@@ -12,7 +12,11 @@ Rewrite each file in the canonical format. With --check, write nothing and exit 
 file is not formatted. Files with syntax errors are reported and left untouched.`;
 
 export function runFmt(argv: string[], io: Output): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { check: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { check: { type: 'boolean' } },
+  });
   if (positionals.length === 0) throw new UsageError('netc fmt needs at least one FILE');
   let status = 0;
   for (const path of positionals) {
@@ -20,7 +24,14 @@ export function runFmt(argv: string[], io: Output): number {
     const { program, problems } = parse(text);
     if (problems.length > 0) {
       const source = new Source(path, text);
-      const diags: Diagnostic[] = problems.map((p) => ({ severity: 'error', code: p.code, message: p.message, span: span(source, p.loc.start, p.loc.end), notes: [], expansion: [] }));
+      const diags: Diagnostic[] = problems.map((p) => ({
+        severity: 'error',
+        code: p.code,
+        message: p.message,
+        span: span(source, p.loc.start, p.loc.end),
+        notes: [],
+        expansion: [],
+      }));
       printDiagnostics(io, diags, 'text');
       status = 1;
       continue;

@@ -74,15 +74,36 @@ function assignments(body: readonly A.Statement[], out: A.Identifier[] = []): A.
 export function unusedVariables(ref: DefinitionRef): Diagnostic[] {
   const { def, source } = ref;
   const used = reads(def.body);
-  for (const p of def.params) if (p.default) reads([{ kind: 'Return', values: [{ kind: 'ReturnValue', value: p.default, loc: p.loc }], loc: p.loc }], used);
+  for (const p of def.params)
+    if (p.default)
+      reads(
+        [
+          {
+            kind: 'Return',
+            values: [{ kind: 'ReturnValue', value: p.default, loc: p.loc }],
+            loc: p.loc,
+          },
+        ],
+        used,
+      );
   const out: Diagnostic[] = [];
   const warn = (id: A.Identifier, message: string): void => {
-    out.push({ severity: 'warning', code: 'W0001', message, span: span(source, id.loc.start, id.loc.end), notes: [], expansion: [] });
+    out.push({
+      severity: 'warning',
+      code: 'W0001',
+      message,
+      span: span(source, id.loc.start, id.loc.end),
+      notes: [],
+      expansion: [],
+    });
   };
   const what = def.kind === 'Model' ? 'model' : 'block';
   for (const p of def.params) {
     if (!used.has(p.name.name) && !p.name.name.startsWith('_')) {
-      warn(p.name, `${p.shape && def.kind === 'Model' ? 'input' : 'parameter'} '${p.name.name}' of ${what} '${def.name.name}' is never used`);
+      warn(
+        p.name,
+        `${p.shape && def.kind === 'Model' ? 'input' : 'parameter'} '${p.name.name}' of ${what} '${def.name.name}' is never used`,
+      );
     }
   }
   const seen = new Set<string>();

@@ -31,7 +31,8 @@ export function renderDiagnosticsMarkdown(): string {
   const entries = Object.entries(diagnosticCodes);
   for (const [prefix, title] of groups) {
     lines.push('', `## ${title}`, '', '| code | meaning |', '| ---- | ------- |');
-    for (const [code, meaning] of entries.filter(([c]) => c.startsWith(prefix))) lines.push(`| ${code} | ${meaning} |`);
+    for (const [code, meaning] of entries.filter(([c]) => c.startsWith(prefix)))
+      lines.push(`| ${code} | ${meaning} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,8 @@ export interface TextStyle {
   readonly color: boolean;
 }
 
-const paint = (on: boolean, code: string, s: string): string => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+const paint = (on: boolean, code: string, s: string): string =>
+  on ? `\x1b[${code}m${s}\x1b[0m` : s;
 
 /** Make control characters visible so a hostile source line cannot drive the terminal. */
 function visible(line: string): string {
@@ -33,11 +34,19 @@ export function excerpt(s: Span, color = false): string {
 
 /** `file:line:col: error[E3001]: message`, the line with carets, then notes and the expansion chain. */
 export function formatDiagnostic(d: Diagnostic, style: TextStyle = { color: false }): string {
-  const sev = d.severity === 'error' ? paint(style.color, '31;1', `error[${d.code}]`) : paint(style.color, '33;1', `warning[${d.code}]`);
-  const lines = [`${describeSpan(d.span)}: ${sev}: ${visible(d.message)}`, excerpt(d.span, style.color)];
+  const sev =
+    d.severity === 'error'
+      ? paint(style.color, '31;1', `error[${d.code}]`)
+      : paint(style.color, '33;1', `warning[${d.code}]`);
+  const lines = [
+    `${describeSpan(d.span)}: ${sev}: ${visible(d.message)}`,
+    excerpt(d.span, style.color),
+  ];
   for (const n of d.notes) lines.push(`  = note: ${visible(n.message)}`);
   for (const f of d.expansion) {
-    lines.push(`  = in ${visible(f.call)} at ${describeSpan(f.span)}${f.loops ? ` (${f.loops})` : ''}`);
+    lines.push(
+      `  = in ${visible(f.call)} at ${describeSpan(f.span)}${f.loops ? ` (${f.loops})` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -54,17 +63,37 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
     severity: d.severity,
     code: d.code,
     message: d.message,
-    notes: d.notes.map((n) => ({ message: n.message, ...(n.span ? { location: describeSpan(n.span) } : {}) })),
-    expansion: d.expansion.map((f) => ({ call: f.call, location: describeSpan(f.span), loops: f.loops })),
+    notes: d.notes.map((n) => ({
+      message: n.message,
+      ...(n.span ? { location: describeSpan(n.span) } : {}),
+    })),
+    expansion: d.expansion.map((f) => ({
+      call: f.call,
+      location: describeSpan(f.span),
+      loops: f.loops,
+    })),
   };
 }
 
 /** GitHub Actions workflow command: `::error file=…,line=…,col=…,title=E3001::message`. */
 export function githubAnnotation(d: Diagnostic): string {
   const { line, column } = d.span.source.position(d.span.start);
-  const prop = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
-  const data = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  const body = [d.message, ...d.notes.map((n) => `note: ${n.message}`), ...d.expansion.map((f) => `in ${f.call} at ${describeSpan(f.span)}${f.loops ? ` (${f.loops})` : ''}`)].join('\n');
+  const prop = (s: string): string =>
+    s
+      .replace(/%/g, '%25')
+      .replace(/\r/g, '%0D')
+      .replace(/\n/g, '%0A')
+      .replace(/:/g, '%3A')
+      .replace(/,/g, '%2C');
+  const data = (s: string): string =>
+    s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const body = [
+    d.message,
+    ...d.notes.map((n) => `note: ${n.message}`),
+    ...d.expansion.map(
+      (f) => `in ${f.call} at ${describeSpan(f.span)}${f.loops ? ` (${f.loops})` : ''}`,
+    ),
+  ].join('\n');
   const kind = d.severity === 'error' ? 'error' : 'warning';
   return `::${kind} file=${prop(d.span.source.path)},line=${line},col=${column},title=${d.code}::${data(body)}`;
 }

@@ -17,13 +17,20 @@ const isNum = (v: Value): v is Num => v.kind === 'int' || v.kind === 'float';
 function checked(n: number, both: boolean, op: string): Value {
   if (!both) return float(n);
   if (!Number.isSafeInteger(n)) {
-    throw new ArithmeticError('E2005', `integer overflow: the result of '${op}' exceeds ${Number.MAX_SAFE_INTEGER}`);
+    throw new ArithmeticError(
+      'E2005',
+      `integer overflow: the result of '${op}' exceeds ${Number.MAX_SAFE_INTEGER}`,
+    );
   }
   return int(n);
 }
 
 function divisor(b: Num, op: string, a: Num): number {
-  if (b.value === 0) throw new ArithmeticError('E2003', `division by zero in ${formatValue(a)} ${op} ${formatValue(b)}`);
+  if (b.value === 0)
+    throw new ArithmeticError(
+      'E2003',
+      `division by zero in ${formatValue(a)} ${op} ${formatValue(b)}`,
+    );
   return b.value;
 }
 
@@ -48,7 +55,11 @@ function numeric(op: BinaryOperator, a: Num, b: Num): Value {
       if (a.value === 0 && b.value < 0) divisor({ kind: 'int', value: 0 }, op, a);
       const r = a.value ** b.value;
       if (ints && b.value < 0) return float(r);
-      if (Number.isNaN(r)) throw new ArithmeticError('E2001', `${formatValue(a)} ** ${formatValue(b)} is not a real number`);
+      if (Number.isNaN(r))
+        throw new ArithmeticError(
+          'E2001',
+          `${formatValue(a)} ** ${formatValue(b)} is not a real number`,
+        );
       return checked(r, ints, op);
     }
     default:
@@ -92,7 +103,10 @@ export function valuesEqual(a: Value, b: Value, budget = 2_000_000): boolean {
         if (x.items.length !== items.length) return false;
         visited += items.length;
         if (visited > budget) {
-          throw new ArithmeticError('E4002', `comparing these lists visits more than ${budget.toLocaleString('en-US')} items (limit: steps)`);
+          throw new ArithmeticError(
+            'E4002',
+            `comparing these lists visits more than ${budget.toLocaleString('en-US')} items (limit: steps)`,
+          );
         }
         for (let i = items.length - 1; i >= 0; i--) pending.push([x.items[i], items[i]]);
         break;
@@ -117,9 +131,14 @@ export function binaryScalar(op: BinaryOperator, a: Value, b: Value): Value {
   if (isNum(a) && isNum(b)) return numeric(op, a, b);
   if (a.kind === 'string' && b.kind === 'string') {
     if (op === '+') return str(a.value + b.value);
-    if (op !== '-' && op !== '*' && op !== '/' && op !== '//' && op !== '%' && op !== '**') return compare(op, a.value, b.value);
+    if (op !== '-' && op !== '*' && op !== '/' && op !== '//' && op !== '%' && op !== '**')
+      return compare(op, a.value, b.value);
   }
   if (a.kind === 'list' && b.kind === 'list' && op === '+') return list([...a.items, ...b.items]);
-  const hint = a.kind === 'dim' || b.kind === 'dim' ? ' (the dimension is not known at compile time)' : '';
-  throw new ArithmeticError('E2001', `operator '${op}' is not defined for ${typeName(a)} and ${typeName(b)}${hint}`);
+  const hint =
+    a.kind === 'dim' || b.kind === 'dim' ? ' (the dimension is not known at compile time)' : '';
+  throw new ArithmeticError(
+    'E2001',
+    `operator '${op}' is not defined for ${typeName(a)} and ${typeName(b)}${hint}`,
+  );
 }

@@ -17,27 +17,33 @@ type Builtin = (args: readonly Value[], limits: Limits) => Value;
 
 function expectInt(args: readonly Value[], i: number, fn: string): number {
   const v = args[i];
-  if (v.kind !== 'int') throw new BuiltinError('E2001', `${fn}() expects int arguments, found ${typeName(v)}`, i);
+  if (v.kind !== 'int')
+    throw new BuiltinError('E2001', `${fn}() expects int arguments, found ${typeName(v)}`, i);
   return v.value;
 }
 
 function expectList(args: readonly Value[], i: number, fn: string): readonly Value[] {
   const v = args[i];
-  if (v.kind !== 'list') throw new BuiltinError('E2001', `${fn}() expects a list, found ${typeName(v)}`, i);
+  if (v.kind !== 'list')
+    throw new BuiltinError('E2001', `${fn}() expects a list, found ${typeName(v)}`, i);
   return v.items;
 }
 
 function arity(args: readonly Value[], min: number, max: number, fn: string): void {
   if (args.length < min || args.length > max) {
     const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-    throw new BuiltinError('E1005', `${fn}() takes ${want} argument${max === 1 ? '' : 's'}, found ${args.length}`);
+    throw new BuiltinError(
+      'E1005',
+      `${fn}() takes ${want} argument${max === 1 ? '' : 's'}, found ${args.length}`,
+    );
   }
 }
 
 function range(args: readonly Value[], limits: Limits): Value {
   arity(args, 1, 3, 'range');
   const nums = args.map((_, i) => expectInt(args, i, 'range'));
-  const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  const [start, stop, step] =
+    nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
   if (step === 0) throw new BuiltinError('E2002', 'range() step must not be zero', 2);
   const count = Math.max(0, Math.ceil((stop - start) / step));
   if (count > limits.loopIterations) {
@@ -52,17 +58,20 @@ function range(args: readonly Value[], limits: Limits): Value {
 function tensorArg(args: readonly Value[], fn: string): Extract<Value, { kind: 'tensor' }> {
   arity(args, 1, 1, fn);
   const t = args[0];
-  if (t.kind !== 'tensor') throw new BuiltinError('E2001', `${fn}() expects a tensor, found ${typeName(t)}`, 0);
+  if (t.kind !== 'tensor')
+    throw new BuiltinError('E2001', `${fn}() expects a tensor, found ${typeName(t)}`, 0);
   return t;
 }
 
-const dimValue = (d: number | string | null): Value => (typeof d === 'number' ? int(d) : { kind: 'dim', name: d });
+const dimValue = (d: number | string | null): Value =>
+  typeof d === 'number' ? int(d) : { kind: 'dim', name: d };
 
 function numbers(args: readonly Value[], fn: string): Value[] {
   const items = args.length === 1 && args[0].kind === 'list' ? [...args[0].items] : [...args];
   if (items.length === 0) throw new BuiltinError('E2002', `${fn}() of an empty sequence`);
   for (const v of items) {
-    if (v.kind !== 'int' && v.kind !== 'float') throw new BuiltinError('E2001', `${fn}() expects numbers, found ${typeName(v)}`);
+    if (v.kind !== 'int' && v.kind !== 'float')
+      throw new BuiltinError('E2001', `${fn}() expects numbers, found ${typeName(v)}`);
   }
   return items;
 }
@@ -70,7 +79,9 @@ function numbers(args: readonly Value[], fn: string): Value[] {
 function extreme(fn: 'min' | 'max'): Builtin {
   return (args) => {
     const items = numbers(args, fn) as { kind: 'int' | 'float'; value: number }[];
-    return items.reduce((best, v) => ((fn === 'min' ? v.value < best.value : v.value > best.value) ? v : best));
+    return items.reduce((best, v) =>
+      (fn === 'min' ? v.value < best.value : v.value > best.value) ? v : best,
+    );
   };
 }
 
@@ -120,7 +131,11 @@ export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
       // Bounded: a list can share sublists, so that its text is exponentially long.
       const text = formatValue(v, limits.steps);
       if (text.length > limits.steps) {
-        throw new BuiltinError('E4002', `str() of a list longer than ${limits.steps.toLocaleString('en-US')} characters (limit: steps)`, 0);
+        throw new BuiltinError(
+          'E4002',
+          `str() of a list longer than ${limits.steps.toLocaleString('en-US')} characters (limit: steps)`,
+          0,
+        );
       }
       return str(text);
     },

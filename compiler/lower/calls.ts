@@ -31,7 +31,8 @@ function evalArgs(ev: Evaluator, call: A.CallExpression, piped?: Arg): Args {
   for (const a of call.args) {
     const arg: Arg = { value: ev.eval(a.value), loc: a.loc, ...(a.name ? { name: a.name } : {}) };
     if (!a.name) {
-      if (named.size > 0) throw new LowerError('E2002', 'a positional argument cannot follow named arguments', a.loc);
+      if (named.size > 0)
+        throw new LowerError('E2002', 'a positional argument cannot follow named arguments', a.loc);
       positional.push(arg);
     } else if (named.has(a.name.name)) {
       throw new LowerError('E1006', `argument '${a.name.name}' is given twice`, a.name.loc);
@@ -41,7 +42,8 @@ function evalArgs(ev: Evaluator, call: A.CallExpression, piped?: Arg): Args {
 }
 
 const hasPoison = (args: Args): boolean =>
-  args.positional.some((a) => a.value.kind === 'poison') || [...args.named.values()].some((a) => a.value.kind === 'poison');
+  args.positional.some((a) => a.value.kind === 'poison') ||
+  [...args.named.values()].some((a) => a.value.kind === 'poison');
 
 /** `f(args)` or `x |> f(args)`: a builtin, a primitive op, or a block. */
 export function evalCall(ev: Evaluator, call: A.CallExpression, piped?: Arg): Value {
@@ -54,17 +56,32 @@ export function evalCall(ev: Evaluator, call: A.CallExpression, piped?: Arg): Va
   if (op) return applyOp(ev, op.name, args, call.loc);
   const ref = ev.world.definitions.get(name);
   if (ref) return expandBlock(ev, ref, call, args);
-  const candidates = [...builtins.keys(), ...opNames().filter((n) => n !== 'input'), ...ev.world.definitions.keys()];
+  const candidates = [
+    ...builtins.keys(),
+    ...opNames().filter((n) => n !== 'input'),
+    ...ev.world.definitions.keys(),
+  ];
   const hint = suggest(name, candidates);
-  const notes = hint ? [{ message: `did you mean '${hint}'?` }] : [{ message: 'see docs/ops.md for the list of ops' }];
+  const notes = hint
+    ? [{ message: `did you mean '${hint}'?` }]
+    : [{ message: 'see docs/ops.md for the list of ops' }];
   throw new LowerError('E1002', `unknown op or block '${name}'`, call.callee.loc, notes);
 }
 
-function callBuiltin(ev: Evaluator, call: A.CallExpression, args: Args, fn: (a: Value[], l: typeof ev.world.limits) => Value): Value {
+function callBuiltin(
+  ev: Evaluator,
+  call: A.CallExpression,
+  args: Args,
+  fn: (a: Value[], l: typeof ev.world.limits) => Value,
+): Value {
   const first = [...args.named.values()][0];
-  if (first) throw new LowerError('E1003', `${call.callee.name}() takes no named arguments`, first.loc);
+  if (first)
+    throw new LowerError('E1003', `${call.callee.name}() takes no named arguments`, first.loc);
   try {
-    return fn(args.positional.map((a) => a.value), ev.world.limits);
+    return fn(
+      args.positional.map((a) => a.value),
+      ev.world.limits,
+    );
   } catch (e) {
     if (!(e instanceof BuiltinError)) throw e;
     const loc = e.arg !== undefined ? (args.positional[e.arg]?.loc ?? call.loc) : call.loc;
@@ -78,9 +95,14 @@ export function takeName(args: Args): { name: string; loc: A.Loc } | undefined {
   if (!arg) return undefined;
   args.named.delete('name');
   const v = arg.value;
-  if (v.kind !== 'string') throw new LowerError('E2001', `'name' must be a string, found ${typeName(v)}`, arg.loc);
+  if (v.kind !== 'string')
+    throw new LowerError('E2001', `'name' must be a string, found ${typeName(v)}`, arg.loc);
   if (v.value === '' || v.value.includes('.')) {
-    throw new LowerError('E2002', `invalid layer name ${JSON.stringify(v.value)}: names must be non-empty and cannot contain '.'`, arg.loc);
+    throw new LowerError(
+      'E2002',
+      `invalid layer name ${JSON.stringify(v.value)}: names must be non-empty and cannot contain '.'`,
+      arg.loc,
+    );
   }
   return { name: v.value, loc: arg.loc };
 }
@@ -92,15 +114,22 @@ function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Val
   const pos = [...args.positional];
   let inputs: Arg[] = [];
   const first = pos[0]?.value;
-  if (op.inputs.max > 1 && first?.kind === 'list' && first.items.length > 0 && first.items.every((i) => i.kind === 'tensor')) {
+  if (
+    op.inputs.max > 1 &&
+    first?.kind === 'list' &&
+    first.items.length > 0 &&
+    first.items.every((i) => i.kind === 'tensor')
+  ) {
     const listArg = pos.shift()!;
     inputs = first.items.map((value) => ({ value, loc: listArg.loc }));
   } else {
-    while (inputs.length < op.inputs.max && pos[0]?.value.kind === 'tensor') inputs.push(pos.shift()!);
+    while (inputs.length < op.inputs.max && pos[0]?.value.kind === 'tensor')
+      inputs.push(pos.shift()!);
   }
   if (inputs.length < op.inputs.min) {
     const found = pos[0] ? `, found ${typeName(pos[0].value)}` : '';
-    const need = op.inputs.min === 1 ? 'an input tensor' : `at least ${op.inputs.min} input tensors`;
+    const need =
+      op.inputs.min === 1 ? 'an input tensor' : `at least ${op.inputs.min} input tensors`;
     throw new LowerError('E1004', `${op.name} needs ${need}${found}`, pos[0]?.loc ?? callLoc, [
       { message: `write it as x |> ${op.name}(...) or ${op.name}(x, ...)` },
     ]);
@@ -110,12 +139,24 @@ function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Val
   const free = op.params.filter((p) => !args.named.has(p.name));
   if (pos.length > free.length) {
     const extra = pos[free.length];
-    const what = extra.value.kind === 'tensor' ? `too many input tensors: ${op.name} takes ${op.inputs.max}` : `${op.name} takes at most ${free.length} argument${free.length === 1 ? '' : 's'} after its input${op.inputs.max === 1 ? '' : 's'}`;
+    const what =
+      extra.value.kind === 'tensor'
+        ? `too many input tensors: ${op.name} takes ${op.inputs.max}`
+        : `${op.name} takes at most ${free.length} argument${free.length === 1 ? '' : 's'} after its input${op.inputs.max === 1 ? '' : 's'}`;
     throw new LowerError('E1005', what, extra.loc);
   }
   pos.forEach((a, i) => ((given[free[i].name] = a.value), (argLocs[free[i].name] = a.loc)));
   for (const [k, a] of args.named) ((given[k] = a.value), (argLocs[k] = a.name?.loc ?? a.loc));
-  return emitOp(ev, op.name, inputs.map((i) => i.value), given, callLoc, inputs.map((i) => i.loc), argLocs, layerName);
+  return emitOp(
+    ev,
+    op.name,
+    inputs.map((i) => i.value),
+    given,
+    callLoc,
+    inputs.map((i) => i.loc),
+    argLocs,
+    layerName,
+  );
 }
 
 /** Where each operand came from; at most `MAX_OPERAND_NOTES` (a concat may have thousands). */
@@ -125,7 +166,12 @@ function operandNotes(ev: Evaluator, inputs: readonly Value[]): Note[] {
   const notes: Note[] = inputs.slice(0, MAX_OPERAND_NOTES).flatMap((v, i) => {
     if (v.kind !== 'tensor') return [];
     const n = ev.builder.nodes[v.node];
-    return [{ message: `operand ${i + 1} ${formatShape(n.shape)} comes from ${n.name} (${n.op}) at ${describeSpan(n.span)}`, span: n.span }];
+    return [
+      {
+        message: `operand ${i + 1} ${formatShape(n.shape)} comes from ${n.name} (${n.op}) at ${describeSpan(n.span)}`,
+        span: n.span,
+      },
+    ];
   });
   const more = inputs.length - MAX_OPERAND_NOTES;
   if (more > 0) notes.push({ message: `and ${more} more operand${more === 1 ? '' : 's'}` });
@@ -151,7 +197,11 @@ export function emitOp(
   const resolved = resolveAttrs(op, given);
   if ('error' in resolved) {
     if (resolved.error.silent) return POISON;
-    throw new LowerError(resolved.error.code, resolved.error.message, argLocs[resolved.error.param] ?? loc);
+    throw new LowerError(
+      resolved.error.code,
+      resolved.error.message,
+      argLocs[resolved.error.param] ?? loc,
+    );
   }
   const tensors = inputs as Extract<Value, { kind: 'tensor' }>[];
   const shapes = tensors.map((t) => t.shape);
@@ -163,13 +213,23 @@ export function emitOp(
     if (!(e instanceof OpError)) throw e;
     const at = (e.param && argLocs[e.param]) || loc;
     const notes: Note[] = e.notes.map((message) => ({ message }));
-    if (e.code === 'E3001' || inputs.length > 1) for (const n of operandNotes(ev, inputs)) notes.push(n);
+    if (e.code === 'E3001' || inputs.length > 1)
+      for (const n of operandNotes(ev, inputs)) notes.push(n);
     const message = e.message.startsWith(op.name) ? e.message : `${op.name}: ${e.message}`;
     throw new LowerError(e.code, message, at, notes);
   }
-  for (const w of op.warnings?.(shapes, resolved.attrs) ?? []) ev.report('warning', 'W0002', `${op.name}: ${w}`, loc);
+  for (const w of op.warnings?.(shapes, resolved.attrs) ?? [])
+    ev.report('warning', 'W0002', `${op.name}: ${w}`, loc);
   void inputLocs;
-  return addNode(ev, op.name, tensors.map((t) => t.node), resolved.attrs, shape, loc, layerName);
+  return addNode(
+    ev,
+    op.name,
+    tensors.map((t) => t.node),
+    resolved.attrs,
+    shape,
+    loc,
+    layerName,
+  );
 }
 
 export function addNode(
@@ -184,14 +244,32 @@ export function addNode(
   const frame = ev.frame;
   if (ev.builder.full) {
     const n = ev.world.limits.nodes.toLocaleString('en-US');
-    throw new LimitError('E4002', `the model expands to more than ${n} layers (limit: IR nodes per model)`, loc);
+    throw new LimitError(
+      'E4002',
+      `the model expands to more than ${n} layers (limit: IR nodes per model)`,
+      loc,
+    );
   }
   let local: string;
   if (layerName) {
-    if (!frame.names.claim(layerName.name)) throw new LowerError('E1007', `layer name '${layerName.name}' is already used in this block`, layerName.loc);
+    if (!frame.names.claim(layerName.name))
+      throw new LowerError(
+        'E1007',
+        `layer name '${layerName.name}' is already used in this block`,
+        layerName.loc,
+      );
     local = layerName.name;
   } else local = frame.names.next(op);
   const name = [...frame.scope.map((s) => s.name), local].join('.');
-  const node = ev.builder.add({ name, op, inputs, attrs, shape, scope: frame.scope, span: ev.spanOf(loc), expansion: frame.expansion });
+  const node = ev.builder.add({
+    name,
+    op,
+    inputs,
+    attrs,
+    shape,
+    scope: frame.scope,
+    span: ev.spanOf(loc),
+    expansion: frame.expansion,
+  });
   return { kind: 'tensor', node: node.id, shape };
 }

@@ -44,15 +44,32 @@ export class Evaluator {
     return span(frame.ref.source, loc.start, loc.end);
   }
 
-  report(severity: Severity, code: DiagnosticCode, message: string, loc: A.Loc, notes: readonly Note[] = []): void {
-    this.diagnostics.add({ severity, code, message, span: this.spanOf(loc), notes, expansion: this.frame.expansion });
+  report(
+    severity: Severity,
+    code: DiagnosticCode,
+    message: string,
+    loc: A.Loc,
+    notes: readonly Note[] = [],
+  ): void {
+    this.diagnostics.add({
+      severity,
+      code,
+      message,
+      span: this.spanOf(loc),
+      notes,
+      expansion: this.frame.expansion,
+    });
   }
 
   /** Count `cost` steps of work (one per expression or statement; one per item copied). */
   tick(loc: A.Loc, cost = 1): void {
     if ((this.steps += cost) > this.world.limits.steps) {
       const n = this.world.limits.steps.toLocaleString('en-US');
-      throw new LimitError('E4002', `evaluation exceeded the limit of ${n} steps; netc stops lowering this model`, loc);
+      throw new LimitError(
+        'E4002',
+        `evaluation exceeded the limit of ${n} steps; netc stops lowering this model`,
+        loc,
+      );
     }
   }
 
@@ -93,10 +110,17 @@ export class Evaluator {
       for (const name of assignedNames(stmt)) this.frame.vars.set(name, POISON);
       return undefined;
     }
-    if (c.kind !== 'bool') throw new LowerError('E2001', `an 'if' condition must be bool, found ${typeName(c)}`, stmt.condition.loc);
+    if (c.kind !== 'bool')
+      throw new LowerError(
+        'E2001',
+        `an 'if' condition must be bool, found ${typeName(c)}`,
+        stmt.condition.loc,
+      );
     if (c.value) return this.execBody(stmt.then);
     if (!stmt.otherwise) return undefined;
-    return Array.isArray(stmt.otherwise) ? this.execBody(stmt.otherwise) : this.execBody([stmt.otherwise as A.IfStatement]);
+    return Array.isArray(stmt.otherwise)
+      ? this.execBody(stmt.otherwise)
+      : this.execBody([stmt.otherwise as A.IfStatement]);
   }
 
   private execFor(stmt: A.ForStatement): Returned | undefined {
@@ -106,11 +130,19 @@ export class Evaluator {
       return undefined;
     }
     if (iterable.kind !== 'list') {
-      throw new LowerError('E2001', `a 'for' loop needs a list or range(...), found ${typeName(iterable)}`, stmt.iterable.loc);
+      throw new LowerError(
+        'E2001',
+        `a 'for' loop needs a list or range(...), found ${typeName(iterable)}`,
+        stmt.iterable.loc,
+      );
     }
     if (iterable.items.length > this.world.limits.loopIterations) {
       const n = this.world.limits.loopIterations.toLocaleString('en-US');
-      throw new LowerError('E4002', `loop of ${iterable.items.length} iterations exceeds the limit of ${n}`, stmt.iterable.loc);
+      throw new LowerError(
+        'E4002',
+        `loop of ${iterable.items.length} iterations exceeds the limit of ${n}`,
+        stmt.iterable.loc,
+      );
     }
     const loops = this.frame.loops;
     const mark = loops.length;
@@ -145,7 +177,12 @@ export class Evaluator {
     this.tick(e.loc);
     switch (e.kind) {
       case 'Integer':
-        if (!Number.isSafeInteger(e.value)) throw new LowerError('E2005', `integer ${e.raw} is too large (at most ${Number.MAX_SAFE_INTEGER})`, e.loc);
+        if (!Number.isSafeInteger(e.value))
+          throw new LowerError(
+            'E2005',
+            `integer ${e.raw} is too large (at most ${Number.MAX_SAFE_INTEGER})`,
+            e.loc,
+          );
         return int(e.value);
       case 'Float':
         return float(e.value);
@@ -202,13 +239,23 @@ export class Evaluator {
   private index(e: A.IndexExpression, target: Value): Value {
     const ix = this.eval(e.index);
     if (target.kind === 'poison' || ix.kind === 'poison') return POISON;
-    if (target.kind !== 'list') throw new LowerError('E2001', `cannot index ${typeName(target)}; only lists can be indexed`, e.target.loc);
-    if (ix.kind !== 'int') throw new LowerError('E2001', `a list index must be int, found ${typeName(ix)}`, e.index.loc);
+    if (target.kind !== 'list')
+      throw new LowerError(
+        'E2001',
+        `cannot index ${typeName(target)}; only lists can be indexed`,
+        e.target.loc,
+      );
+    if (ix.kind !== 'int')
+      throw new LowerError('E2001', `a list index must be int, found ${typeName(ix)}`, e.index.loc);
     const n = target.items.length;
     const i = ix.value < 0 ? n + ix.value : ix.value;
     if (i < 0 || i >= n) {
       const valid = n === 0 ? 'the list is empty' : `valid indices: ${-n} to ${n - 1}`;
-      throw new LowerError('E2004', `index ${ix.value} is out of range for a list of ${n} item${n === 1 ? '' : 's'} (${valid})`, e.index.loc);
+      throw new LowerError(
+        'E2004',
+        `index ${ix.value} is out of range for a list of ${n} item${n === 1 ? '' : 's'} (${valid})`,
+        e.index.loc,
+      );
     }
     return target.items[i];
   }
@@ -217,18 +264,26 @@ export class Evaluator {
     const v = this.eval(e.operand);
     if (v.kind === 'poison') return POISON;
     if (e.operator === 'not') {
-      if (v.kind !== 'bool') throw new LowerError('E2001', `'not' needs a bool, found ${typeName(v)}`, e.operand.loc);
+      if (v.kind !== 'bool')
+        throw new LowerError('E2001', `'not' needs a bool, found ${typeName(v)}`, e.operand.loc);
       return bool(!v.value);
     }
-    if (v.kind === 'int' || v.kind === 'float') return e.operator === '-' ? { kind: v.kind, value: -v.value || 0 } : v;
-    if (v.kind === 'tensor' && e.operator === '-') return emitOp(this, 'scale', [v], { factor: float(-1) }, e.loc);
+    if (v.kind === 'int' || v.kind === 'float')
+      return e.operator === '-' ? { kind: v.kind, value: -v.value || 0 } : v;
+    if (v.kind === 'tensor' && e.operator === '-')
+      return emitOp(this, 'scale', [v], { factor: float(-1) }, e.loc);
     throw new LowerError('E2001', `unary '${e.operator}' is not defined for ${typeName(v)}`, e.loc);
   }
 
   private conditional(e: A.ConditionalExpression): Value {
     const c = this.eval(e.condition);
     if (c.kind === 'poison') return POISON;
-    if (c.kind !== 'bool') throw new LowerError('E2001', `a condition before '?' must be bool, found ${typeName(c)}`, e.condition.loc);
+    if (c.kind !== 'bool')
+      throw new LowerError(
+        'E2001',
+        `a condition before '?' must be bool, found ${typeName(c)}`,
+        e.condition.loc,
+      );
     return this.eval(c.value ? e.then : e.otherwise);
   }
 
@@ -239,24 +294,35 @@ export class Evaluator {
     if (a.kind === 'tensor' || b.kind === 'tensor') return this.tensorBinary(e, a, b);
     // Concatenation copies: charge it, so `l = l + l` in a loop cannot exhaust memory.
     if (e.operator === '+' && a.kind === b.kind && (a.kind === 'list' || a.kind === 'string')) {
-      const size = (v: Value): number => (v.kind === 'list' ? v.items.length : v.kind === 'string' ? v.value.length : 0);
+      const size = (v: Value): number =>
+        v.kind === 'list' ? v.items.length : v.kind === 'string' ? v.value.length : 0;
       this.tick(e.operatorLoc, size(a) + size(b));
     }
     try {
       return binaryScalar(e.operator, a, b);
     } catch (err) {
-      if (err instanceof ArithmeticError) throw new LowerError(err.code, err.message, e.operatorLoc);
+      if (err instanceof ArithmeticError)
+        throw new LowerError(err.code, err.message, e.operatorLoc);
       throw err;
     }
   }
 
   private logical(e: A.BinaryExpression, a: Value): Value {
     if (a.kind === 'poison') return POISON;
-    if (a.kind !== 'bool') throw new LowerError('E2001', `'${e.operator}' needs bool operands, found ${typeName(a)}`, e.left.loc);
+    if (a.kind !== 'bool')
+      throw new LowerError(
+        'E2001',
+        `'${e.operator}' needs bool operands, found ${typeName(a)}`,
+        e.left.loc,
+      );
     if (e.operator === 'and' ? !a.value : a.value) return a;
     const b = this.eval(e.right);
     if (b.kind !== 'bool' && b.kind !== 'poison') {
-      throw new LowerError('E2001', `'${e.operator}' needs bool operands, found ${typeName(b)}`, e.right.loc);
+      throw new LowerError(
+        'E2001',
+        `'${e.operator}' needs bool operands, found ${typeName(b)}`,
+        e.right.loc,
+      );
     }
     return b;
   }
@@ -264,15 +330,18 @@ export class Evaluator {
   /** `a + b`, `a - b`, `a * b` between tensors; `k * t`, `t * k`, `t / k` scale by a number. */
   private tensorBinary(e: A.BinaryExpression, a: Value, b: Value): Value {
     const both = a.kind === 'tensor' && b.kind === 'tensor';
-    const scalar = (v: Value): v is { kind: 'int' | 'float'; value: number } => v.kind === 'int' || v.kind === 'float';
+    const scalar = (v: Value): v is { kind: 'int' | 'float'; value: number } =>
+      v.kind === 'int' || v.kind === 'float';
     const locs = [e.left.loc, e.right.loc];
     if (both && (e.operator === '+' || e.operator === '-' || e.operator === '*')) {
       const op = { '+': 'add', '-': 'subtract', '*': 'multiply' }[e.operator];
       return emitOp(this, op, [a, b], {}, e.loc, locs);
     }
-    if (e.operator === '*' && scalar(a) && b.kind === 'tensor') return emitOp(this, 'scale', [b], { factor: float(a.value) }, e.loc);
+    if (e.operator === '*' && scalar(a) && b.kind === 'tensor')
+      return emitOp(this, 'scale', [b], { factor: float(a.value) }, e.loc);
     if ((e.operator === '*' || e.operator === '/') && a.kind === 'tensor' && scalar(b)) {
-      if (e.operator === '/' && b.value === 0) throw new LowerError('E2003', `division of a tensor by zero`, e.right.loc);
+      if (e.operator === '/' && b.value === 0)
+        throw new LowerError('E2003', `division of a tensor by zero`, e.right.loc);
       const factor = e.operator === '*' ? b.value : 1 / b.value;
       return emitOp(this, 'scale', [a], { factor: float(factor) }, e.loc);
     }

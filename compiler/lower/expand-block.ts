@@ -14,7 +14,12 @@ export function shapeOf(t: A.ShapeType): Shape {
 }
 
 export function signature(def: A.Definition): string {
-  const params = def.params.map((p) => p.name.name + (p.shape ? `: ${formatShape(shapeOf(p.shape))}` : '') + (p.default ? ' = …' : ''));
+  const params = def.params.map(
+    (p) =>
+      p.name.name +
+      (p.shape ? `: ${formatShape(shapeOf(p.shape))}` : '') +
+      (p.default ? ' = …' : ''),
+  );
   return `${def.name.name}(${params.join(', ')})`;
 }
 
@@ -25,26 +30,40 @@ function bindArgs(ref: DefinitionRef, call: A.CallExpression, args: Args): Map<s
   const bound = new Map<string, Arg>();
   if (args.positional.length > names.length) {
     const extra = args.positional[names.length];
-    throw new LowerError('E1005', `${def.name.name} takes ${names.length} argument${names.length === 1 ? '' : 's'}, found ${args.positional.length}`, extra.loc, [
-      { message: `signature: ${signature(def)}` },
-    ]);
+    throw new LowerError(
+      'E1005',
+      `${def.name.name} takes ${names.length} argument${names.length === 1 ? '' : 's'}, found ${args.positional.length}`,
+      extra.loc,
+      [{ message: `signature: ${signature(def)}` }],
+    );
   }
   args.positional.forEach((a, i) => bound.set(names[i], a));
   for (const [k, a] of args.named) {
     if (!names.includes(k)) {
       const hint = suggest(k, names);
-      throw new LowerError('E1003', `${def.name.name} has no parameter '${k}'${hint ? `; did you mean '${hint}'?` : ''}`, a.name?.loc ?? a.loc, [
-        { message: `signature: ${signature(def)}` },
-      ]);
+      throw new LowerError(
+        'E1003',
+        `${def.name.name} has no parameter '${k}'${hint ? `; did you mean '${hint}'?` : ''}`,
+        a.name?.loc ?? a.loc,
+        [{ message: `signature: ${signature(def)}` }],
+      );
     }
-    if (bound.has(k)) throw new LowerError('E1006', `argument '${k}' of ${def.name.name} is given twice (positionally and by name)`, a.name?.loc ?? a.loc);
+    if (bound.has(k))
+      throw new LowerError(
+        'E1006',
+        `argument '${k}' of ${def.name.name} is given twice (positionally and by name)`,
+        a.name?.loc ?? a.loc,
+      );
     bound.set(k, a);
   }
   const missing = def.params.find((p) => !bound.has(p.name.name) && !p.default);
   if (missing) {
-    throw new LowerError('E1004', `${def.name.name} is missing its required argument '${missing.name.name}'`, call.loc, [
-      { message: `signature: ${signature(def)}` },
-    ]);
+    throw new LowerError(
+      'E1004',
+      `${def.name.name} is missing its required argument '${missing.name.name}'`,
+      call.loc,
+      [{ message: `signature: ${signature(def)}` }],
+    );
   }
   return bound;
 }
@@ -60,22 +79,44 @@ function describeCall(def: A.Definition, bound: Map<string, Arg>): string {
 function checkShapedParam(p: A.Param, v: Value, loc: A.Loc): void {
   if (!p.shape) return;
   const want = shapeOf(p.shape);
-  if (v.kind !== 'tensor') throw new LowerError('E2001', `'${p.name.name}' expects a tensor ${formatShape(want)}, found ${typeName(v)}`, loc);
+  if (v.kind !== 'tensor')
+    throw new LowerError(
+      'E2001',
+      `'${p.name.name}' expects a tensor ${formatShape(want)}, found ${typeName(v)}`,
+      loc,
+    );
   if (!shapesCompatible(v.shape, want)) {
-    throw new LowerError('E3001', `'${p.name.name}' expects a tensor ${formatShape(want)}, found ${formatShape(v.shape)}`, loc);
+    throw new LowerError(
+      'E3001',
+      `'${p.name.name}' expects a tensor ${formatShape(want)}, found ${formatShape(v.shape)}`,
+      loc,
+    );
   }
 }
 
 /** Expand one call of a user block: a new frame whose nodes are named under the instance. */
-export function expandBlock(ev: Evaluator, ref: DefinitionRef, call: A.CallExpression, args: Args): Value {
+export function expandBlock(
+  ev: Evaluator,
+  ref: DefinitionRef,
+  call: A.CallExpression,
+  args: Args,
+): Value {
   const def = ref.def;
   const chain = ev.frames.map((f) => f.ref.def.name.name);
   if (chain.includes(def.name.name)) {
     const cycle = [...chain.slice(chain.indexOf(def.name.name)), def.name.name].join(' → ');
-    throw new LowerError('E4001', `block '${def.name.name}' calls itself (${cycle}); recursion is not allowed`, call.callee.loc);
+    throw new LowerError(
+      'E4001',
+      `block '${def.name.name}' calls itself (${cycle}); recursion is not allowed`,
+      call.callee.loc,
+    );
   }
   if (ev.frames.length >= ev.world.limits.callDepth) {
-    throw new LimitError('E4002', `block expansions nested more than ${ev.world.limits.callDepth} deep (limit: call depth)`, call.loc);
+    throw new LimitError(
+      'E4002',
+      `block expansions nested more than ${ev.world.limits.callDepth} deep (limit: call depth)`,
+      call.loc,
+    );
   }
   const instance = takeName(args);
   const bound = bindArgs(ref, call, args);
@@ -85,7 +126,12 @@ export function expandBlock(ev: Evaluator, ref: DefinitionRef, call: A.CallExpre
   const frameInfo: ExpansionFrame = { call: callText, span: ev.spanOf(call.loc), loops };
   let local: string;
   if (instance) {
-    if (!caller.names.claim(instance.name)) throw new LowerError('E1007', `layer name '${instance.name}' is already used in this block`, instance.loc);
+    if (!caller.names.claim(instance.name))
+      throw new LowerError(
+        'E1007',
+        `layer name '${instance.name}' is already used in this block`,
+        instance.loc,
+      );
     local = instance.name;
   } else local = caller.names.next(def.name.name);
   for (const p of def.params) {
@@ -116,6 +162,10 @@ export function expandBlock(ev: Evaluator, ref: DefinitionRef, call: A.CallExpre
     if (e instanceof LowerError && !(e instanceof LimitError)) {
       ev.report('error', e.code, e.message, e.loc, e.notes);
       return POISON;
+    }
+    if (e instanceof LimitError && !e.reported) {
+      ev.report('error', e.code, e.message, e.loc, e.notes);
+      e.reported = true;
     }
     throw e;
   } finally {

@@ -18,4 +18,10 @@ export class LowerError extends Error {
 }
 
 /** Thrown when a limit is hit: lowering of the whole model stops. */
-export class LimitError extends LowerError {}
+export class LimitError extends LowerError {
+  /**
+   * Set once reported. The innermost block expansion reports it, while its frame (the file the
+   * location is in, and the expansion chain) is still current; outer frames only unwind.
+   */
+  reported = false;
+}

@@ -6,7 +6,7 @@ import { Evaluator, type World } from './evaluator.js';
 import { shapeOf } from './expand-block.js';
 import type { DefinitionRef } from './frame.js';
 import { GraphBuilder, NameScope } from './graph-builder.js';
-import { LowerError } from './lower-error.js';
+import { LimitError, LowerError } from './lower-error.js';
 import { typeName, type Value } from './value.js';
 
 /** Values for a model's hyperparameters, overriding their defaults (`classes = 10`). */
@@ -16,29 +16,53 @@ export type ModelArguments = Readonly<Record<string, Value>>;
  * Lower one model to a graph. Returns undefined when it has errors (all of them reported to
  * `diagnostics`).
  */
-export function lowerModel(world: World, ref: DefinitionRef, diagnostics: DiagnosticBag, args: ModelArguments = {}): Graph | undefined {
+export function lowerModel(
+  world: World,
+  ref: DefinitionRef,
+  diagnostics: DiagnosticBag,
+  args: ModelArguments = {},
+): Graph | undefined {
   const builder = new GraphBuilder(world.limits.nodes);
   const ev = new Evaluator(world, builder, diagnostics);
   const def = ref.def;
-  ev.frames.push({ ref, vars: new Map(), scope: [], names: new NameScope(), loops: [], expansion: [] });
+  ev.frames.push({
+    ref,
+    vars: new Map(),
+    scope: [],
+    names: new NameScope(),
+    loops: [],
+    expansion: [],
+  });
   const errorsBefore = diagnostics.all().filter((d) => d.severity === 'error').length;
   let outputs: GraphPort[] = [];
   const inputs: GraphPort[] = [];
   try {
     for (const p of def.params) bindModelParam(ev, p, args, inputs);
     const returned = ev.execBody(def.body);
-    if (!returned) throw new LowerError('E4003', `model '${def.name.name}' ends without 'return'`, def.name.loc);
+    if (!returned)
+      throw new LowerError('E4003', `model '${def.name.name}' ends without 'return'`, def.name.loc);
     outputs = outputPorts(ev, def, returned.values);
   } catch (e) {
     if (!(e instanceof LowerError)) throw e;
-    ev.report('error', e.code, e.message, e.loc, e.notes);
+    if (!(e instanceof LimitError && e.reported)) ev.report('error', e.code, e.message, e.loc, e.notes);
   }
   const errors = diagnostics.all().filter((d) => d.severity === 'error').length;
   if (errors > errorsBefore) return undefined;
-  return { name: def.name.name, span: ev.spanOf(def.name.loc), inputs, outputs, nodes: builder.nodes };
+  return {
+    name: def.name.name,
+    span: ev.spanOf(def.name.loc),
+    inputs,
+    outputs,
+    nodes: builder.nodes,
+  };
 }
 
-function bindModelParam(ev: Evaluator, p: A.Param, args: ModelArguments, inputs: GraphPort[]): void {
+function bindModelParam(
+  ev: Evaluator,
+  p: A.Param,
+  args: ModelArguments,
+  inputs: GraphPort[],
+): void {
   const name = p.name.name;
   if (p.shape) {
     const shape = shapeOf(p.shape);
@@ -50,7 +74,11 @@ function bindModelParam(ev: Evaluator, p: A.Param, args: ModelArguments, inputs:
   const given = args[name];
   if (given) return void ev.frame.vars.set(name, given);
   if (!p.default) {
-    throw new LowerError('E1004', `model parameter '${name}' needs a default value (${name} = ...) or a shape (${name}: [...])`, p.loc);
+    throw new LowerError(
+      'E1004',
+      `model parameter '${name}' needs a default value (${name} = ...) or a shape (${name}: [...])`,
+      p.loc,
+    );
   }
   ev.frame.vars.set(name, ev.eval(p.default));
 }
@@ -64,7 +92,11 @@ function outputPorts(ev: Evaluator, def: A.Definition, values: readonly Value[])
   return values.map((v, i) => {
     const item = items[i];
     if (v.kind !== 'tensor') {
-      throw new LowerError('E2001', `a model must return tensors, found ${typeName(v)}`, item?.value.loc ?? def.name.loc);
+      throw new LowerError(
+        'E2001',
+        `a model must return tensors, found ${typeName(v)}`,
+        item?.value.loc ?? def.name.loc,
+      );
     }
     let name = item?.name?.name ?? (item?.value.kind === 'Name' ? item.value.name : `output_${i}`);
     while (used.has(name)) name = `${name}_${i}`;
@@ -74,11 +106,23 @@ function outputPorts(ev: Evaluator, def: A.Definition, values: readonly Value[])
 }
 
 /** The return statement that produced the values (first with the same arity, depth-first). */
-function findReturn(body: readonly A.Statement[], arity: number): readonly A.ReturnValue[] | undefined {
+function findReturn(
+  body: readonly A.Statement[],
+  arity: number,
+): readonly A.ReturnValue[] | undefined {
   for (const s of body) {
     if (s.kind === 'Return' && s.values.length === arity) return s.values;
     const inner =
-      s.kind === 'For' ? findReturn(s.body, arity) : s.kind === 'If' ? (findReturn(s.then, arity) ?? (Array.isArray(s.otherwise) ? findReturn(s.otherwise, arity) : s.otherwise ? findReturn([s.otherwise as A.IfStatement], arity) : undefined)) : undefined;
+      s.kind === 'For'
+        ? findReturn(s.body, arity)
+        : s.kind === 'If'
+          ? (findReturn(s.then, arity) ??
+            (Array.isArray(s.otherwise)
+              ? findReturn(s.otherwise, arity)
+              : s.otherwise
+                ? findReturn([s.otherwise as A.IfStatement], arity)
+                : undefined))
+          : undefined;
     if (inner) return inner;
   }
   return undefined;

@@ -15,7 +15,10 @@ function check(text: string) {
 
 function only(text: string, code: string) {
   const found = check(text).filter((d) => d.code === code);
-  expect(found, `expected one ${code} in ${JSON.stringify(check(text).map((d) => d.code))}`).toHaveLength(1);
+  expect(
+    found,
+    `expected one ${code} in ${JSON.stringify(check(text).map((d) => d.code))}`,
+  ).toHaveLength(1);
   return found[0];
 }
 
@@ -39,7 +42,9 @@ describe('shape errors', () => {
     const d = only(residual, 'E3001');
     expect(d.line).toBe(3);
     expect(d.column).toBe(10);
-    expect(d.message).toBe('add needs operands of the same shape, found [56, 56, 256] and [56, 56, 128]');
+    expect(d.message).toBe(
+      'add needs operands of the same shape, found [56, 56, 256] and [56, 56, 128]',
+    );
     expect(d.d.notes.map((n) => n.message)).toContain(
       'operand 1 [56, 56, 256] comes from bottleneck_2.conv2d_1 (conv2d) at test.net:2:34',
     );
@@ -48,22 +53,32 @@ describe('shape errors', () => {
     expect(frame.call).toBe('bottleneck(filters=128)');
     expect(frame.loops).toBe('stage=1, filters=128, i=0');
     const text = formatDiagnostic(d.d);
-    expect(text).toContain('in bottleneck(filters=128) at test.net:9:11 (stage=1, filters=128, i=0)');
+    expect(text).toContain(
+      'in bottleneck(filters=128) at test.net:9:11 (stage=1, filters=128, i=0)',
+    );
     expect(text.split('\n')[1]).toBe('3 |   return y + x');
     expect(text.split('\n')[2]).toBe('  |          ^^^^^');
   });
 
   it('says which group counts divide the input channels', () => {
-    const d = only('model m(x: [8, 8, 48]) {\n  return x |> conv2d(64, 3, groups: 32)\n}\n', 'E3002');
+    const d = only(
+      'model m(x: [8, 8, 48]) {\n  return x |> conv2d(64, 3, groups: 32)\n}\n',
+      'E3002',
+    );
     expect([d.line, d.column]).toEqual([2, 29]);
     expect(d.message).toBe('conv2d: groups=32 does not divide the 48 input channels');
     expect(d.d.notes[0].message).toBe('groups that divide 48: 1, 2, 3, 4, 6, 8, 12, 16, 24, 48');
   });
 
   it('rejects a kernel larger than its input under valid padding', () => {
-    const d = only('model m(x: [5, 5, 3]) {\n  return x |> conv2d(8, 7, padding: "valid")\n}\n', 'E3003');
+    const d = only(
+      'model m(x: [5, 5, 3]) {\n  return x |> conv2d(8, 7, padding: "valid")\n}\n',
+      'E3003',
+    );
     expect([d.line, d.column]).toEqual([2, 25]);
-    expect(d.message).toBe("conv2d: kernel of size 7 is larger than the input height 5 under 'valid' padding");
+    expect(d.message).toBe(
+      "conv2d: kernel of size 7 is larger than the input height 5 under 'valid' padding",
+    );
   });
 });
 
@@ -85,7 +100,10 @@ describe('names and calls', () => {
     const op = only('model m(x: [8, 8, 3]) {\n  return x |> conv2d(4)\n}\n', 'E1004');
     expect([op.line, op.column]).toEqual([2, 15]);
     expect(op.message).toBe("conv2d is missing its required argument 'kernel_size'");
-    const block = only('block b(x, width) { return x }\nmodel m(x: [3]) {\n  return b(x)\n}\n', 'E1004');
+    const block = only(
+      'block b(x, width) { return x }\nmodel m(x: [3]) {\n  return b(x)\n}\n',
+      'E1004',
+    );
     expect([block.line, block.column]).toEqual([3, 10]);
     expect(block.message).toBe("b is missing its required argument 'width'");
   });
@@ -104,7 +122,10 @@ describe('names and calls', () => {
   });
 
   it('rejects recursion, direct and mutual', () => {
-    const d = only('block f(x) { return g(x) }\nblock g(x) { return f(x) }\nmodel m(x: [3]) {\n  return f(x)\n}\n', 'E4001');
+    const d = only(
+      'block f(x) { return g(x) }\nblock g(x) { return f(x) }\nmodel m(x: [3]) {\n  return f(x)\n}\n',
+      'E4001',
+    );
     expect([d.line, d.column]).toEqual([2, 21]);
     expect(d.message).toBe("block 'f' calls itself (f → g → f); recursion is not allowed");
   });
@@ -112,36 +133,54 @@ describe('names and calls', () => {
 
 describe('values', () => {
   it('reports division by zero at the operator', () => {
-    const d = only('model m(x: [3], k = 4) {\n  n = k // (k - 4)\n  return x |> dense(n)\n}\n', 'E2003');
+    const d = only(
+      'model m(x: [3], k = 4) {\n  n = k // (k - 4)\n  return x |> dense(n)\n}\n',
+      'E2003',
+    );
     expect([d.line, d.column]).toEqual([2, 9]);
     expect(d.message).toBe('division by zero in 4 // 0');
   });
 
   it('reports an index out of range with the valid range', () => {
-    const d = only('model m(x: [3]) {\n  sizes = [8, 16]\n  return x |> dense(sizes[2])\n}\n', 'E2004');
+    const d = only(
+      'model m(x: [3]) {\n  sizes = [8, 16]\n  return x |> dense(sizes[2])\n}\n',
+      'E2004',
+    );
     expect([d.line, d.column]).toEqual([3, 27]);
-    expect(d.message).toBe('index 2 is out of range for a list of 2 items (valid indices: -2 to 1)');
+    expect(d.message).toBe(
+      'index 2 is out of range for a list of 2 items (valid indices: -2 to 1)',
+    );
   });
 });
 
 describe('limits', () => {
   it('names the loop limit', () => {
-    const d = only('model m(x: [3]) {\n  for i in range(1000000000000) {\n    x = relu(x)\n  }\n  return x\n}\n', 'E4002');
+    const d = only(
+      'model m(x: [3]) {\n  for i in range(1000000000000) {\n    x = relu(x)\n  }\n  return x\n}\n',
+      'E4002',
+    );
     expect([d.line, d.column]).toEqual([2, 12]);
-    expect(d.message).toBe('range() of 1,000,000,000,000 elements exceeds the limit of 100,000 loop iterations');
+    expect(d.message).toBe(
+      'range() of 1,000,000,000,000 elements exceeds the limit of 100,000 loop iterations',
+    );
   });
 
   it('names the expansion limit', () => {
-    const src = 'model m(x: [3]) {\n  for i in range(1000) {\n    for j in range(1000) {\n      x = relu(x)\n    }\n  }\n  return x\n}\n';
+    const src =
+      'model m(x: [3]) {\n  for i in range(1000) {\n    for j in range(1000) {\n      x = relu(x)\n    }\n  }\n  return x\n}\n';
     const d = only(src, 'E4002');
     expect([d.line, d.column]).toEqual([4, 11]);
-    expect(d.message).toBe('the model expands to more than 200,000 layers (limit: IR nodes per model)');
+    expect(d.message).toBe(
+      'the model expands to more than 200,000 layers (limit: IR nodes per model)',
+    );
   });
 });
 
 describe('warnings', () => {
   it('warns about unused variables and parameters', () => {
-    const found = check('block b(x, unused_width) {\n  tmp = 3\n  return x\n}\nmodel m(x: [3]) {\n  return b(x, 1)\n}\n').filter((d) => d.code === 'W0001');
+    const found = check(
+      'block b(x, unused_width) {\n  tmp = 3\n  return x\n}\nmodel m(x: [3]) {\n  return b(x, 1)\n}\n',
+    ).filter((d) => d.code === 'W0001');
     expect(found.map((d) => [d.line, d.column, d.message])).toEqual([
       [1, 12, "parameter 'unused_width' of block 'b' is never used"],
       [2, 3, "variable 'tmp' is assigned but never used"],
@@ -150,7 +189,12 @@ describe('warnings', () => {
   });
 
   it('warns about a stride-2 same convolution over an odd length', () => {
-    const r = checkSource(new Source('test.net', 'model m(x: [1281, 1]) {\n  return x |> conv1d(4, 32, stride: 2)\n}\n'));
+    const r = checkSource(
+      new Source(
+        'test.net',
+        'model m(x: [1281, 1]) {\n  return x |> conv1d(4, 32, stride: 2)\n}\n',
+      ),
+    );
     expect(r.ok).toBe(true);
     const d = r.diagnostics.find((x) => x.code === 'W0002')!;
     expect(d.span.source.position(d.span.start)).toEqual({ line: 2, column: 15 });
@@ -161,8 +205,11 @@ describe('warnings', () => {
 
 describe('recovery', () => {
   it('reports every error of a file in one run, across statements and definitions', () => {
-    const src = 'model a(x: [3]) {\n  y = x |> dence(2)\n  z = x |> dense("2")\n  return undefined_name\n}\nmodel b( {\n}\nmodel c(x: [3]) {\n  return x |> relu(1)\n}\n';
-    const codes = check(src).filter((d) => d.d.severity === 'error').map((d) => `${d.code}@${d.line}:${d.column}`);
+    const src =
+      'model a(x: [3]) {\n  y = x |> dence(2)\n  z = x |> dense("2")\n  return undefined_name\n}\nmodel b( {\n}\nmodel c(x: [3]) {\n  return x |> relu(1)\n}\n';
+    const codes = check(src)
+      .filter((d) => d.d.severity === 'error')
+      .map((d) => `${d.code}@${d.line}:${d.column}`);
     expect(codes).toEqual(['E1002@2:12', 'E2001@3:18', 'E1001@4:10', 'E0002@6:10', 'E1005@9:20']);
   });
 

@@ -15,6 +15,7 @@ describe('docs/diagnostics.md', () => {
 
   it('lists every code exactly once', () => {
     const doc = renderDiagnosticsMarkdown();
-    for (const code of Object.keys(diagnosticCodes)) expect(doc.split(`| ${code} |`)).toHaveLength(2);
+    for (const code of Object.keys(diagnosticCodes))
+      expect(doc.split(`| ${code} |`)).toHaveLength(2);
   });
 });

@@ -254,7 +254,9 @@ describe('limits and bad input', () => {
     const text = `block t(a) { x = ${Array(250_000).fill('a').join(' + ')} }`;
     const { problems } = parse(text);
     expect(problems.map((p) => p.code)).toEqual(['E4002']);
-    expect(problems[0].message).toContain(`limit of ${MAX_TOKENS.toLocaleString('en-US')} tokens per file`);
+    expect(problems[0].message).toContain(
+      `limit of ${MAX_TOKENS.toLocaleString('en-US')} tokens per file`,
+    );
     // Exactly MAX_TOKENS tokens come before the reported one.
     expect(netLexer.tokenize(text.slice(0, problems[0].loc.start)).tokens).toHaveLength(MAX_TOKENS);
   });
