@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type * as A from '../grammar/ast.js';
 import { parse } from '../grammar/parse.js';
-import { DiagnosticBag } from './diagnostics/diagnostic.js';
+import { DiagnosticBag, type Diagnostic } from './diagnostics/diagnostic.js';
 import type { DefinitionRef } from './lower/frame.js';
 import type { Limits } from './lower/limits.js';
 import { stdlibDir } from './package-root.js';
@@ -111,17 +111,25 @@ function loadImport(
   return { source, program: parseSource(source, diagnostics) };
 }
 
-function parseSource(source: Source, diagnostics: DiagnosticBag): A.Program {
+/** Parse a source; its syntax problems become diagnostics. */
+export function parseWithDiagnostics(source: Source): {
+  program: A.Program;
+  diagnostics: Diagnostic[];
+} {
   const { program, problems } = parse(source.text);
-  for (const p of problems) {
-    diagnostics.add({
-      severity: 'error',
-      code: p.code,
-      message: p.message,
-      span: span(source, p.loc.start, p.loc.end),
-      notes: [],
-      expansion: [],
-    });
-  }
+  const diagnostics = problems.map((p): Diagnostic => ({
+    severity: 'error',
+    code: p.code,
+    message: p.message,
+    span: span(source, p.loc.start, p.loc.end),
+    notes: [],
+    expansion: [],
+  }));
+  return { program, diagnostics };
+}
+
+function parseSource(source: Source, bag: DiagnosticBag): A.Program {
+  const { program, diagnostics } = parseWithDiagnostics(source);
+  diagnostics.forEach((d) => bag.add(d));
   return program;
 }

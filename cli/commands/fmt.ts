@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { parse } from '../../grammar/parse.js';
 import { print } from '../../grammar/printer.js';
-import { span, Source } from '../../compiler/source.js';
-import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { parseWithDiagnostics } from '../../compiler/loader.js';
+import { Source } from '../../compiler/source.js';
 import { readSource, UsageError, writeAtomic, type Output } from '../io.js';
 import { printDiagnostics } from './check.js';
 
@@ -21,18 +20,9 @@ export function runFmt(argv: string[], io: Output): number {
   let status = 0;
   for (const path of positionals) {
     const text = readSource(path);
-    const { program, problems } = parse(text);
-    if (problems.length > 0) {
-      const source = new Source(path, text);
-      const diags: Diagnostic[] = problems.map((p) => ({
-        severity: 'error',
-        code: p.code,
-        message: p.message,
-        span: span(source, p.loc.start, p.loc.end),
-        notes: [],
-        expansion: [],
-      }));
-      printDiagnostics(io, diags, 'text');
+    const { program, diagnostics } = parseWithDiagnostics(new Source(path, text));
+    if (diagnostics.length > 0) {
+      printDiagnostics(io, diagnostics, 'text');
       status = 1;
       continue;
     }
