@@ -56,11 +56,8 @@ function elementwise(
   });
 }
 
-export const add = elementwise(
-  'add',
-  'Elementwise sum of two or more tensors.',
-  Infinity,
-  (c) => c.tf.layers.add({ name: c.name }),
+export const add = elementwise('add', 'Elementwise sum of two or more tensors.', Infinity, (c) =>
+  c.tf.layers.add({ name: c.name }),
 );
 export const subtract = elementwise(
   'subtract',

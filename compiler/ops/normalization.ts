@@ -86,15 +86,20 @@ export const batchNorm = defineOp({
     ];
   },
   macs: () => 0,
-  tfjs: ({ tf, name, attrs: a, inputs: [x] }) =>
-    tf.layers.batchNormalization({
+  // tfjs's BatchNormalization is only right on the last axis; netc's layer does the others.
+  tfjs({ tf, name, attrs: a, inputs: [x], custom }) {
+    const args = {
       name,
       axis: kerasAxis(x, a),
       epsilon: num(a, 'epsilon'),
       momentum: num(a, 'momentum'),
       center: bool(a, 'center'),
       scale: bool(a, 'scale'),
-    }),
+    };
+    return args.axis === x.length
+      ? tf.layers.batchNormalization(args)
+      : custom('NetcBatchNorm', args);
+  },
 });
 
 export const layerNorm = defineOp({

@@ -1,0 +1,61 @@
+import type * as tf from '@tensorflow/tfjs';
+import { checkFile } from '../compiler/compile.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
+import { initBackend, type BackendName } from './backend.js';
+import { buildModel } from './build-model.js';
+
+export { buildModel, layerNames, sanitizeName, type BuildOptions } from './build-model.js';
+export { initBackend, wasmDir, type BackendName } from './backend.js';
+export { customLayer, groupedConv2d } from './layers/index.js';
+
+/** A `.net` file that does not compile; `diagnostics` holds everything the compiler reported. */
+export class NetcCompileError extends Error {
+  override readonly name = 'NetcCompileError';
+  constructor(
+    readonly path: string,
+    readonly diagnostics: readonly Diagnostic[],
+    message?: string,
+  ) {
+    super(message ?? NetcCompileError.describe(path, diagnostics));
+  }
+
+  private static describe(path: string, diagnostics: readonly Diagnostic[]): string {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    const first = errors[0];
+    const where = first
+      ? `${first.span.source.path}:${first.span.source.position(first.span.start).line}`
+      : path;
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : '';
+    return first ? `${where}: ${first.code}: ${first.message}${more}` : `${path} does not compile`;
+  }
+}
+
+export interface LoadOptions {
+  /** The model to build when the file defines several. */
+  readonly model?: string;
+  /** Deterministic initial weights (see BuildOptions.seed). */
+  readonly seed?: number;
+  /** Initialise this backend first (see initBackend); default: leave the current one. */
+  readonly backend?: BackendName;
+}
+
+/**
+ * Compiles a `.net` file and builds one of its models as a `tf.LayersModel`. Throws a
+ * `NetcCompileError` (with the diagnostics) when the file has errors, defines no model, or
+ * defines several and `model` does not pick one.
+ */
+export async function loadModel(path: string, options: LoadOptions = {}): Promise<tf.LayersModel> {
+  const result = checkFile(path, { model: options.model });
+  if (!result.ok) throw new NetcCompileError(path, result.diagnostics);
+  if (result.graphs.length !== 1) {
+    const names = result.graphs.map((g) => g.name).join(', ');
+    const message =
+      result.graphs.length === 0
+        ? `${path} defines no model`
+        : `${path} defines several models (${names}): pick one with the 'model' option`;
+    throw new NetcCompileError(path, result.diagnostics, message);
+  }
+  if (options.backend) await initBackend(options.backend);
+  return buildModel(result.graphs[0], { seed: options.seed });
+}
+export { inferShapes, concreteInputShapes } from './shapes.js';

@@ -1,0 +1,130 @@
+/**
+ * Saving and loading `tf.LayersModel`s in the TensorFlow.js layers format (`model.json` +
+ * `weights.bin`) on the local file system, without tfjs-node. The files are readable by
+ * `tf.loadLayersModel` (through `fileLoadHandler`) and by tfjs-node's `file://` handler.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from './atomic-write.js';
+
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+
+export class TfjsFilesError extends Error {
+  override name = 'TfjsFilesError';
+}
+
+/** All weight data as one ArrayBuffer (tfjs may hand over one buffer or a list of shards). */
+function joinWeightData(weightData: tf.io.WeightData | undefined): ArrayBuffer {
+  return tf.io.CompositeArrayBuffer.join(weightData ?? []);
+}
+
+/** The `model.json` contents (what tfjs-core's unexported `getModelJSONForModelArtifacts` builds). */
+function modelJsonFor(
+  artifacts: tf.io.ModelArtifacts,
+  manifest: tf.io.WeightsManifestConfig,
+): tf.io.ModelJSON {
+  const optional = {
+    trainingConfig: artifacts.trainingConfig,
+    signature: artifacts.signature,
+    userDefinedMetadata: artifacts.userDefinedMetadata,
+    modelInitializer: artifacts.modelInitializer,
+    initializerSignature: artifacts.initializerSignature,
+  };
+  return {
+    modelTopology: artifacts.modelTopology as object,
+    format: artifacts.format ?? 'layers-model',
+    generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+    convertedBy: artifacts.convertedBy ?? null,
+    weightsManifest: manifest,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value != null)),
+  };
+}
+
+async function saveArtifacts(
+  dir: string,
+  artifacts: tf.io.ModelArtifacts,
+): Promise<tf.io.SaveResult> {
+  if (artifacts.modelTopology instanceof ArrayBuffer) {
+    throw new TfjsFilesError('binary (GraphDef) model topologies are not supported');
+  }
+  const manifest: tf.io.WeightsManifestConfig = [
+    { paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] },
+  ];
+  const modelJson = modelJsonFor(artifacts, manifest);
+  await mkdir(dir, { recursive: true });
+  // weights.bin first: model.json is written last, so once it is replaced the new weights are
+  // already in place. Each file is replaced atomically (temporary file + rename).
+  await writeFileAtomic(
+    join(dir, WEIGHTS_BIN),
+    new Uint8Array(joinWeightData(artifacts.weightData)),
+  );
+  await writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+  return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+}
+
+/** Resolves a weights path from the manifest, refusing paths that leave `dir`. */
+function weightsPath(dir: string, path: string): string {
+  const full = resolve(dir, path);
+  const rel = relative(resolve(dir), full);
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new TfjsFilesError(`weights path '${path}' is outside the model folder ${dir}`);
+  }
+  return full;
+}
+
+async function readWeights(
+  dir: string,
+  manifest: tf.io.WeightsManifestConfig,
+): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer]> {
+  const buffers: ArrayBuffer[] = [];
+  for (const group of manifest) {
+    for (const path of group.paths) {
+      const bytes = await readFile(weightsPath(dir, path));
+      buffers.push(
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+      );
+    }
+  }
+  return [tf.io.getWeightSpecs(manifest), tf.io.CompositeArrayBuffer.join(buffers)];
+}
+
+async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
+  const path = join(dir, MODEL_JSON);
+  let modelJson: tf.io.ModelJSON;
+  try {
+    modelJson = JSON.parse(await readFile(path, 'utf8')) as tf.io.ModelJSON;
+  } catch (error) {
+    if (error instanceof SyntaxError)
+      throw new TfjsFilesError(`${path} is not valid JSON: ${error.message}`);
+    throw error;
+  }
+  if (typeof modelJson !== 'object' || modelJson === null || modelJson.modelTopology == null) {
+    throw new TfjsFilesError(`${path} has no modelTopology`);
+  }
+  return tf.io.getModelArtifactsForJSON(modelJson, (manifest) => readWeights(dir, manifest));
+}
+
+/** An IOHandler that saves to `dir/model.json` + `dir/weights.bin` (use with `model.save`). */
+export function fileSaveHandler(dir: string): tf.io.IOHandler {
+  return { save: (artifacts) => saveArtifacts(dir, artifacts) };
+}
+
+/** An IOHandler that loads `dir/model.json` and its weight files (use with `tf.loadLayersModel`). */
+export function fileLoadHandler(dir: string): tf.io.IOHandler {
+  return { load: () => loadArtifacts(dir) };
+}
+
+/** Saves `model` (topology and weights) into `dir`. */
+export async function saveLayersModel(
+  model: tf.LayersModel,
+  dir: string,
+): Promise<tf.io.SaveResult> {
+  return model.save(fileSaveHandler(dir));
+}
+
+/** Loads a layers model saved into `dir`. */
+export async function loadLayersModelFromDir(dir: string): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(fileLoadHandler(dir));
+}

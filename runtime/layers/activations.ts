@@ -1,0 +1,33 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TfjsActivation } from '../../compiler/ops/op.js';
+
+/**
+ * `hard_sigmoid` as netc (and Keras 3) defines it, `clip(x / 6 + 0.5, 0, 1)`; tfjs's own
+ * `hardSigmoid` is the Keras 2 one, `clip(0.2 x + 0.5, 0, 1)`. Registered as an activation, so
+ * any layer's `activation` option can name it.
+ */
+export class NetcHardSigmoid extends tf.serialization.Serializable {
+  static readonly className = 'netc_hard_sigmoid';
+  apply(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1));
+  }
+  getConfig(): tf.serialization.ConfigDict {
+    return {};
+  }
+}
+tf.serialization.registerClass(NetcHardSigmoid);
+
+/** netc activation names whose tfjs identifier differs. */
+const renamed: Record<string, string> = { hard_sigmoid: NetcHardSigmoid.className };
+
+/** The tfjs activation identifier for a netc activation name (`linear`, `relu`, `gelu`...). */
+export function tfjsActivation(name: string): TfjsActivation {
+  return (renamed[name] ?? name) as TfjsActivation;
+}
+
+/** A callable activation, for custom layers that fuse one. */
+export function activationFn(name: string): (x: tf.Tensor) => tf.Tensor {
+  if (name === 'linear') return (x) => x;
+  const layer = tf.layers.activation({ activation: tfjsActivation(name) });
+  return (x) => layer.apply(x) as tf.Tensor;
+}

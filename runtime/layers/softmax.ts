@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs';
+import { one, oneShape, type Kwargs, type LayerArgs, type TfShape } from './common.js';
+
+export interface NetcSoftmaxArgs extends LayerArgs {
+  /** The axis, Keras-style (the batch is 0). */
+  axis: number;
+}
+
+/** Softmax along any axis (tfjs's softmax op only takes the last one). */
+export class NetcSoftmax extends tf.layers.Layer {
+  static readonly className = 'NetcSoftmax';
+  readonly axis: number;
+
+  constructor(args: NetcSoftmaxArgs) {
+    super(args);
+    this.axis = args.axis;
+  }
+
+  override computeOutputShape(inputShape: TfShape | TfShape[]): TfShape {
+    return oneShape(inputShape);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs);
+      const e = tf.exp(tf.sub(x, tf.max(x, this.axis, true)));
+      return tf.div(e, tf.sum(e, this.axis, true));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), axis: this.axis };
+  }
+}
+tf.serialization.registerClass(NetcSoftmax);
