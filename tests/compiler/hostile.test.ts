@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkSource, type CheckOptions, type CheckResult } from '../../compiler/compile.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { diagnosticJson, formatDiagnostic, githubAnnotation } from '../../compiler/diagnostics/format.js';
+import {
+  diagnosticJson,
+  formatDiagnostic,
+  githubAnnotation,
+} from '../../compiler/diagnostics/format.js';
 import { defaultLimits } from '../../compiler/lower/limits.js';
 import { Source } from '../../compiler/source.js';
 import { MAX_NESTING, MAX_SYNTAX_ERRORS, MAX_TOKENS } from '../../grammar/parse.js';
@@ -338,7 +342,9 @@ describe('long left-associative chains lower without deep recursion', () => {
     'a 20,000-item list literal and a 20,000-argument call',
     () => {
       const items = Array(20_000).fill('1').join(', ');
-      const r = check(`model m(x: [4]) {\n  n = len([${items}]) + max(${items})\n  return x |> dense(n)\n}\n`);
+      const r = check(
+        `model m(x: [4]) {\n  n = len([${items}]) + max(${items})\n  return x |> dense(n)\n}\n`,
+      );
       expect(listed(r)).toEqual([]);
       expect(r.graphs[0].outputs[0].shape).toEqual([20_001]);
     },
@@ -437,7 +443,8 @@ describe('lowering limits', () => {
   it(
     'lists that share sublists (exponentially large when expanded): str() and == hit E4002',
     () => {
-      const setup = 'l = [1]\n  k = [1]\n  for i in range(200) {\n    l = [l, l]\n    k = [k, k]\n  }';
+      const setup =
+        'l = [1]\n  k = [1]\n  for i in range(200) {\n    l = [l, l]\n    k = [k, k]\n  }';
       const str = `model m(x: [4]) {\n  ${setup}\n  s = str(l)\n  return x\n}\n`;
       expect(theError(check(str))).toMatchObject({ file: FILE, ...at(str, 'l)'), code: 'E4002' });
       const eq = `model m(x: [4]) {\n  ${setup}\n  s = l == k\n  return x\n}\n`;
@@ -500,7 +507,8 @@ describe('lowering limits', () => {
   it(
     'mutual recursion: E4001 where the cycle closes',
     () => {
-      const text = 'block f(x) {\n  return g(x)\n}\nblock g(x) {\n  return f(x)\n}\nmodel m(x: [4]) {\n  return f(x)\n}\n';
+      const text =
+        'block f(x) {\n  return g(x)\n}\nblock g(x) {\n  return f(x)\n}\nmodel m(x: [4]) {\n  return f(x)\n}\n';
       const e = theError(check(text));
       expect(e).toMatchObject({ file: FILE, line: 5, column: 10, code: 'E4001' });
       expect(e.message).toContain('f → g → f');
@@ -548,7 +556,8 @@ describe('imports', () => {
     () => {
       const path = join(dir, 'main.net');
       writeFileSync(join(dir, 'notes.txt'), 'hello');
-      const text = 'import "."\nimport "notes.txt"\nimport "sub.net"\nmodel m(x: [4]) { return x }\n';
+      const text =
+        'import "."\nimport "notes.txt"\nimport "sub.net"\nmodel m(x: [4]) { return x }\n';
       writeFileSync(join(dir, 'sub.net'), ''); // fine, for comparison
       const r = check(text, {}, path);
       expect(errors(r).map(where)).toEqual([
@@ -564,7 +573,10 @@ describe('imports', () => {
     () => {
       const a = join(dir, 'a.net');
       const b = join(dir, 'b.net');
-      writeFileSync(a, 'import "b.net"\nblock from_a(x) { return relu(x) }\nmodel m(x: [4]) { return from_b(x) }\n');
+      writeFileSync(
+        a,
+        'import "b.net"\nblock from_a(x) { return relu(x) }\nmodel m(x: [4]) { return from_b(x) }\n',
+      );
       writeFileSync(b, 'import "a.net"\nblock from_b(x) { return from_a(x) }\n');
       const r = check(readFileSync(a, 'utf8'), {}, a);
       expect(listed(r)).toEqual([]);
@@ -669,7 +681,12 @@ describe('strings and many errors', () => {
     'an unterminated string at the very end of the file: E0004',
     () => {
       const text = 'model m(x: [4]) {\n  return x\n}\n"';
-      expect(where(errors(check(text))[0])).toEqual({ file: FILE, line: 4, column: 1, code: 'E0004' });
+      expect(where(errors(check(text))[0])).toEqual({
+        file: FILE,
+        line: 4,
+        column: 1,
+        code: 'E0004',
+      });
     },
     GUARD,
   );
