@@ -47,11 +47,9 @@ export function parse(text: string): ParseResult {
   for (const e of netParser.errors) {
     const t = e.token;
     const start = Number.isNaN(t.startOffset) ? text.length : t.startOffset;
-    problems.push({
-      code: 'E0002',
-      message: e.message,
-      loc: { start, end: start + Math.max(t.image.length, 1) },
-    });
+    // At the end of the file the span is empty: it must not reach past the text.
+    const end = Math.min(start + Math.max(t.image.length, 1), text.length);
+    problems.push({ code: 'E0002', message: e.message, loc: { start, end } });
   }
   const items = buildItems(cst, problems);
   return {
