@@ -114,6 +114,10 @@ export function valuesEqual(a: Value, b: Value, budget = 2_000_000): boolean {
       case 'tensor':
         if (x.node !== (y as typeof x).node) return false;
         break;
+      case 'dim':
+        // Two unknown dims may differ; two uses of one symbolic name are the same size.
+        if (x.name === null || x.name !== (y as typeof x).name) return false;
+        break;
       case 'none':
       case 'poison':
         break;

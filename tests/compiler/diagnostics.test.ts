@@ -221,3 +221,17 @@ describe('recovery', () => {
 });
 
 export type { Diagnostic };
+
+describe('shape queries', () => {
+  it('compares symbolic dims by name and never treats unknown dims as equal', () => {
+    const src = (a: string, b: string) =>
+      `model m(x: [${a}, 3], y: [${b}, 3]) {\n  same = shape(x)[0] == shape(y)[0]\n  return same ? x : x |> relu\n}\n`;
+    const op = (a: string, b: string) => {
+      const r = checkSource(new Source('t.net', src(a, b)));
+      return r.graphs[0].nodes[r.graphs[0].outputs[0].node].op;
+    };
+    expect(op('T', 'T')).toBe('input');
+    expect(op('T', 'S')).toBe('relu');
+    expect(op('?', '?')).toBe('relu');
+  });
+});
