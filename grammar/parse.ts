@@ -187,11 +187,22 @@ function buildItems(cst: CstNode, problems: readonly SyntaxProblem[]): A.TopLeve
     ...(cst.children.definition ?? []),
   ] as CstNode[];
   children.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
+  // Problem offsets, sorted, for a binary search: a file can have 100,000s of lexer errors.
+  const starts = problems.map((p) => p.loc.start).sort((a, b) => a - b);
+  const problemWithin = (start: number, end: number): boolean => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length && starts[lo] <= end;
+  };
   for (const child of children) {
     const start = child.location?.startOffset ?? NaN;
     const end = (child.location?.endOffset ?? NaN) + 1;
-    if (Number.isNaN(start) || problems.some((p) => p.loc.start >= start && p.loc.start <= end))
-      continue;
+    if (Number.isNaN(start) || problemWithin(start, end)) continue;
     try {
       items.push(child.name === 'importDecl' ? buildImport(child) : buildDefinition(child));
     } catch (e) {

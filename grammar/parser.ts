@@ -1,4 +1,10 @@
-import { CstParser, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import {
+  CstParser,
+  type CstNode,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
 import { EOF } from 'chevrotain';
 import * as T from './tokens.js';
 
@@ -26,7 +32,8 @@ function tokenLabel(t: TokenType): string {
 }
 
 const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${tokenLabel(expected)}, found ${describeToken(actual)}`,
+  buildMismatchTokenMessage: ({ expected, actual }) =>
+    `expected ${tokenLabel(expected)}, found ${describeToken(actual)}`,
   buildNotAllInputParsedMessage: ({ firstRedundant }) =>
     `expected 'block', 'model' or 'import', found ${describeToken(firstRedundant)}`,
   buildNoViableAltMessage: ({ actual, ruleName }) =>
@@ -49,7 +56,12 @@ export class NetParser extends CstParser {
   private readonly underErrorLimit = (): boolean => this.errors.length < this.errorLimit;
 
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: messages });
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: 'full',
+      errorMessageProvider: messages,
+    });
     this.performSelfAnalysis();
   }
 
@@ -57,7 +69,11 @@ export class NetParser extends CstParser {
   program = this.RULE('program', () => {
     this.MANY({
       GATE: this.underErrorLimit,
-      DEF: () => this.OR([{ ALT: () => this.SUBRULE(this.importDecl) }, { ALT: () => this.SUBRULE(this.definition) }]),
+      DEF: () =>
+        this.OR([
+          { ALT: () => this.SUBRULE(this.importDecl) },
+          { ALT: () => this.SUBRULE(this.definition) },
+        ]),
     });
   });
 
@@ -74,7 +90,10 @@ export class NetParser extends CstParser {
     this.CONSUME(T.LParen);
     this.OPTION(() => {
       this.SUBRULE(this.param);
-      this.MANY({ GATE: () => this.LA(2).tokenType !== T.RParen, DEF: () => (this.CONSUME(T.Comma), this.SUBRULE2(this.param)) });
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== T.RParen,
+        DEF: () => (this.CONSUME(T.Comma), this.SUBRULE2(this.param)),
+      });
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RParen);
@@ -157,7 +176,10 @@ export class NetParser extends CstParser {
     this.SUBRULE(this.body);
     this.OPTION(() => {
       this.CONSUME(T.Else);
-      this.OR([{ ALT: () => this.SUBRULE(this.ifStatement) }, { ALT: () => this.SUBRULE2(this.body) }]);
+      this.OR([
+        { ALT: () => this.SUBRULE(this.ifStatement) },
+        { ALT: () => this.SUBRULE2(this.body) },
+      ]);
     });
   });
 
@@ -283,7 +305,9 @@ export class NetParser extends CstParser {
   /** postfix = primary { "[" expression "]" } */
   postfix = this.RULE('postfix', () => {
     this.SUBRULE(this.primary);
-    this.MANY(() => (this.CONSUME(T.LBracket), this.SUBRULE(this.expression), this.CONSUME(T.RBracket)));
+    this.MANY(
+      () => (this.CONSUME(T.LBracket), this.SUBRULE(this.expression), this.CONSUME(T.RBracket)),
+    );
   });
 
   /** primary = INTEGER | FLOAT | STRING | "true" | "false" | "none" | callTarget | parenthesized | list */
@@ -305,7 +329,10 @@ export class NetParser extends CstParser {
   parenthesized = this.RULE('parenthesized', () => {
     this.CONSUME(T.LParen);
     this.SUBRULE(this.expression);
-    this.MANY({ GATE: () => this.LA(2).tokenType !== T.RParen, DEF: () => (this.CONSUME(T.Comma), this.SUBRULE2(this.expression)) });
+    this.MANY({
+      GATE: () => this.LA(2).tokenType !== T.RParen,
+      DEF: () => (this.CONSUME(T.Comma), this.SUBRULE2(this.expression)),
+    });
     this.OPTION(() => this.CONSUME2(T.Comma));
     this.CONSUME(T.RParen);
   });
@@ -315,7 +342,10 @@ export class NetParser extends CstParser {
     this.CONSUME(T.LBracket);
     this.OPTION(() => {
       this.SUBRULE(this.expression);
-      this.MANY({ GATE: () => this.LA(2).tokenType !== T.RBracket, DEF: () => (this.CONSUME(T.Comma), this.SUBRULE2(this.expression)) });
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== T.RBracket,
+        DEF: () => (this.CONSUME(T.Comma), this.SUBRULE2(this.expression)),
+      });
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RBracket);
@@ -326,7 +356,10 @@ export class NetParser extends CstParser {
     this.CONSUME(T.LParen);
     this.OPTION(() => {
       this.SUBRULE(this.argument);
-      this.MANY({ GATE: () => this.LA(2).tokenType !== T.RParen, DEF: () => (this.CONSUME(T.Comma), this.SUBRULE2(this.argument)) });
+      this.MANY({
+        GATE: () => this.LA(2).tokenType !== T.RParen,
+        DEF: () => (this.CONSUME(T.Comma), this.SUBRULE2(this.argument)),
+      });
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RParen);

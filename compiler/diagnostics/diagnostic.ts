@@ -32,6 +32,12 @@ export interface Diagnostic {
 export class DiagnosticBag {
   private readonly items: Diagnostic[] = [];
   private readonly repeats = new Map<string, { index: number; count: number }>();
+  private errors = 0;
+
+  /** Distinct errors so far (repeats merged), in O(1): lowering asks after every model. */
+  get errorCount(): number {
+    return this.errors;
+  }
 
   add(d: Diagnostic): void {
     const key = `${d.code}@${d.span.source.path}:${d.span.start}-${d.span.end}`;
@@ -42,6 +48,7 @@ export class DiagnosticBag {
     }
     this.repeats.set(key, { index: this.items.length, count: 1 });
     this.items.push(d);
+    if (d.severity === 'error') this.errors++;
   }
 
   get hasErrors(): boolean {

@@ -84,9 +84,15 @@ function compare(op: BinaryOperator, a: number | string, b: number | string): Va
 
 /**
  * Structural equality. Lists are compared with a loop (they can be nested 100,000 deep) and at
- * most `budget` items are visited (lists that share sublists can be exponentially large).
+ * most `budget` items are visited (lists that share sublists can be exponentially large);
+ * `charge` is told how many, so that the evaluator can count them as steps.
  */
-export function valuesEqual(a: Value, b: Value, budget = 2_000_000): boolean {
+export function valuesEqual(
+  a: Value,
+  b: Value,
+  budget = 2_000_000,
+  charge?: (items: number) => void,
+): boolean {
   const pending: [Value, Value][] = [[a, b]];
   let visited = 0;
   while (pending.length > 0) {
@@ -102,6 +108,7 @@ export function valuesEqual(a: Value, b: Value, budget = 2_000_000): boolean {
         const items = (y as typeof x).items;
         if (x.items.length !== items.length) return false;
         visited += items.length;
+        charge?.(items.length);
         if (visited > budget) {
           throw new ArithmeticError(
             'E4002',
@@ -129,9 +136,14 @@ export function valuesEqual(a: Value, b: Value, budget = 2_000_000): boolean {
 }
 
 /** Scalar binary operators (everything except `and`/`or`, which short-circuit, and tensors). */
-export function binaryScalar(op: BinaryOperator, a: Value, b: Value): Value {
-  if (op === '==') return bool(valuesEqual(a, b));
-  if (op === '!=') return bool(!valuesEqual(a, b));
+export function binaryScalar(
+  op: BinaryOperator,
+  a: Value,
+  b: Value,
+  charge?: (items: number) => void,
+): Value {
+  if (op === '==') return bool(valuesEqual(a, b, undefined, charge));
+  if (op === '!=') return bool(!valuesEqual(a, b, undefined, charge));
   if (isNum(a) && isNum(b)) return numeric(op, a, b);
   if (a.kind === 'string' && b.kind === 'string') {
     if (op === '+') return str(a.value + b.value);

@@ -68,6 +68,10 @@ export function evalCall(ev: Evaluator, call: A.CallExpression, piped?: Arg): Va
   throw new LowerError('E1002', `unknown op or block '${name}'`, call.callee.loc, notes);
 }
 
+/** The shallow size of a value: items of a list, characters of a string, else 0. */
+const sizeOf = (v: Value): number =>
+  v.kind === 'list' ? v.items.length : v.kind === 'string' ? v.value.length : 0;
+
 function callBuiltin(
   ev: Evaluator,
   call: A.CallExpression,
@@ -77,11 +81,15 @@ function callBuiltin(
   const first = [...args.named.values()][0];
   if (first)
     throw new LowerError('E1003', `${call.callee.name}() takes no named arguments`, first.loc);
+  // Builtins walk their list (and string) arguments and build their results: charge both as
+  // steps, so that calling one in a loop cannot run away. len() is O(1).
+  const values = args.positional.map((a) => a.value);
+  const walked = values.reduce((n, v) => n + sizeOf(v), 0);
+  if (call.callee.name !== 'len') ev.tick(call.loc, walked);
   try {
-    return fn(
-      args.positional.map((a) => a.value),
-      ev.world.limits,
-    );
+    const result = fn(values, ev.world.limits);
+    ev.tick(call.loc, sizeOf(result));
+    return result;
   } catch (e) {
     if (!(e instanceof BuiltinError)) throw e;
     const loc = e.arg !== undefined ? (args.positional[e.arg]?.loc ?? call.loc) : call.loc;
@@ -193,6 +201,8 @@ export function emitOp(
   layerName?: { name: string; loc: A.Loc },
 ): Value {
   const op = getOp(opName)!;
+  // Checking inputs and list-valued arguments takes time in proportion to their number.
+  ev.tick(loc, inputs.length + Object.values(given).reduce((n, v) => n + sizeOf(v), 0));
   if (inputs.some((v) => v.kind === 'poison')) return POISON;
   const resolved = resolveAttrs(op, given);
   if ('error' in resolved) {

@@ -148,6 +148,7 @@ export class Evaluator {
     const mark = loops.length;
     try {
       for (const item of iterable.items) {
+        this.tick(stmt.loc); // an empty body must cost something too
         loops.length = mark;
         this.bindPattern(stmt.pattern, item);
         const r = this.execBody(stmt.body);
@@ -231,7 +232,7 @@ export class Evaluator {
   private lookup(e: A.NameExpression): Value {
     const v = this.frame.vars.get(e.name);
     if (v) return v;
-    const hint = suggest(e.name, [...this.frame.vars.keys()]);
+    const hint = suggest(e.name, this.frame.vars.keys());
     const notes = hint ? [{ message: `did you mean '${hint}'?` }] : [];
     throw new LowerError('E1001', `undefined name '${e.name}'`, e.loc, notes);
   }
@@ -292,14 +293,16 @@ export class Evaluator {
     const b = this.eval(e.right);
     if (a.kind === 'poison' || b.kind === 'poison') return POISON;
     if (a.kind === 'tensor' || b.kind === 'tensor') return this.tensorBinary(e, a, b);
-    // Concatenation copies: charge it, so `l = l + l` in a loop cannot exhaust memory.
-    if (e.operator === '+' && a.kind === b.kind && (a.kind === 'list' || a.kind === 'string')) {
-      const size = (v: Value): number =>
-        v.kind === 'list' ? v.items.length : v.kind === 'string' ? v.value.length : 0;
-      this.tick(e.operatorLoc, size(a) + size(b));
+    // Work in proportion to the operands is charged as steps, so that neither `l = l + l` nor a
+    // loop of big comparisons can run away: concatenation copies, string comparison scans,
+    // and list equality walks the items (valuesEqual reports how many).
+    if (a.kind === 'string' && b.kind === 'string') {
+      this.tick(e.operatorLoc, a.value.length + b.value.length);
+    } else if (e.operator === '+' && a.kind === 'list' && b.kind === 'list') {
+      this.tick(e.operatorLoc, a.items.length + b.items.length);
     }
     try {
-      return binaryScalar(e.operator, a, b);
+      return binaryScalar(e.operator, a, b, (items) => this.tick(e.operatorLoc, items));
     } catch (err) {
       if (err instanceof ArithmeticError)
         throw new LowerError(err.code, err.message, e.operatorLoc);

@@ -33,7 +33,7 @@ export function lowerModel(
     loops: [],
     expansion: [],
   });
-  const errorsBefore = diagnostics.all().filter((d) => d.severity === 'error').length;
+  const errorsBefore = diagnostics.errorCount;
   let outputs: GraphPort[] = [];
   const inputs: GraphPort[] = [];
   try {
@@ -44,9 +44,10 @@ export function lowerModel(
     outputs = outputPorts(ev, def, returned.values);
   } catch (e) {
     if (!(e instanceof LowerError)) throw e;
-    if (!(e instanceof LimitError && e.reported)) ev.report('error', e.code, e.message, e.loc, e.notes);
+    if (!(e instanceof LimitError && e.reported))
+      ev.report('error', e.code, e.message, e.loc, e.notes);
   }
-  const errors = diagnostics.all().filter((d) => d.severity === 'error').length;
+  const errors = diagnostics.errorCount;
   if (errors > errorsBefore) return undefined;
   return {
     name: def.name.name,

@@ -93,7 +93,9 @@ export const permute = defineOp({
         `invalid value for 'dims': expected a permutation of [${all}] for the input ${formatShape(x)}, found ${show(dims)}`,
         'E2002',
         'dims',
-        ['dims are 0-based and never include the batch dimension (Keras Permute((2, 1)) is permute([1, 0]))'],
+        [
+          'dims are 0-based and never include the batch dimension (Keras Permute((2, 1)) is permute([1, 0]))',
+        ],
       );
     }
     return dims.map((d) => x[d]);

@@ -352,6 +352,42 @@ describe('long left-associative chains lower without deep recursion', () => {
   );
 });
 
+describe('did-you-mean stays cheap', () => {
+  it(
+    'two 400,000-character names that differ in one letter: no suggestion, no quadratic blow-up',
+    () => {
+      const a = 'a'.repeat(400_000);
+      const b = `${'a'.repeat(399_999)}b`;
+      const text = `model m(x: [4]) {\n  ${a} = 1\n  return x |> dense(${b})\n}\n`;
+      const e = theError(check(text));
+      expect(e).toMatchObject({ file: FILE, line: 3, column: 21, code: 'E1001' });
+      expect(e.d.notes).toEqual([]);
+    },
+    GUARD,
+  );
+
+  it(
+    '5,000 undefined names in a scope of 5,000 variables: every one reported, with suggestions',
+    () => {
+      const n = 5000;
+      const defs = Array.from({ length: n }, (_, i) => `  v${String(i).padStart(5, '0')} = 1`);
+      const uses = Array.from({ length: n }, (_, i) => `  _y${i} = w${String(i).padStart(5, '0')}`);
+      const text = `model m(x: [4]) {\n${defs.join('\n')}\n${uses.join('\n')}\n  return x\n}\n`;
+      const r = check(text);
+      const undefinedNames = errors(r).filter((d) => d.code === 'E1001');
+      expect(undefinedNames).toHaveLength(n);
+      expect(where(undefinedNames[0])).toEqual({
+        file: FILE,
+        line: n + 2,
+        column: 9,
+        code: 'E1001',
+      });
+      expect(undefinedNames[0].notes.map((x) => x.message)).toEqual(["did you mean 'v00000'?"]);
+    },
+    GUARD,
+  );
+});
+
 describe('lowering limits', () => {
   it(
     'a loop of 10^12 iterations: E4002 at the range() call',
@@ -393,6 +429,59 @@ describe('lowering limits', () => {
       expect(e.code).toBe('E4002');
       expect(e.message).toContain(`${defaultLimits.steps.toLocaleString('en-US')} steps`);
       expect([3, 4]).toContain(e.line); // inside the inner loop
+    },
+    GUARD,
+  );
+
+  it(
+    'nested loops with an empty body still count steps: E4002 at the inner loop',
+    () => {
+      const text = [
+        'model m(x: [4]) {',
+        '  l = range(100000)',
+        '  for i in l {',
+        '    for j in l {}',
+        '  }',
+        '  return x',
+        '}',
+        '',
+      ].join('\n');
+      const e = theError(check(text));
+      expect(e).toMatchObject({ file: FILE, line: 4, column: 5, code: 'E4002' });
+      expect(e.message).toContain('steps');
+    },
+    GUARD,
+  );
+
+  it.each([
+    ['range', '_r = range(100000)'],
+    ['enumerate', '_r = enumerate(l)'],
+    ['zip', '_r = zip(l, l)'],
+    ['max', '_r = max(l)'],
+    ['str', '_r = str(l)'],
+    ['==', '_r = l == k'],
+    ['string <', '_r = s < t'],
+    ['concat', '_r = concat(xs)'],
+    ['reshape with a long list argument', '_r = x |> dense(len(l)) |> reshape(l)'],
+  ])(
+    'a loop of 100,000 that calls %s on big values is charged: E4002, not a hang',
+    (_what, body) => {
+      const setup = [
+        'l = range(100000)',
+        'k = range(100000)',
+        `s = "${'a'.repeat(50_000)}"`,
+        `t = "${'a'.repeat(50_000)}b"`,
+        'xs = [x]',
+        'for n in range(16) {',
+        '    xs = xs + xs',
+        '  }',
+      ];
+      const text = `model m(x: [4]) {\n  ${setup.join('\n  ')}\n  for i in range(100000) {\n    ${body}\n  }\n  return x\n}\n`;
+      const r = check(text);
+      const e = errors(r).find((d) => d.code === 'E4002');
+      expect(e, JSON.stringify(listed(r))).toBeDefined();
+      expect(where(e!)).toMatchObject({ file: FILE, line: setup.length + 3 }); // the call
+      expect(e!.message).toContain('steps');
     },
     GUARD,
   );

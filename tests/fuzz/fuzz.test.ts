@@ -188,7 +188,7 @@ const NAMES = [
   'axis',
   'padding',
 ];
-const CALLEES = [
+const CALLEES_BUILTIN = [
   'range',
   'enumerate',
   'zip',
@@ -290,7 +290,7 @@ const PUNCT = [
 
 const token = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...KEYWORDS) },
-  { weight: 3, arbitrary: fc.constantFrom(...NAMES, ...CALLEES, ...OPS) },
+  { weight: 3, arbitrary: fc.constantFrom(...NAMES, ...CALLEES_BUILTIN, ...OPS) },
   { weight: 2, arbitrary: fc.constantFrom(...NUMBERS) },
   { weight: 1, arbitrary: fc.constantFrom(...STRINGS) },
   { weight: 5, arbitrary: fc.constantFrom(...PUNCT) },
@@ -325,6 +325,135 @@ describe('token soup', () => {
       }),
       { seed: SEED, numRuns: runs(500) },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// (b') random well-formed programs: every one must parse, so the fuzzing reaches lowering
+
+const LEAVES = [
+  'x',
+  'v',
+  'n',
+  'l',
+  's',
+  't',
+  'k',
+  '0',
+  '1',
+  '2',
+  '3',
+  '8',
+  '32',
+  '-1',
+  '0.5',
+  'true',
+  'false',
+  'none',
+  '"same"',
+  '"valid"',
+  '"relu"',
+  '[]',
+  '[1, 2]',
+  '[[0, 1], [1, 0]]',
+];
+const BINARY = ['+', '-', '*', '/', '//', '%', '**', '==', '!=', '<', '<=', '>', '>=', 'and', 'or'];
+const CALLEES = [...OPS, ...CALLEES_BUILTIN, 'b'];
+const ARG_NAMES = [
+  'stride',
+  'padding',
+  'groups',
+  'bias',
+  'axis',
+  'name',
+  'activation',
+  'units',
+  'k',
+  'rate',
+  'shape',
+];
+
+const { expression } = fc.letrec<{ expression: string; argument: string }>((tie) => ({
+  expression: fc.oneof(
+    { maxDepth: 4, depthSize: 'small' },
+    fc.constantFrom(...LEAVES),
+    fc
+      .tuple(tie('expression'), fc.constantFrom(...BINARY), tie('expression'))
+      .map(([a, o, b]) => `(${a} ${o} ${b})`),
+    fc.tuple(fc.constantFrom('-', '+', 'not '), tie('expression')).map(([o, a]) => `(${o}(${a}))`),
+    fc
+      .tuple(tie('expression'), tie('expression'), tie('expression'))
+      .map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
+    fc
+      .tuple(
+        tie('expression'),
+        fc.constantFrom(...CALLEES),
+        fc.array(tie('argument'), { maxLength: 3 }),
+      )
+      .map(([a, f, args]) => `(${a} |> ${f}${args.length ? `(${args.join(', ')})` : ''})`),
+    fc
+      .tuple(fc.constantFrom(...CALLEES), fc.array(tie('argument'), { maxLength: 3 }))
+      .map(([f, args]) => `${f}(${args.join(', ')})`),
+    fc.array(tie('expression'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
+    fc.tuple(tie('expression'), tie('expression')).map(([a, i]) => `(${a})[${i}]`),
+  ),
+  argument: fc.oneof(
+    tie('expression'),
+    fc.tuple(fc.constantFrom(...ARG_NAMES), tie('expression')).map(([n, e]) => `${n}: ${e}`),
+  ),
+}));
+
+const { statements } = fc.letrec<{ statements: string[]; statement: string }>((tie) => ({
+  statement: fc.oneof(
+    { maxDepth: 2, depthSize: 'small' },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(fc.constantFrom('x', 'v', 'n', 'l', 't', 'y', 'z'), expression)
+        .map(([n, e]) => `${n} = ${e}`),
+    },
+    fc
+      .tuple(fc.constantFrom('i', '(i, j)', 'k'), expression, tie('statements'))
+      .map(([p, e, body]) => `for ${p} in ${e} {\n${body.join('\n')}\n}`),
+    fc
+      .tuple(expression, tie('statements'))
+      .map(([p, body]) => `for i in range(${p}) {\n${body.join('\n')}\n}`),
+    fc
+      .tuple(expression, tie('statements'), fc.option(tie('statements')))
+      .map(([c, a, b]) => `if ${c} {\n${a.join('\n')}\n}${b ? ` else {\n${b.join('\n')}\n}` : ''}`),
+    expression.map((e) => `return ${e}`),
+  ),
+  statements: fc.array(tie('statement'), { maxLength: 4 }),
+}));
+
+const wellFormed = fc.tuple(statements, statements, expression, expression).map(
+  ([blockBody, modelBody, ret, modelRet]) => `block b(t, k = 2) {
+${blockBody.join('\n')}
+  return ${ret}
+}
+model m(x: [8, 8, 4], v: [16], n = 3) {
+  l = [1, 2, 3]
+  s = "same"
+  t = x |> conv2d(4, 3, padding: "same")
+${modelBody.join('\n')}
+  return ${modelRet}
+}
+`,
+);
+
+describe('random well-formed programs', () => {
+  it('always parse, and lower to a graph or located errors without throwing', () => {
+    let graphs = 0;
+    fc.assert(
+      fc.property(wellFormed, (t) => {
+        const r = checkInvariants('/fuzz/well-formed.net', t, { limits: smallLimits });
+        const syntax = r.diagnostics.filter((d) => d.code.startsWith('E0'));
+        expect(syntax.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+        graphs += r.graphs.length;
+      }),
+      { seed: SEED, numRuns: runs(400) },
+    );
+    expect(graphs).toBeGreaterThan(0); // some programs are also valid all the way through
   });
 });
 
@@ -507,9 +636,7 @@ describe('mutated real sources', () => {
     let parsed = 0;
     fc.assert(
       fc.property(fc.nat({ max: sources.length - 1 }), mutation, (which, m) => {
-        const r = checkSource(new Source(sources[which].path, mutate(sources[which].text, [m])), {
-          readFile,
-        });
+        const r = checkInvariants(sources[which].path, mutate(sources[which].text, [m]));
         if (!r.diagnostics.some((d) => d.code.startsWith('E0'))) parsed++;
       }),
       { seed: SEED, numRuns: runs(60) },
@@ -533,14 +660,12 @@ function pairwise(
 
 describe('merging ops agree with the pairwise definition', () => {
   const dim = fc.constantFrom<number | string | null>(1, 2, 3, null, 'T', 'U');
-  const shapes = fc
-    .integer({ min: 1, max: 3 })
-    .chain((rank) =>
-      fc.array(fc.array(dim, { minLength: rank, maxLength: rank + (rank === 1 ? 1 : 0) }), {
-        minLength: 2,
-        maxLength: 7,
-      }),
-    );
+  const shapes = fc.integer({ min: 1, max: 3 }).chain((rank) =>
+    fc.array(fc.array(dim, { minLength: rank, maxLength: rank + (rank === 1 ? 1 : 0) }), {
+      minLength: 2,
+      maxLength: 7,
+    }),
+  );
   const dimOk = (a: number | string | null, b: number | string | null): boolean =>
     a === null || b === null || a === b;
   const label = (inputs: readonly Shape[], k: number): string =>
@@ -562,17 +687,15 @@ describe('merging ops agree with the pairwise definition', () => {
   });
 
   it('concat reports the same first mismatch', () => {
-    const sameRank = fc
-      .integer({ min: 1, max: 3 })
-      .chain((rank) =>
-        fc.tuple(
-          fc.array(fc.array(dim, { minLength: rank, maxLength: rank }), {
-            minLength: 2,
-            maxLength: 7,
-          }),
-          fc.nat({ max: rank - 1 }),
-        ),
-      );
+    const sameRank = fc.integer({ min: 1, max: 3 }).chain((rank) =>
+      fc.tuple(
+        fc.array(fc.array(dim, { minLength: rank, maxLength: rank }), {
+          minLength: 2,
+          maxLength: 7,
+        }),
+        fc.nat({ max: rank - 1 }),
+      ),
+    );
     fc.assert(
       fc.property(sameRank, ([inputs, axis]) => {
         const bad = pairwise(inputs, (a, b) => a.every((d, k) => k === axis || dimOk(d, b[k])));
