@@ -1,7 +1,7 @@
 import type * as A from '../../grammar/ast.js';
 import type { Note } from '../diagnostics/diagnostic.js';
-import { formatShape } from '../ir/shape.js';
-import { OpError } from '../ops/op.js';
+import { formatShape, type Shape } from '../ir/shape.js';
+import { OpError, type Attrs } from '../ops/op.js';
 import { getOp, opNames } from '../ops/registry.js';
 import { resolveAttrs } from '../ops/resolve-attrs.js';
 import { describeSpan } from '../source.js';
@@ -161,7 +161,6 @@ function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Val
     inputs.map((i) => i.value),
     given,
     callLoc,
-    inputs.map((i) => i.loc),
     argLocs,
     layerName,
   );
@@ -196,7 +195,6 @@ export function emitOp(
   inputs: readonly Value[],
   given: Record<string, Value>,
   loc: A.Loc,
-  inputLocs: readonly A.Loc[] = [],
   argLocs: Record<string, A.Loc> = {},
   layerName?: { name: string; loc: A.Loc },
 ): Value {
@@ -230,7 +228,6 @@ export function emitOp(
   }
   for (const w of op.warnings?.(shapes, resolved.attrs) ?? [])
     ev.report('warning', 'W0002', `${op.name}: ${w}`, loc);
-  void inputLocs;
   return addNode(
     ev,
     op.name,
@@ -246,8 +243,8 @@ export function addNode(
   ev: Evaluator,
   op: string,
   inputs: readonly number[],
-  attrs: Readonly<Record<string, import('../ops/op.js').AttrValue>>,
-  shape: import('../ir/shape.js').Shape,
+  attrs: Attrs,
+  shape: Shape,
   loc: A.Loc,
   layerName?: { name: string; loc: A.Loc },
 ): Value {

@@ -335,10 +335,9 @@ export class Evaluator {
     const both = a.kind === 'tensor' && b.kind === 'tensor';
     const scalar = (v: Value): v is { kind: 'int' | 'float'; value: number } =>
       v.kind === 'int' || v.kind === 'float';
-    const locs = [e.left.loc, e.right.loc];
     if (both && (e.operator === '+' || e.operator === '-' || e.operator === '*')) {
       const op = { '+': 'add', '-': 'subtract', '*': 'multiply' }[e.operator];
-      return emitOp(this, op, [a, b], {}, e.loc, locs);
+      return emitOp(this, op, [a, b], {}, e.loc);
     }
     if (e.operator === '*' && scalar(a) && b.kind === 'tensor')
       return emitOp(this, 'scale', [b], { factor: float(a.value) }, e.loc);
