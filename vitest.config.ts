@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     pool: 'forks',
     // In CI, also write a JSON report so .ci/run can print a plain "N passed, N failed" line.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: 'test-results.json' }]]
+      : ['default'],
   },
 });

@@ -2,8 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/** A problem with the command line or the file system: exit code 2. */
+/** A problem with the command line or the file system: exit code 2, followed by the usage. */
 export class UsageError extends Error {}
+
+/**
+ * A file that cannot be read, written or decoded (a missing `.npy`, a malformed safetensors
+ * file...): exit code 2, one message, no usage.
+ */
+export class FileError extends Error {}
+
+/**
+ * Data or weights that do not fit the model (an input of the wrong shape, weights of another
+ * model, a loss that became NaN): exit code 1, one message, no usage.
+ */
+export class DataError extends Error {}
 
 export function readSource(path: string): string {
   try {
@@ -36,10 +48,19 @@ export interface Output {
   out(text: string): void;
   err(text: string): void;
   readonly color: boolean;
+  /**
+   * Writes `text` as is (no newline added) to a terminal, for a status line that updates in
+   * place with `\r`. Absent when stderr is not a terminal: progress is then printed as plain
+   * lines through `out`.
+   */
+  readonly status?: (text: string) => void;
 }
+
+const statusTerminal = Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb';
 
 export const processOutput: Output = {
   out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
   err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  ...(statusTerminal ? { status: (t: string) => void process.stderr.write(t) } : {}),
 };

@@ -1,8 +1,17 @@
 import { runCheck, checkHelp } from './commands/check.js';
 import { runSummary, summaryHelp } from './commands/summary.js';
 import { runFmt, fmtHelp } from './commands/fmt.js';
+import { runCompile, compileHelp } from './commands/compile.js';
 import { runDemo } from './commands/demo.js';
-import { processOutput, UsageError, type Output } from './io.js';
+import {
+  initHelp,
+  parseInitArgs,
+  parseRunArgs,
+  parseTrainArgs,
+  runHelp,
+  trainHelp,
+} from './commands/model-args.js';
+import { DataError, FileError, processOutput, UsageError, type Output } from './io.js';
 
 const usage = `netc — a compiler for .net neural-network architecture files
 
@@ -12,7 +21,11 @@ commands:
   check FILE...      shape-check files and report every error (exit 0 / 1 / 2)
   summary FILE       layer table with params, MACs and memory (--json, --depth N)
   fmt FILE...        format files in place (--check: only report)
-  demo               check every sample and summarise samples/resnext50.net
+  compile FILE...    standalone TypeScript module per model (-o OUT.ts, --model, --check)
+  run FILE           inference with TensorFlow.js on .npy inputs (--input, --output, --weights)
+  train FILE         train with TensorFlow.js on .npy data (--x, --y, --epochs, --save)
+  init FILE          save freshly initialised weights (--seed N --save PATH)
+  demo               check every sample, summarise samples/resnext50.net, time one inference
 
 Run 'netc <command> --help' for a command's options.`;
 
@@ -22,6 +35,30 @@ const commands: Record<string, Command> = {
   check: { run: runCheck, help: checkHelp },
   summary: { run: runSummary, help: summaryHelp },
   fmt: { run: runFmt, help: fmtHelp },
+  compile: { run: runCompile, help: compileHelp },
+  // run, train and init load TensorFlow.js (~0.5 s): their options are parsed here, then the
+  // command's module is imported on demand, so that the other commands start without tfjs.
+  run: {
+    run: async (argv, io) => {
+      const options = parseRunArgs(argv);
+      return (await import('./commands/run.js')).execRun(options, io);
+    },
+    help: runHelp,
+  },
+  train: {
+    run: async (argv, io) => {
+      const options = parseTrainArgs(argv);
+      return (await import('./commands/train.js')).execTrain(options, io);
+    },
+    help: trainHelp,
+  },
+  init: {
+    run: async (argv, io) => {
+      const options = parseInitArgs(argv);
+      return (await import('./commands/init.js')).execInit(options, io);
+    },
+    help: initHelp,
+  },
   demo: { run: runDemo, help: 'usage: netc demo' },
 };
 
@@ -47,6 +84,14 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`netc: ${(e as Error).message}\n\n${command.help}`);
       return 2;
+    }
+    if (e instanceof FileError) {
+      io.err(`netc: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof DataError) {
+      io.err(`netc: ${e.message}`);
+      return 1;
     }
     const detail =
       e instanceof Error

@@ -58,4 +58,29 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
   if (options.backend) await initBackend(options.backend);
   return buildModel(result.graphs[0], { seed: options.seed });
 }
-export { inferShapes, concreteInputShapes } from './shapes.js';
+export { inferShapes, concreteInputShapes, InferShapesError } from './shapes.js';
+export {
+  loadWeights,
+  saveWeights,
+  weightsFormat,
+  WeightsFileError,
+  type WeightsFormat,
+} from './weights-files.js';
+export { exportSafetensors, importSafetensors, modelWeightSpecs } from './io/safetensors-model.js';
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  readSafetensors,
+  writeSafetensors,
+  SafetensorsError,
+  type SafetensorsContents,
+} from './io/safetensors.js';
+export {
+  fileLoadHandler,
+  fileSaveHandler,
+  loadLayersModelFromDir,
+  saveLayersModel,
+  TfjsFilesError,
+} from './io/tfjs-files.js';
+export { encodeNpy, parseNpy, readNpy, writeNpy, NpyError, type NpyArray } from './io/npy.js';
+export { matchWeights, WeightMismatchError } from './io/weights.js';

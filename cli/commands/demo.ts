@@ -8,8 +8,11 @@ import { humanCount } from '../../compiler/summary-table.js';
 import type { Output } from '../io.js';
 import { printDiagnostics } from './check.js';
 
-/** `npm start`: check every sample, then print the summary of ResNeXt-50. */
-export function runDemo(_argv: string[], io: Output): number {
+/**
+ * `npm start`: check every sample, print the summary of ResNeXt-50, then build it on
+ * TensorFlow.js (wasm, fixed seed) and time one batch-1 inference on random input.
+ */
+export async function runDemo(_argv: string[], io: Output): Promise<number> {
   const root = packageRoot();
   const dir = join(root, 'samples');
   const files = readdirSync(dir)
@@ -34,6 +37,12 @@ export function runDemo(_argv: string[], io: Output): number {
     );
   }
   const resnext = checkFile(join(dir, 'resnext50.net'));
-  if (resnext.graphs[0]) io.out(`\n${renderSummary(summarize(resnext.graphs[0], 2))}`);
+  const graph = resnext.graphs[0];
+  if (graph) {
+    io.out(`\n${renderSummary(summarize(graph, 2))}`);
+    // Imported here: TensorFlow.js loads only when the demo gets this far.
+    const { timeInference } = await import('./demo-inference.js');
+    await timeInference(io, graph);
+  }
   return failed === 0 && resnext.ok ? 0 : 1;
 }

@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { windowOutput, type AxisPadding } from '../../compiler/ops/conv-geometry.js';
+import {
+  windowLength,
+  windowTooLarge,
+  type AxisPadding,
+} from '../../compiler/ops/conv-geometry.js';
 
 /** The constructor arguments every tfjs layer takes (`name`, `trainable`, ...). */
 export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -49,8 +53,12 @@ export function windowSizes(
 ): (number | null)[] {
   return spatial.map((n, i) => {
     const p: AxisPadding = typeof padding === 'string' ? padding : [padding[i][0], padding[i][1]];
-    const out = windowOutput(n, kernel[i], strides[i], dilation[i], p, `axis ${i}`);
-    return typeof out === 'number' ? out : null;
+    const out = windowLength(n, kernel[i], strides[i], dilation[i], p);
+    if (typeof out !== 'number') return null;
+    if (out < 1 && p !== 'same') {
+      throw new Error(windowTooLarge(n as number, kernel[i], dilation[i], p, `axis ${i}`));
+    }
+    return out;
   });
 }
 

@@ -43,7 +43,6 @@ export class NetcDepthwiseConv extends tf.layers.Layer {
   private depthwise?: tf.LayerVariable;
   private pointwise?: tf.LayerVariable;
   private bias?: tf.LayerVariable;
-  private channels = 0;
 
   constructor(args: NetcDepthwiseConvArgs) {
     super(args);
@@ -61,7 +60,6 @@ export class NetcDepthwiseConv extends tf.layers.Layer {
   override build(inputShape: TfShape | TfShape[]): void {
     const cin = oneShape(inputShape)[3];
     if (cin === null) throw new Error(`${this.name}: the channel count must be known`);
-    this.channels = cin;
     const mid = cin * this.depthMultiplier;
     const init = () => tf.initializers.glorotUniform({});
     this.depthwise = this.addWeight(

@@ -106,6 +106,9 @@ describe('build options and names', () => {
     expect(sanitizeName('stage1.block0.conv2d_1')).toBe('stage1.block0.conv2d_1');
     expect(sanitizeName('_x/y z')).toBe('n_x_y_z');
     expect(sanitizeName('a[0]')).toBe('a_0_');
+    // Names that tfjs would confuse with Object.prototype members.
+    expect(sanitizeName('constructor')).toBe('constructor_');
+    expect(sanitizeName('toString')).toBe('toString_');
     const nodes = ['a b', 'a_b', 'a b', 'a_b_2'].map((name, id) => ({ id, name }));
     const names = layerNames(nodes as never);
     expect([...names.values()]).toEqual(['a_b', 'a_b_2', 'a_b_3', 'a_b_2_2']);

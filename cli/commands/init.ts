@@ -1,0 +1,34 @@
+/**
+ * `netc init`: freshly initialised, deterministic weights saved to a file. Options are parsed
+ * (and their help kept) in model-args.ts; cli/main.ts imports this module lazily, since it
+ * loads TensorFlow.js.
+ */
+import { buildModel } from '../../runtime/build-model.js';
+import type { Output } from '../io.js';
+import type { InitOptions } from './model-args.js';
+import {
+  checkSavePath,
+  compileModel,
+  duration,
+  saveWeightsTo,
+  startBackend,
+} from './model-support.js';
+
+export async function execInit(o: InitOptions, io: Output): Promise<number> {
+  const start = performance.now();
+  const graph = compileModel(io, o.file, o.model);
+  if (!graph) return 1;
+  await checkSavePath(o.save);
+  await startBackend(o.backend);
+  const model = buildModel(graph, { seed: o.seed });
+  try {
+    const format = await saveWeightsTo(model, o.save);
+    const params = model.countParams().toLocaleString('en-US');
+    io.out(
+      `saved    ${model.weights.length} weights (${params} params) of ${graph.name}, seed ${o.seed}, to ${o.save} (${format}) in ${duration(performance.now() - start)}`,
+    );
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * `netc train`: `model.fit` on `.npy` inputs and targets, with a progress line per epoch, then
+ * the weights saved. Options are parsed (and their help kept) in model-args.ts; cli/main.ts
+ * imports this module lazily, since it loads TensorFlow.js.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GraphPort } from '../../compiler/ir/graph.js';
+import { buildModel } from '../../runtime/build-model.js';
+import { DataError, type Output } from '../io.js';
+import { TrainingProgress } from '../progress.js';
+import type { Loss, TrainOptions } from './model-args.js';
+import {
+  bindPorts,
+  checkBatches,
+  checkSavePath,
+  compileModel,
+  duration,
+  inputsFit,
+  loadWeightsFrom,
+  readArray,
+  saveWeightsTo,
+  startBackend,
+  toTensors,
+  type BoundArray,
+} from './model-support.js';
+
+const TFJS_LOSS: Readonly<Record<Loss, string>> = {
+  categorical_crossentropy: 'categoricalCrossentropy',
+  sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
+  binary_crossentropy: 'binaryCrossentropy',
+  mse: 'meanSquaredError',
+};
+
+/**
+ * Checks a target batch for an output under the loss; returns it in the shape tfjs wants:
+ * the output's shape for most losses, and for sparse categorical cross-entropy the output's
+ * shape with the class dim replaced by 1, holding class indices in [0, classes).
+ */
+function checkTarget(port: GraphPort, bound: BoundArray, loss: Loss): BoundArray {
+  if (loss !== 'sparse_categorical_crossentropy') {
+    try {
+      checkBatches('target', [bound]);
+    } catch (e) {
+      const last = port.shape[port.shape.length - 1];
+      const indices = bound.array.shape.length === port.shape.length && typeof last === 'number';
+      if (e instanceof DataError && indices && loss === 'categorical_crossentropy') {
+        e.message += ` (${loss} takes one-hot targets; for class indices use --loss sparse_categorical_crossentropy)`;
+      }
+      throw e;
+    }
+    return bound;
+  }
+  const classes = port.shape[port.shape.length - 1];
+  if (typeof classes !== 'number' || classes < 2) {
+    throw new DataError(
+      `sparse_categorical_crossentropy needs an output whose last dim counts the classes; '${port.name}' is [${port.shape.join(', ')}]`,
+    );
+  }
+  const base = port.shape.slice(0, -1);
+  const { shape, data } = bound.array;
+  // [batch, ..., 1] or [batch, ...]: the class index of each example (and position).
+  const trimmed =
+    shape.length === base.length + 2 && shape[shape.length - 1] === 1 ? shape.slice(0, -1) : shape;
+  const fake = { ...bound, port: { ...port, shape: base }, array: { shape: trimmed, data } };
+  try {
+    checkBatches('target', [fake]);
+  } catch (e) {
+    if (e instanceof DataError)
+      e.message += ` (sparse_categorical_crossentropy takes class indices)`;
+    throw e;
+  }
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      throw new DataError(
+        `target '${port.name}' from ${bound.path}: value ${v} at index ${i} is not a class index in [0, ${classes})`,
+      );
+    }
+  }
+  return { ...bound, array: { shape: [...trimmed, 1], data } };
+}
+
+function optimizerOf(o: TrainOptions): tf.Optimizer {
+  if (o.optimizer === 'adam') return tf.train.adam(o.lr);
+  return o.momentum > 0 ? tf.train.momentum(o.lr, o.momentum) : tf.train.sgd(o.lr);
+}
+
+export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
+  const start = performance.now();
+  const graph = compileModel(io, o.file, o.model);
+  if (!graph) return 1;
+  const compiled = performance.now();
+  const xBound = bindPorts('x', 'input', graph.inputs, o.x, true);
+  const yBound = bindPorts('y', 'output', graph.outputs, o.y, true);
+  if (o.save) await checkSavePath(o.save);
+  const xs: BoundArray[] = [];
+  for (const [i, a] of xBound.entries())
+    xs.push({ port: graph.inputs[i], path: a!.path, array: await readArray(a!.path) });
+  const ys: BoundArray[] = [];
+  for (const [i, a] of yBound.entries()) {
+    const port = graph.outputs[i];
+    const bound = { port, path: a!.path, array: await readArray(a!.path) };
+    ys.push(checkTarget(port, bound, o.loss));
+  }
+  const n = checkBatches('input', xs);
+  for (const y of ys) {
+    if (y.array.shape[0] !== n) {
+      throw new DataError(
+        `${n} examples in the inputs (${xs[0].path}) but ${y.array.shape[0]} targets in ${y.path}`,
+      );
+    }
+  }
+  const nTrain = Math.floor(n * (1 - o.validationSplit));
+  if (o.validationSplit > 0 && (nTrain < 1 || nTrain === n)) {
+    throw new DataError(
+      `--validation-split ${o.validationSplit} of ${n} examples leaves ${nTrain} to train on and ${n - nTrain} to validate: both need at least one`,
+    );
+  }
+  if (!inputsFit(io, graph, xs)) return 1;
+
+  const t0 = performance.now();
+  await startBackend(o.backend);
+  const model = buildModel(graph, { seed: o.seed });
+  const x = toTensors(xs);
+  const y = toTensors(ys);
+  let optimizer: tf.Optimizer | undefined;
+  try {
+    if (o.weights) await loadWeightsFrom(model, o.weights);
+    optimizer = optimizerOf(o);
+    model.compile({
+      optimizer,
+      loss: TFJS_LOSS[o.loss],
+      metrics: [...o.metrics],
+    });
+    const t1 = performance.now();
+    const opt =
+      o.optimizer === 'sgd'
+        ? `sgd lr ${o.lr}${o.momentum > 0 ? ` momentum ${o.momentum}` : ''}`
+        : `adam lr ${o.lr}`;
+    const held = n - nTrain;
+    io.out(
+      `model    ${graph.name} (${o.file}) on ${o.backend}, ${o.weights ? `weights from ${o.weights}` : o.seed !== undefined ? `initial weights from --seed ${o.seed}` : 'random initial weights'}`,
+    );
+    io.out(
+      `data     ${nTrain} examples${held > 0 ? ` + ${held} for validation` : ''}, batch ${o.batchSize}, ${opt}, loss ${o.loss}`,
+    );
+    io.out(`build    ${duration(compiled - start + t1 - t0)}`);
+
+    const batches = Math.ceil(nTrain / o.batchSize);
+    const progress = new TrainingProgress(io, o.epochs, batches);
+    let diverged: string | undefined;
+    let first: number | undefined;
+    let last: number | undefined;
+    const history = await model.fit(x, y, {
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      validationSplit: o.validationSplit,
+      shuffle: true,
+      verbose: 0,
+      callbacks: {
+        onEpochBegin: (epoch) => progress.epochBegin(epoch),
+        onBatchEnd: (batch, logs) => {
+          const loss = logs?.loss;
+          if (typeof loss === 'number' && !Number.isFinite(loss) && diverged === undefined) {
+            diverged = `the loss became ${loss} in epoch ${progress.epoch}, batch ${batch + 1}`;
+            model.stopTraining = true;
+          }
+          progress.batchEnd(batch, logs ?? {});
+        },
+        onEpochEnd: (_epoch, logs) => {
+          progress.epochEnd(logs ?? {});
+          first ??= logs?.loss;
+          last = logs?.loss;
+        },
+      },
+    });
+    progress.clear();
+    const t2 = performance.now();
+    if (diverged !== undefined)
+      throw new DataError(`${diverged}: try a lower --lr (weights not saved)`);
+    const epochs = history.epoch.length;
+    io.out(
+      `trained  ${epochs} epoch${epochs === 1 ? '' : 's'} in ${duration(t2 - t1)} (${duration((t2 - t1) / epochs)} per epoch)`,
+    );
+    if (first !== undefined && last !== undefined && epochs > 1)
+      io.out(`loss     ${first.toFixed(4)} -> ${last.toFixed(4)}`);
+    if (o.save) {
+      const format = await saveWeightsTo(model, o.save);
+      io.out(`saved    weights to ${o.save} (${format})`);
+    } else {
+      io.out('(weights not saved: no --save PATH)');
+    }
+    return 0;
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
+    optimizer?.dispose();
+  }
+}
