@@ -10,7 +10,8 @@ import { printDiagnostics } from './check.js';
 
 /**
  * `npm start`: check every sample, print the summary of ResNeXt-50, then build it on
- * TensorFlow.js (wasm, fixed seed) and time one batch-1 inference on random input.
+ * TensorFlow.js (wasm, fixed seed) and time one batch-1 inference on random input; then compile
+ * it to a TypeScript module and run that once with the same weights.
  */
 export async function runDemo(_argv: string[], io: Output): Promise<number> {
   const root = packageRoot();
@@ -36,13 +37,14 @@ export async function runDemo(_argv: string[], io: Output): Promise<number> {
       `  ${r.ok ? 'ok  ' : 'FAIL'} ${relative(root, join(dir, f)).padEnd(34)} ${ms.toFixed(0).padStart(4)} ms  ${models.join('; ')}`,
     );
   }
-  const resnext = checkFile(join(dir, 'resnext50.net'));
+  const resnextPath = join(dir, 'resnext50.net');
+  const resnext = checkFile(resnextPath);
   const graph = resnext.graphs[0];
   if (graph) {
     io.out(`\n${renderSummary(summarize(graph, 2))}`);
     // Imported here: TensorFlow.js loads only when the demo gets this far.
     const { timeInference } = await import('./demo-inference.js');
-    await timeInference(io, graph);
+    await timeInference(io, graph, resnextPath);
   }
   return failed === 0 && resnext.ok ? 0 : 1;
 }

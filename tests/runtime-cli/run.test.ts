@@ -262,18 +262,23 @@ describe('netc run', () => {
 });
 
 describe('npm start (netc demo): the timed inference', () => {
-  it('builds on wasm with a fixed seed and times one batch-1 inference', async () => {
+  it('builds on wasm with a fixed seed, times one batch-1 inference, then runs the compiled module', async () => {
     const { timeInference } = await import('../../cli/commands/demo-inference.js');
     const out: string[] = [];
     await timeInference(
       { out: (t) => void out.push(t), err: () => {}, color: false },
       graphOf(tiny),
+      tiny,
     );
     const text = out.join('\n');
     expect(text).toContain('TensorFlow.js, wasm backend (single-threaded), seed 0:');
     expect(text).toMatch(/ {2}build +\d+ ms \(backend \d+ ms, layers and weights \d+ ms\)/);
     expect(text).toMatch(
-      / {2}predict +\d+ ms for one \[6\] input \(batch 1\), output \[1, 3\], top class \d/,
+      / {2}predict +\d+ ms \(first run\) for one \[6\] input \(batch 1\), output \[1, 3\], top class \d/,
+    );
+    // The compiled module computes the same output as the interpreter (same ops, same weights).
+    expect(text).toMatch(
+      / {2}predict +\d+ ms with the interpreter's weights; max \|difference\| 0\.0e\+0/,
     );
   });
 });
