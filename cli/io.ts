@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../runtime/io/atomic-write.js';
 
 /** A problem with the command line or the file system: exit code 2, followed by the usage. */
 export class UsageError extends Error {}
@@ -34,12 +33,9 @@ export function readSource(path: string): string {
 
 /** Write through a temporary file and a rename, so a failure never leaves a partial file. */
 export function writeAtomic(path: string, text: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, text);
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
   }
 }

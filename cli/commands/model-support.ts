@@ -149,6 +149,18 @@ export interface BoundArray {
   readonly array: NpyArray;
 }
 
+/** Reads the array bound to each port, in port order (`bound` as `bindPorts` returns it). */
+export async function readBoundArrays(
+  ports: readonly GraphPort[],
+  bound: readonly (Assignment | undefined)[],
+): Promise<BoundArray[]> {
+  const arrays: BoundArray[] = [];
+  for (const [i, a] of bound.entries()) {
+    arrays.push({ port: ports[i], path: a!.path, array: await readArray(a!.path) });
+  }
+  return arrays;
+}
+
 /**
  * Checks that each array is a batch for its port: rank = port rank + 1, the batch (first dim)
  * the same for all and positive, known dims equal, a symbolic dim (`T`) the same size wherever

@@ -15,11 +15,10 @@ import {
   duration,
   inputsFit,
   loadWeightsFrom,
-  readArray,
+  readBoundArrays,
   startBackend,
   toTensors,
   writeArray,
-  type BoundArray,
 } from './model-support.js';
 
 /** Rows shown in an argmax preview. */
@@ -75,10 +74,7 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
   const inputs = bindPorts('input', 'input', graph.inputs, o.inputs, true);
   const outputs = bindPorts('output', 'output', graph.outputs, o.outputs, false);
   for (const a of outputs) if (a) await checkOutputPath(a.path);
-  const arrays: BoundArray[] = [];
-  for (const [i, a] of inputs.entries()) {
-    arrays.push({ port: graph.inputs[i], path: a!.path, array: await readArray(a!.path) });
-  }
+  const arrays = await readBoundArrays(graph.inputs, inputs);
   const batch = checkBatches('input', arrays);
   if (!inputsFit(io, graph, arrays)) return 1;
 

@@ -18,6 +18,7 @@ import {
   inputsFit,
   loadWeightsFrom,
   readArray,
+  readBoundArrays,
   saveWeightsTo,
   startBackend,
   toTensors,
@@ -93,9 +94,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
   const xBound = bindPorts('x', 'input', graph.inputs, o.x, true);
   const yBound = bindPorts('y', 'output', graph.outputs, o.y, true);
   if (o.save) await checkSavePath(o.save);
-  const xs: BoundArray[] = [];
-  for (const [i, a] of xBound.entries())
-    xs.push({ port: graph.inputs[i], path: a!.path, array: await readArray(a!.path) });
+  const xs = await readBoundArrays(graph.inputs, xBound);
   const ys: BoundArray[] = [];
   for (const [i, a] of yBound.entries()) {
     const port = graph.outputs[i];

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -19,6 +20,18 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** `writeFileAtomic` for synchronous callers (the compiler's CLI commands). */
+export function writeFileAtomicSync(path: string, bytes: Uint8Array | string): void {
+  const temp = tempPathFor(path);
+  try {
+    writeFileSync(temp, bytes);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
     throw error;
   }
 }
