@@ -1,32 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph, IRNode } from '../../compiler/ir/graph.js';
 import type { Shape } from '../../compiler/ir/shape.js';
-import type { Value } from '../../compiler/lower/value.js';
 import type { Attrs } from '../../compiler/ops/op.js';
 import { getOp } from '../../compiler/ops/registry.js';
-import { resolveAttrs } from '../../compiler/ops/resolve-attrs.js';
 import { Source, span } from '../../compiler/source.js';
 import { buildModel, initBackend, type BackendName } from '../../runtime/index.js';
+import { attrsOf as opAttrsOf, type Arg } from '../ops/helpers.js';
 
-export type Arg = number | boolean | string | null | { float: number } | Arg[];
+export type { Arg };
 
-/** A plain JS value as a language value: integers are ints, `{float: 1}` a float 1.0. */
-export function toValue(x: Arg): Value {
-  if (x === null) return { kind: 'none' };
-  if (Array.isArray(x)) return { kind: 'list', items: x.map(toValue) };
-  if (typeof x === 'number') return { kind: Number.isInteger(x) ? 'int' : 'float', value: x };
-  if (typeof x === 'boolean') return { kind: 'bool', value: x };
-  if (typeof x === 'string') return { kind: 'string', value: x };
-  return { kind: 'float', value: x.float };
-}
-
+/** Validated attributes of an op by name, converted and defaulted as the lowering does. */
 export function attrsOf(opName: string, args: Record<string, Arg> = {}): Attrs {
   const op = getOp(opName);
   if (!op) throw new Error(`no op ${opName}`);
-  const given = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, toValue(v)]));
-  const r = resolveAttrs(op, given);
-  if ('error' in r) throw new Error(`test setup: ${r.error.message}`);
-  return r.attrs;
+  return opAttrsOf(op, args);
 }
 
 const source = new Source('test.net', '');
