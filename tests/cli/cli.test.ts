@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { checkSource } from '../../compiler/compile.js';
+import { packageRoot } from '../../compiler/package-root.js';
 import { Source } from '../../compiler/source.js';
 
 interface Run {
@@ -15,6 +16,8 @@ interface Run {
   stdout: string;
   stderr: string;
 }
+
+const samplePath = (file: string): string => join(packageRoot(), 'samples', file);
 
 async function netc(args: string[], color = false): Promise<Run> {
   const out: string[] = [];
@@ -369,8 +372,28 @@ describe('netc summary', () => {
     expect((await netc(['summary', twoPath, '--model', 'first'])).code).toBe(0);
   });
 
+  it('without --depth prints one text row per layer, then the totals (a sample)', async () => {
+    const r = await netc(['summary', samplePath('mlp_mnist.net')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Total params:                669,706');
+    // 784-512-512-10 with two dropouts: input + 3 dense + 2 dropout rows.
+    const rows = r.stdout.split('\n').filter((l) => /^\S+\s+(input|dense|dropout)\s/.test(l));
+    expect(rows).toHaveLength(6);
+  });
+
+  it('--json gives null MACs for a sample whose input dims are unknown', async () => {
+    const r = await netc(['summary', samplePath('irv2_finetune.net'), '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as { inputs: unknown; totalParams: number; macs: unknown };
+    expect(s.inputs).toEqual([{ name: 'image', shape: [null, null, null, 3] }]);
+    expect(s.totalParams).toBe(55_920_874);
+    expect(s.macs).toBeNull();
+  });
+
   it('2 for a bad --depth, a missing file, or no file', async () => {
-    expect((await netc(['summary', foldedPath, '--depth', '0'])).code).toBe(2);
+    const zero = await netc(['summary', foldedPath, '--depth', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("--depth must be a positive integer, found '0'");
     expect((await netc(['summary', foldedPath, '--depth', 'x'])).code).toBe(2);
     expect((await netc(['summary', missingPath])).code).toBe(2);
     expect((await netc(['summary'])).code).toBe(2);
