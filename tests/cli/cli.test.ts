@@ -2,7 +2,7 @@
  * The command line, driven through `main(argv, io)` with a capturing `io`: exit codes, the
  * text / json / github diagnostic formats, and `summary --json` / `--depth`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,26 +55,7 @@ const ONE_ERROR = `model one(image: [8, 8, 3]) {
 `;
 
 /** Many independent errors in one file (the b.net example). */
-const MANY_ERRORS = `block bad_block(x, filters, stride = 1) {
-  y = x |> conv2d(filters, 3, stride: stride, groups: 32)
-  return y + x
-}
-model m(image: [56, 56, 48]) {
-  for stage in range(2) {
-    for i in range(2) {
-      x = bad_block(image, 48 * (stage + 1), stride: 1)
-    }
-  }
-  z = image |> conv2dd(3, 3)
-  w = image |> conv2d(3, 3, strides: 2)
-  q = image |> conv2d(3)
-  v = [1, 2][5] + 1 / 0
-  u = undefined_thing + 1
-  k = image |> conv2d(3, 100, padding: "valid")
-  r = range(1000000000000)
-  return image + (image |> conv2d(24, 1))
-}
-`;
+const MANY_ERRORS = readFileSync(join(packageRoot(), 'tests/fixtures/sources/errors.net'), 'utf8');
 
 /** A block called three times, and a grouped convolution (groups 32) at the top level. */
 const FOLDED = `block unit(x, filters) {

@@ -460,69 +460,16 @@ describe('random well-formed programs', () => {
 // ---------------------------------------------------------------------------------------------
 // (c) mutations of real sources
 
-const FIXTURES: Record<string, string> = {
-  'resnext.net': `block bottleneck(x, filters, stride = 1, groups = 32) {
-  unused = 3
-  shortcut = channels(x) == filters * 2 and stride == 1
-      ? x
-      : x |> conv2d(filters * 2, 1, stride: stride, bias: false) |> batch_norm
-  y = x |> conv2d(filters, 1, bias: false) |> batch_norm |> relu
-        |> conv2d(filters, 3, stride: stride, groups: groups, bias: false) |> batch_norm |> relu
-        |> conv2d(filters * 2, 1, bias: false) |> batch_norm
-  return relu(y + shortcut)
-}
-
-model resnext50(image: [224, 224, 3], classes = 1000) {
-  x = image |> zero_pad2d(3) |> conv2d(64, 7, stride: 2, padding: "valid") |> batch_norm |> relu
-            |> zero_pad2d(1) |> max_pool2d(3, stride: 2)
-  for stage, (filters, blocks) in enumerate([(128, 3), (256, 4), (512, 6), (1024, 3)]) {
-    for i in range(blocks) {
-      x = bottleneck(x, filters, stride: stage > 0 and i == 0 ? 2 : 1)
-    }
-  }
-  return x |> global_avg_pool2d |> dense(classes) |> softmax
-}
-`,
-  'errors.net': `block bad_block(x, filters, stride = 1) {
-  y = x |> conv2d(filters, 3, stride: stride, groups: 32)
-  return y + x
-}
-model m(image: [56, 56, 48]) {
-  for stage in range(2) {
-    for i in range(2) {
-      x = bad_block(image, 48 * (stage + 1), stride: 1)
-    }
-  }
-  z = image |> conv2dd(3, 3)
-  w = image |> conv2d(3, 3, strides: 2)
-  q = image |> conv2d(3)
-  v = [1, 2][5] + 1 / 0
-  u = undefined_thing + 1
-  k = image |> conv2d(3, 100, padding: "valid")
-  r = range(1000000000000)
-  return image + (image |> conv2d(24, 1))
-}
-`,
-  'limits.net': `model m(image: [56, 56, 48]) {
-  r = range(1000000000000)
-  return image + (image |> conv2d(24, 1))
-}
-block f(x) { return g(x) }
-block g(x) { return f(x) }
-model rec(x: [4]) { return f(x) }
-model slow(x: [4]) {
-  for i in range(100000) { for j in range(100000) { y = i } }
-  return x
-}
-`,
-};
-
-/** Inline fixtures under a virtual directory; samples at their real path, so imports resolve. */
+/** tests/fixtures/sources under a virtual directory; samples at their real path, so imports resolve. */
 function corpus(): { path: string; text: string }[] {
-  const out = Object.entries(FIXTURES).map(([name, text]) => ({
-    path: `/virtual/fixtures/${name}`,
-    text,
-  }));
+  const fixtures = join(ROOT, 'tests/fixtures/sources');
+  const out = readdirSync(fixtures)
+    .filter((n) => n.endsWith('.net'))
+    .sort()
+    .map((name) => ({
+      path: `/virtual/fixtures/${name}`,
+      text: readFileSync(join(fixtures, name), 'utf8'),
+    }));
   const samples = join(ROOT, 'samples');
   if (existsSync(samples)) {
     for (const f of readdirSync(samples)
