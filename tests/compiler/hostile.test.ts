@@ -17,6 +17,7 @@ import {
 import { defaultLimits } from '../../compiler/lower/limits.js';
 import { Source } from '../../compiler/source.js';
 import { MAX_NESTING, MAX_SYNTAX_ERRORS, MAX_TOKENS } from '../../grammar/parse.js';
+import { rng } from '../grammar/random-ast.js';
 
 /** Hang guard only: generous, because CI machines are slow and test files run in parallel. */
 const GUARD = 10_000;
@@ -77,18 +78,6 @@ function renders(r: CheckResult): void {
   }
 }
 
-/** A tiny deterministic PRNG (mulberry32), so the junk is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const MB = 1 << 20;
 
 describe('empty and blank files', () => {
@@ -132,7 +121,7 @@ describe('binary junk', () => {
   it(
     'random bytes with NULs and invalid UTF-8 give located E0001 errors',
     () => {
-      const rand = prng(1);
+      const rand = rng(1);
       const bytes = Buffer.alloc(64 * 1024);
       for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rand() * 256);
       bytes[0] = 0x00;
