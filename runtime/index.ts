@@ -3,8 +3,19 @@ import { checkFile } from '../compiler/compile.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { initBackend, type BackendName } from './backend.js';
 import { buildModel } from './build-model.js';
+import { buildOptimizedModel } from './optimized-model.js';
 
 export { buildModel, layerNames, sanitizeName, type BuildOptions } from './build-model.js';
+export { buildOptimizedModel, type OptimizedModel } from './optimized-model.js';
+export { readGraphWeights, writeGraphWeights } from './graph-weights.js';
+export {
+  optimizeForInference,
+  PASSES,
+  type Optimized,
+  type OptimizeOptions,
+  type PassReport,
+} from '../compiler/passes/index.js';
+export type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
 export { initBackend, wasmDir, type BackendName } from './backend.js';
 export { customLayer, groupedConv2d } from './layers/index.js';
 
@@ -37,6 +48,12 @@ export interface LoadOptions {
   readonly seed?: number;
   /** Initialise this backend first (see initBackend); default: leave the current one. */
   readonly backend?: BackendName;
+  /**
+   * Build the inference-optimized model (compiler/passes: batch norm folded into the conv
+   * before it, activations fused, dropout removed) with the same weights the unoptimized model
+   * of the same `seed` has. For inference only: train the unoptimized model.
+   */
+  readonly optimize?: boolean;
 }
 
 /**
@@ -56,7 +73,14 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
     throw new NetcCompileError(path, result.diagnostics, message);
   }
   if (options.backend) await initBackend(options.backend);
-  return buildModel(result.graphs[0], { seed: options.seed });
+  const graph = result.graphs[0];
+  const model = buildModel(graph, { seed: options.seed });
+  if (!options.optimize) return model;
+  try {
+    return buildOptimizedModel(graph, model).model;
+  } finally {
+    model.dispose();
+  }
 }
 export { inferShapes, concreteInputShapes, InferShapesError } from './shapes.js';
 export {
@@ -84,3 +108,20 @@ export {
 } from './io/tfjs-files.js';
 export { encodeNpy, parseNpy, readNpy, writeNpy, NpyError, type NpyArray } from './io/npy.js';
 export { matchWeights, WeightMismatchError } from './io/weights.js';
+export {
+  createOnnxRuntimeModel,
+  type EngineTensor,
+  type OnnxRuntimeModel,
+  type OnnxRuntimeOptions,
+} from './engines/onnxruntime.js';
+export {
+  OnnxRuntimeUnavailableError,
+  setOnnxRuntimeLoader,
+  type OnnxRuntimeLoader,
+} from './engines/onnxruntime-loader.js';
+export {
+  exportOnnx,
+  OnnxExportError,
+  unsupportedOnnxNodes,
+  type OnnxExportOptions,
+} from '../codegen/onnx/index.js';

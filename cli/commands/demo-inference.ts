@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../../compiler/ir/graph.js';
 import { buildModel } from '../../runtime/build-model.js';
+import { buildOptimizedModel } from '../../runtime/optimized-model.js';
 import type { Output } from '../io.js';
 import { runCompiledModule } from './demo-compiled.js';
 import { dims, duration, startBackend } from './model-support.js';
@@ -35,10 +36,61 @@ export async function timeInference(io: Output, graph: Graph, sourcePath: string
     io.out(
       `  predict  ${duration(t4 - t3)} (first run) for one ${dims(shape.slice(1))} input (batch 1), output ${dims(y.shape)}, top class ${top}`,
     );
+    await compareOptimized(io, graph, model, x, probs);
     await runCompiledModule(io, graph, sourcePath, model, x, probs);
     y.dispose();
   } finally {
     x.dispose();
     model.dispose();
+  }
+}
+
+const ROUNDS = 3;
+
+/**
+ * The inference-optimized model (compiler/passes) with the same weights: layer counts, the
+ * median of a few interleaved runs of each after one warm-up, and the largest difference.
+ */
+async function compareOptimized(
+  io: Output,
+  graph: Graph,
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  probs: Float32Array | Int32Array | Uint8Array,
+): Promise<void> {
+  const { model: fast, optimized } = buildOptimizedModel(graph, model);
+  try {
+    const time = async (m: tf.LayersModel): Promise<[number, Float32Array]> => {
+      const t0 = performance.now();
+      const y = m.predict(x) as tf.Tensor;
+      const data = (await y.data()) as Float32Array;
+      y.dispose();
+      return [performance.now() - t0, data];
+    };
+    await time(fast);
+    const plain: number[] = [];
+    const opt: number[] = [];
+    let out: Float32Array = new Float32Array(0);
+    for (let r = 0; r < ROUNDS; r++) {
+      plain.push((await time(model))[0]);
+      const [t, data] = await time(fast);
+      opt.push(t);
+      out = data;
+    }
+    let diff = 0;
+    for (let i = 0; i < out.length; i++) diff = Math.max(diff, Math.abs(out[i] - probs[i]));
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    const folded = optimized.passes
+      .filter((p) => p.changed > 0)
+      .map((p) => `${p.pass} ${p.changed}`)
+      .join(', ');
+    io.out(
+      `  optimized for inference: ${graph.nodes.length} ops -> ${optimized.graph.nodes.length} (${folded})`,
+    );
+    io.out(
+      `  predict  ${duration(median(plain))} as written, ${duration(median(opt))} optimized (median of ${ROUNDS}, ${(median(plain) / median(opt)).toFixed(2)}x); max |difference| ${diff.toExponential(1)}`,
+    );
+  } finally {
+    fast.dispose();
   }
 }

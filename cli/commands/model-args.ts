@@ -16,9 +16,10 @@ folder holding model.json + weights.bin (the TensorFlow.js layers format). Weigh
 layer and weight name (dense/kernel...) and shape; on any mismatch nothing is loaded.`;
 
 export const runHelp = `usage: netc run FILE --input [NAME=]X.npy... [--output [NAME=]OUT.npy...]
-                [--weights PATH] [--seed N] [--backend wasm|cpu] [--model NAME]
+                [--weights PATH] [--seed N] [--backend wasm|cpu] [--no-optimize] [--model NAME]
+                [--engine tfjs|onnxruntime] [--threads N]
 
-Build FILE's model on TensorFlow.js and run inference on .npy inputs. Prints each output's
+Build FILE's model on TensorFlow.js (or ONNX Runtime: --engine) and run inference on .npy inputs. Prints each output's
 shape and a preview (the argmax of each row when an example's output is a vector, else min,
 max and mean), and the build and predict times.
 
@@ -33,7 +34,17 @@ max and mean), and the build and predict times.
   --weights PATH          load these weights (see below)
   --seed N                without --weights: deterministic initial weights (default: random)
   --backend wasm|cpu      the TensorFlow.js backend (default: wasm)
+  --no-optimize           run the graph as written; by default inference runs the optimized
+                          graph (batch norm folded into the conv before it, activations fused,
+                          dropout removed), which predicts the same within float rounding
   --model NAME            the model to run when FILE defines several
+  --engine tfjs|onnxruntime
+                          what runs the model: TensorFlow.js (the default), or ONNX Runtime
+                          (onnxruntime-node, an optional dependency, on the CPU): the model is
+                          exported to ONNX with the weights (--weights, or those --seed or
+                          tfjs's initialisers give on --backend) and run there; same inputs,
+                          outputs and report
+  --threads N             with --engine onnxruntime: its intra-op threads (default: its choice)
 
 ${WEIGHTS_PATHS}
 
@@ -84,6 +95,7 @@ ${WEIGHTS_PATHS}
 ${EXIT_STATUS}`;
 
 export type Backend = 'wasm' | 'cpu';
+export type Engine = 'tfjs' | 'onnxruntime';
 export type Optimizer = 'sgd' | 'adam';
 export type Loss =
   'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'binary_crossentropy' | 'mse';
@@ -106,6 +118,12 @@ export interface RunOptions extends Common {
   readonly outputs: readonly Assignment[];
   readonly weights?: string;
   readonly seed?: number;
+  /** Run the inference-optimized graph (default true; `--no-optimize`). */
+  readonly optimize: boolean;
+  /** What runs the model (`--engine`, default tfjs). */
+  readonly engine: Engine;
+  /** ONNX Runtime's intra-op threads (`--threads`, onnxruntime only). */
+  readonly threads?: number;
 }
 
 export interface TrainOptions extends Common {
@@ -139,6 +157,7 @@ function parse(command: string, argv: string[], options: Options) {
   const { values, positionals, tokens } = parseArgs({
     args: argv,
     allowPositionals: true,
+    allowNegative: true,
     strict: true,
     tokens: true,
     options,
@@ -156,7 +175,10 @@ function parse(command: string, argv: string[], options: Options) {
         : `netc ${command} takes one FILE, found ${positionals.length}: ${positionals.join(' ')}`,
     );
   }
-  return { values: values as Record<string, string | string[] | undefined>, file: positionals[0] };
+  return {
+    values: values as Record<string, string | boolean | string[] | undefined>,
+    file: positionals[0],
+  };
 }
 
 function oneOf<T extends string>(
@@ -234,7 +256,10 @@ const common = {
   backend: { type: 'string' },
 } as const satisfies Options;
 
-function commonOf(values: Record<string, string | string[] | undefined>, file: string): Common {
+function commonOf(
+  values: Record<string, string | boolean | string[] | undefined>,
+  file: string,
+): Common {
   return {
     file,
     model: nonEmpty('model', values.model as string | undefined),
@@ -249,7 +274,21 @@ export function parseRunArgs(argv: string[]): RunOptions {
     output: { type: 'string', multiple: true },
     weights: { type: 'string' },
     seed: { type: 'string' },
+    optimize: { type: 'boolean' },
+    engine: { type: 'string' },
+    threads: { type: 'string' },
   });
+  const engine = oneOf(
+    'engine',
+    values.engine as string | undefined,
+    ['tfjs', 'onnxruntime'],
+    'tfjs',
+  );
+  const threadsText = values.threads as string | undefined;
+  if (threadsText !== undefined && engine !== 'onnxruntime')
+    throw new UsageError('--threads applies to --engine onnxruntime');
+  const threads =
+    threadsText === undefined ? undefined : parseInteger('threads', threadsText, 1, 1024);
   const weights = nonEmpty('weights', values.weights as string | undefined);
   const seed = seedOf(values.seed as string | undefined);
   if (weights !== undefined && seed !== undefined)
@@ -260,6 +299,9 @@ export function parseRunArgs(argv: string[]): RunOptions {
     outputs: assignments('output', values.output as string[] | undefined, false),
     weights,
     seed,
+    optimize: values.optimize !== false,
+    engine,
+    threads,
   };
 }
 

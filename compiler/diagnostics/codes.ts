@@ -1,7 +1,7 @@
 /**
  * Every diagnostic code netc emits, with a one-line title. `docs/diagnostics.md` lists them.
  * E0xxx: syntax; E1xxx: names and calls; E2xxx: types and values; E3xxx: shapes; E4xxx: limits
- * and structure; Wxxxx: warnings.
+ * and structure; E5xxx: export (`netc compile --target onnx`); Wxxxx: warnings.
  */
 export const diagnosticCodes = {
   E0001: 'unexpected character',
@@ -29,6 +29,7 @@ export const diagnosticCodes = {
   E4001: 'recursive block',
   E4002: 'limit exceeded',
   E4003: 'missing return',
+  E5001: 'op cannot be exported to ONNX',
   W0001: 'unused variable',
   W0002: 'odd length under stride-2 same padding',
 } as const;

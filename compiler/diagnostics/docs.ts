@@ -6,6 +6,7 @@ const groups: [string, string][] = [
   ['E2', 'Types and values'],
   ['E3', 'Shapes'],
   ['E4', 'Structure and limits'],
+  ['E5', 'Export'],
   ['W', 'Warnings'],
 ];
 

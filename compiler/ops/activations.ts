@@ -1,7 +1,88 @@
-import { axisIndex, invalid, num } from './attrs.js';
+import { axisIndex, invalid, num, text } from './attrs.js';
 import { defineOp, type Attrs, type OpDef, type ParamSpec, type TfjsLowering } from './op.js';
+import type { OnnxContext, OnnxValue } from './onnx.js';
+import { onnxAxis } from './onnx-layout.js';
+import { subName } from './onnx-nodes.js';
+import { scalarWeight } from './onnx-weights.js';
 import { floatType, intType } from './param-types.js';
 import type { Shape } from '../ir/shape.js';
+
+/** Arguments of an activation, as the op's attributes give them (defaults: Keras's). */
+export interface ActivationArgs {
+  readonly alpha?: number;
+  /** netc axis (batch excluded, non-negative) of softmax; default: the last. */
+  readonly axis?: number;
+}
+
+/**
+ * The ONNX nodes of activation `kind` applied to `x` (a tensor of netc rank `rank`), for the
+ * activation ops and for the `activation` fused into conv and dense. The last node is named
+ * after the IR node, or `<node>/<suffix>` for a fused one. `linear` adds nothing.
+ */
+export function onnxActivation(
+  c: OnnxContext,
+  x: OnnxValue,
+  kind: string,
+  rank: number,
+  args: ActivationArgs = {},
+  suffix?: string,
+): OnnxValue {
+  const out = (name: string): OnnxValue => ({ name, layout: x.layout });
+  const one = (opType: string, attrs = {}) => out(c.node(opType, [x.name], attrs, suffix));
+  const constant = (part: string, v: number) => c.constant(subName(suffix, part), scalarWeight(v));
+  switch (kind) {
+    case 'linear':
+      return x;
+    case 'relu':
+      return one('Relu');
+    case 'sigmoid':
+      return one('Sigmoid');
+    case 'tanh':
+      return one('Tanh');
+    case 'elu':
+      return one('Elu', { alpha: { float: args.alpha ?? 1 } });
+    case 'leaky_relu':
+      return one('LeakyRelu', { alpha: { float: args.alpha ?? 0.3 } });
+    case 'hard_sigmoid':
+      // netc's (Keras 3) definition, clip(x / 6 + 0.5, 0, 1).
+      return one('HardSigmoid', { alpha: { float: 1 / 6 }, beta: { float: 0.5 } });
+    case 'softmax':
+      return one('Softmax', { axis: onnxAxis(args.axis ?? rank - 1, rank, x.layout) });
+    case 'relu6':
+      return out(c.node('Clip', [x.name, constant('min', 0), constant('max', 6)], {}, suffix));
+    case 'swish': {
+      const s = c.node('Sigmoid', [x.name], {}, subName(suffix, 'sigmoid'));
+      return out(c.node('Mul', [x.name, s], {}, suffix));
+    }
+    case 'gelu': {
+      // Exact GELU, x * 0.5 * (1 + erf(x / sqrt(2))): the Gelu op only exists from opset 20.
+      const scaled = c.node(
+        'Mul',
+        [x.name, constant('rsqrt2', Math.SQRT1_2)],
+        {},
+        subName(suffix, 'scaled'),
+      );
+      const erf = c.node('Erf', [scaled], {}, subName(suffix, 'erf'));
+      const plus = c.node('Add', [erf, constant('one', 1)], {}, subName(suffix, 'plus_one'));
+      const half = c.node('Mul', [plus, constant('half', 0.5)], {}, subName(suffix, 'cdf'));
+      return out(c.node('Mul', [x.name, half], {}, suffix));
+    }
+    default:
+      throw new Error(`activation '${kind}' has no ONNX lowering`);
+  }
+}
+
+/** The `activation` attribute of conv / dense applied to its output `y`, named `<node>/<kind>`. */
+export function onnxFusedActivation(c: OnnxContext, y: OnnxValue): OnnxValue {
+  const kind = text(c.attrs, 'activation');
+  return onnxActivation(c, y, kind, c.output.length, {}, kind);
+}
+
+/** The ONNX lowering of a standalone activation op. */
+const activationOnnx =
+  (kind: string, args: (a: Attrs, rank: number) => ActivationArgs = () => ({})) =>
+  (c: OnnxContext): OnnxValue =>
+    onnxActivation(c, c.input(0), kind, c.inputs[0].length, args(c.attrs, c.inputs[0].length));
 
 /** A weightless elementwise activation; `check` validates its arguments against the input. */
 function activation(
@@ -11,6 +92,7 @@ function activation(
   check: (x: Shape, a: Attrs) => void = () => {},
   tfjs: TfjsLowering = (c) =>
     c.tf.layers.activation({ name: c.name, activation: c.activation(name) }),
+  onnxArgs?: (a: Attrs, rank: number) => ActivationArgs,
 ): OpDef {
   return defineOp({
     name,
@@ -25,6 +107,7 @@ function activation(
     weights: () => [],
     macs: () => 0,
     tfjs,
+    onnx: activationOnnx(name, onnxArgs),
   });
 }
 
@@ -45,6 +128,7 @@ export const leakyRelu = activation(
     if (!(num(a, 'alpha') >= 0)) throw invalid('alpha', 'a value of at least 0', a.alpha);
   },
   (c) => c.tf.layers.leakyReLU({ name: c.name, alpha: num(c.attrs, 'alpha') }),
+  (a) => ({ alpha: num(a, 'alpha') }),
 );
 export const elu = activation(
   'elu',
@@ -56,6 +140,7 @@ export const elu = activation(
     num(c.attrs, 'alpha') === 1
       ? c.tf.layers.elu({ name: c.name })
       : c.custom('NetcElu', { name: c.name, alpha: num(c.attrs, 'alpha') }),
+  (a) => ({ alpha: num(a, 'alpha') }),
 );
 export const gelu = activation(
   'gelu',
@@ -84,6 +169,7 @@ export const softmax = activation(
       ? c.tf.layers.softmax({ name: c.name, axis })
       : c.custom('NetcSoftmax', { name: c.name, axis });
   },
+  (a, rank) => ({ axis: axisIndex(a, 'axis', rank) }),
 );
 export const hardSigmoid = activation(
   'hard_sigmoid',

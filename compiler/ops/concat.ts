@@ -1,6 +1,8 @@
 import { dimsCompatible, formatShape, unifyDim, type Dim, type Shape } from '../ir/shape.js';
 import { axisIndex } from './attrs.js';
 import { defineOp, OpError } from './op.js';
+import { onnxAxis } from './onnx-layout.js';
+import { commonLayout } from './onnx-nodes.js';
 import { intType } from './param-types.js';
 
 const sum = (dims: Dim[]): Dim =>
@@ -72,4 +74,11 @@ export const concat = defineOp({
       name: c.name,
       axis: axisIndex(c.attrs, 'axis', c.inputs[0].length) + 1,
     }),
+  onnx(c) {
+    const rank = c.inputs[0].length;
+    const layout = commonLayout(c);
+    const names = c.inputs.map((_, i) => c.inputAs(i, layout));
+    const axis = onnxAxis(axisIndex(c.attrs, 'axis', rank), rank, layout);
+    return { name: c.node('Concat', names, { axis }), layout };
+  },
 });

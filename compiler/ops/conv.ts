@@ -10,7 +10,12 @@ import {
   show,
   text,
 } from './attrs.js';
+import { onnxFusedActivation } from './activations.js';
 import { axisPaddings, windowOutput } from './conv-geometry.js';
+import type { OnnxContext, OnnxValue } from './onnx.js';
+import { onnxBias } from './onnx-nodes.js';
+import { kernelPerm, onnxWindowAttrs, type Window } from './onnx-window.js';
+import { reshapeWeight, transposeWeight } from './onnx-weights.js';
 import {
   defineOp,
   OpError,
@@ -227,7 +232,52 @@ function convOp(rank: 1 | 2): OpDef {
         activation: text(a, 'activation'),
       });
     },
+    // One Conv node, grouped or not; `same` padding as explicit pads (see onnxPads).
+    onnx(c) {
+      const x = c.inputAs(0, 'channels_first');
+      const kernel = transposeWeight(c.weight('kernel'), kernelPerm(rank));
+      const inputs = [x, c.constant('kernel', kernel), ...onnxBias(c)];
+      const attrs = {
+        ...onnxWindowAttrs(c.inputs[0], windowOf(c.attrs)),
+        group: num(c.attrs, 'groups'),
+      };
+      return fusedActivation(c, c.node('Conv', inputs, attrs));
+    },
   });
+}
+
+/** The window attributes of a convolution. */
+const windowOf = (a: Attrs): Window => ({
+  kernel: ints(a, 'kernel_size'),
+  stride: ints(a, 'stride'),
+  dilation: ints(a, 'dilation'),
+  padding: a.padding,
+});
+
+/** A channels-first conv output, then the op's fused `activation`. */
+const fusedActivation = (c: OnnxContext, y: string): OnnxValue =>
+  onnxFusedActivation(c, { name: y, layout: 'channels_first' });
+
+/**
+ * Depthwise (and separable) convolution on ONNX: a Conv with one group per input channel, its
+ * kernel `[kh, kw, in, m]` read as `[in * m, 1, kh, kw]` (output channel `i * m + k`, Keras's
+ * order); a separable one adds the 1x1 pointwise Conv, which gets the bias.
+ */
+function depthwiseOnnx(c: OnnxContext, separable: boolean): OnnxValue {
+  const x = c.inputAs(0, 'channels_first');
+  const cin = knownChannels(c.inputs[0], separable ? 'separable_conv2d' : 'depthwise_conv2d');
+  const dk = c.weight('depthwise_kernel');
+  const [kh, kw, , dm] = dk.shape;
+  const kernel = transposeWeight(reshapeWeight(dk, [kh, kw, 1, cin * dm]), kernelPerm(2));
+  const attrs = { ...onnxWindowAttrs(c.inputs[0], windowOf(c.attrs)), group: cin };
+  const depthwise = c.constant('depthwise_kernel', kernel);
+  if (!separable) {
+    return fusedActivation(c, c.node('Conv', [x, depthwise, ...onnxBias(c)], attrs));
+  }
+  const mid = c.node('Conv', [x, depthwise], attrs, 'depthwise');
+  const pk = transposeWeight(c.weight('pointwise_kernel'), kernelPerm(2));
+  const inputs = [mid, c.constant('pointwise_kernel', pk), ...onnxBias(c)];
+  return fusedActivation(c, c.node('Conv', inputs, { kernel_shape: [1, 1] }));
 }
 
 /** kernel_size, stride, dilation as tfjs configs take them. */
@@ -313,6 +363,7 @@ export const depthwiseConv2d = defineOp({
   },
   warnings: ([x], a) => oddSameWarnings(x, a, 2),
   tfjs: (c) => depthwiseLowering(c, null),
+  onnx: (c) => depthwiseOnnx(c, false),
 });
 
 export const separableConv2d = defineOp({
@@ -365,4 +416,5 @@ export const separableConv2d = defineOp({
   },
   warnings: ([x], a) => oddSameWarnings(x, a, 2),
   tfjs: (c) => depthwiseLowering(c, num(c.attrs, 'filters')),
+  onnx: (c) => depthwiseOnnx(c, true),
 });

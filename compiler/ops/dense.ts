@@ -1,5 +1,7 @@
 import { formatShape } from '../ir/shape.js';
 import { bool, expectMinRank, num, positive, product, text } from './attrs.js';
+import { onnxFusedActivation } from './activations.js';
+import { onnxBias } from './onnx-nodes.js';
 import { defineOp, OpError, type WeightSpec } from './op.js';
 import { activationType, boolType, intType } from './param-types.js';
 import type { Shape } from '../ir/shape.js';
@@ -57,4 +59,15 @@ export const dense = defineOp({
       useBias: bool(c.attrs, 'bias'),
       activation: c.activation(text(c.attrs, 'activation')),
     }),
+  // Gemm on [batch, in]; MatMul (+ Add) on the last axis of anything longer, in netc's layout.
+  onnx(c) {
+    const x = c.inputAs(0, 'channels_last');
+    const kernel = c.constant('kernel', c.weight('kernel'));
+    const bias = onnxBias(c);
+    let y: string;
+    if (c.inputs[0].length === 1) y = c.node('Gemm', [x, kernel, ...bias]);
+    else if (bias.length === 0) y = c.node('MatMul', [x, kernel]);
+    else y = c.node('Add', [c.node('MatMul', [x, kernel], {}, 'matmul'), bias[0]]);
+    return onnxFusedActivation(c, { name: y, layout: 'channels_last' });
+  },
 });

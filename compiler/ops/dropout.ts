@@ -23,4 +23,9 @@ export const dropout = defineOp({
   weights: () => [],
   macs: () => 0,
   tfjs: (c) => c.tf.layers.dropout({ name: c.name, rate: num(c.attrs, 'rate') }),
+  // The identity at inference (ONNX runtimes drop the node).
+  onnx(c) {
+    const x = c.input(0);
+    return { name: c.node('Identity', [x.name]), layout: x.layout };
+  },
 });

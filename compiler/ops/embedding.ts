@@ -27,4 +27,13 @@ export const embedding = defineOp({
       inputDim: num(c.attrs, 'input_dim'),
       outputDim: num(c.attrs, 'output_dim'),
     }),
+  // Ids arrive as floats, truncated to integers as tfjs's Embedding does (Cast rounds to 0).
+  onnx(c) {
+    const ids = c.node('Cast', [c.inputAs(0, 'channels_last')], { to: ONNX_INT64 }, 'ids');
+    const table = c.constant('embeddings', c.weight('embeddings'));
+    return { name: c.node('Gather', [table, ids], { axis: 0 }), layout: 'channels_last' };
+  },
 });
+
+/** TensorProto.DataType.INT64. */
+const ONNX_INT64 = 7;

@@ -1,5 +1,7 @@
 import { bool, expectRank } from './attrs.js';
 import { defineOp, type OpDef } from './op.js';
+import { spatialAxes } from './onnx-layout.js';
+import { reduce } from './onnx-nodes.js';
 import { boolType } from './param-types.js';
 
 function globalPoolOp(kind: 'max' | 'avg', rank: 1 | 2): OpDef {
@@ -35,6 +37,14 @@ function globalPoolOp(kind: 'max' | 'avg', rank: 1 | 2): OpDef {
         avg: [l.globalAveragePooling1d, l.globalAveragePooling2d],
       }[kind][rank - 1];
       return make({ name: c.name });
+    },
+    // A reduction over the spatial axes, in whichever layout the input is.
+    onnx(c) {
+      const x = c.input(0);
+      const keepdims = bool(c.attrs, 'keepdims');
+      const axes = spatialAxes(rank + 1, x.layout);
+      const y = reduce(c, kind === 'max' ? 'ReduceMax' : 'ReduceMean', x.name, axes, keepdims);
+      return { name: y, layout: keepdims ? x.layout : 'channels_last' };
     },
   });
 }

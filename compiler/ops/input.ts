@@ -34,4 +34,5 @@ export const input = defineOp({
       name: c.name,
       batchInputShape: [null, ...c.output.map((d) => (typeof d === 'number' ? d : null))],
     }),
+  onnx: (c) => c.graphInput(),
 });

@@ -1,8 +1,11 @@
 import { formatShape, unifyDim, type Shape } from '../ir/shape.js';
 import { defineOp, OpError, type OpDef, type TfjsContext } from './op.js';
+import type { OnnxContext, OnnxValue } from './onnx.js';
+import { commonLayout } from './onnx-nodes.js';
+import { scalarWeight } from './onnx-weights.js';
+import { floatType } from './param-types.js';
 
 type Layer = ReturnType<NonNullable<OpDef['tfjs']>>;
-import { floatType } from './param-types.js';
 
 /** The mismatch error; with more than two operands it names them, counting from 1. */
 function mismatch(op: string, inputs: readonly Shape[], i: number, j: number): OpError {
@@ -37,11 +40,30 @@ export function sameShape(op: string, inputs: readonly Shape[]): Shape {
   return inputs.reduce((acc, s) => acc.map((d, k) => unifyDim(d, s[k])));
 }
 
+/**
+ * An elementwise op on ONNX: every input in one layout, then the binary `opType` (a chain of
+ * them for more than two inputs, unless `variadic` names an op that takes them all, like Sum).
+ */
+function elementwiseOnnx(opType: string, variadic?: string) {
+  return (c: OnnxContext): OnnxValue => {
+    const layout = commonLayout(c);
+    const names = c.inputs.map((_, i) => c.inputAs(i, layout));
+    if (names.length > 2 && variadic) return { name: c.node(variadic, names), layout };
+    let acc = names[0];
+    for (let k = 1; k < names.length; k++) {
+      const last = k === names.length - 1;
+      acc = c.node(opType, [acc, names[k]], {}, last ? undefined : `partial_${k}`);
+    }
+    return { name: acc, layout };
+  };
+}
+
 function elementwise(
   name: string,
   doc: string,
   max: number,
   tfjs: (c: TfjsContext) => Layer,
+  onnx: (c: OnnxContext) => OnnxValue,
 ): OpDef {
   return defineOp({
     name,
@@ -53,11 +75,16 @@ function elementwise(
     weights: () => [],
     macs: () => 0,
     tfjs,
+    onnx,
   });
 }
 
-export const add = elementwise('add', 'Elementwise sum of two or more tensors.', Infinity, (c) =>
-  c.tf.layers.add({ name: c.name }),
+export const add = elementwise(
+  'add',
+  'Elementwise sum of two or more tensors.',
+  Infinity,
+  (c) => c.tf.layers.add({ name: c.name }),
+  elementwiseOnnx('Add', 'Sum'),
 );
 export const subtract = elementwise(
   'subtract',
@@ -65,12 +92,14 @@ export const subtract = elementwise(
   2,
   // tfjs-layers has no Subtract layer.
   (c) => c.custom('NetcSubtract', { name: c.name }),
+  elementwiseOnnx('Sub'),
 );
 export const multiply = elementwise(
   'multiply',
   'Elementwise product of two or more tensors.',
   Infinity,
   (c) => c.tf.layers.multiply({ name: c.name }),
+  elementwiseOnnx('Mul'),
 );
 
 export const scale = defineOp({
@@ -83,4 +112,9 @@ export const scale = defineOp({
   weights: () => [],
   macs: () => 0,
   tfjs: (c) => c.custom('NetcScale', { name: c.name, factor: c.attrs.factor as number }),
+  onnx(c) {
+    const x = c.input(0);
+    const factor = c.constant('factor', scalarWeight(c.attrs.factor as number));
+    return { name: c.node('Mul', [x.name, factor]), layout: x.layout };
+  },
 });

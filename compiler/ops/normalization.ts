@@ -1,6 +1,10 @@
 import { formatShape, type Shape } from '../ir/shape.js';
 import { axisIndex, bool, invalid, num } from './attrs.js';
 import { defineOp, OpError, type Attrs, type ParamSpec, type WeightSpec } from './op.js';
+import type { OnnxContext, OnnxValue } from './onnx.js';
+import { featureShape, onnxAxis } from './onnx-layout.js';
+import { reduce } from './onnx-nodes.js';
+import { filledWeight, reshapeWeight, scalarWeight } from './onnx-weights.js';
 import { boolType, floatType, intType } from './param-types.js';
 
 const axisParam: ParamSpec = {
@@ -47,6 +51,90 @@ function affine(c: number, a: Attrs): WeightSpec[] {
   if (bool(a, 'scale')) w.push({ name: 'gamma', shape: [c], trainable: true });
   if (bool(a, 'center')) w.push({ name: 'beta', shape: [c], trainable: true });
   return w;
+}
+
+/** gamma and beta as ONNX needs them: ones and zeros stand in for the absent ones. */
+function onnxAffine(c: OnnxContext, n: number): { gamma: Float32Array; beta: Float32Array } {
+  return {
+    gamma: bool(c.attrs, 'scale') ? c.weight('gamma').data : filledWeight(n, 1).data,
+    beta: bool(c.attrs, 'center') ? c.weight('beta').data : filledWeight(n, 0).data,
+  };
+}
+
+/**
+ * Batch norm on ONNX: BatchNormalization when the feature axis is ONNX's axis 1 (channels-first
+ * tensors, `[batch, features]`); otherwise `x * scale + shift` with both folded from the
+ * statistics, shaped to broadcast along the feature axis.
+ */
+function batchNormOnnx(c: OnnxContext): OnnxValue {
+  const x = c.input(0);
+  const rank = c.inputs[0].length;
+  const axis = axisIndex(c.attrs, 'axis', rank);
+  const n = features(c.inputs[0], c.attrs, 'batch_norm');
+  const eps = num(c.attrs, 'epsilon');
+  const { gamma, beta } = onnxAffine(c, n);
+  const mean = c.weight('moving_mean').data;
+  const variance = c.weight('moving_variance').data;
+  if (onnxAxis(axis, rank, x.layout) === 1) {
+    const inputs = [
+      x.name,
+      c.constant('gamma', { shape: [n], data: gamma }),
+      c.constant('beta', { shape: [n], data: beta }),
+      c.constant('moving_mean', { shape: [n], data: mean }),
+      c.constant('moving_variance', { shape: [n], data: variance }),
+    ];
+    return {
+      name: c.node('BatchNormalization', inputs, { epsilon: { float: eps } }),
+      layout: x.layout,
+    };
+  }
+  const scale = new Float32Array(n);
+  const shift = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    scale[i] = gamma[i] / Math.sqrt(variance[i] + eps);
+    shift[i] = beta[i] - mean[i] * scale[i];
+  }
+  const shape = featureShape(n, axis, rank, x.layout);
+  const s = c.constant('scale', reshapeWeight({ shape: [n], data: scale }, shape));
+  const t = c.constant('shift', reshapeWeight({ shape: [n], data: shift }, shape));
+  return { name: c.node('Add', [c.node('Mul', [x.name, s], {}, 'scaled'), t]), layout: x.layout };
+}
+
+/**
+ * Layer norm on ONNX: LayerNormalization when the axis is the tensor's last ONNX axis (it
+ * normalizes from `axis` to the end); otherwise its arithmetic, over that one axis.
+ */
+function layerNormOnnx(c: OnnxContext): OnnxValue {
+  const x = c.input(0);
+  const rank = c.inputs[0].length;
+  const axis = axisIndex(c.attrs, 'axis', rank);
+  const n = features(c.inputs[0], c.attrs, 'layer_norm');
+  const eps = num(c.attrs, 'epsilon');
+  const { gamma, beta } = onnxAffine(c, n);
+  const at = onnxAxis(axis, rank, x.layout);
+  const out = (name: string): OnnxValue => ({ name, layout: x.layout });
+  if (at === rank) {
+    const g = c.constant('gamma', { shape: [n], data: gamma });
+    const b = c.constant('beta', { shape: [n], data: beta });
+    return out(c.node('LayerNormalization', [x.name, g, b], { axis: -1, epsilon: { float: eps } }));
+  }
+  const shape = featureShape(n, axis, rank, x.layout);
+  const mean = reduce(c, 'ReduceMean', x.name, [at], true, 'mean');
+  const centered = c.node('Sub', [x.name, mean], {}, 'centered');
+  const squared = c.node('Mul', [centered, centered], {}, 'squared');
+  const variance = reduce(c, 'ReduceMean', squared, [at], true, 'variance');
+  const padded = c.node(
+    'Add',
+    [variance, c.constant('epsilon', scalarWeight(eps))],
+    {},
+    'variance_eps',
+  );
+  const std = c.node('Sqrt', [padded], {}, 'std');
+  const normalized = c.node('Div', [centered, std], {}, 'normalized');
+  const g = c.constant('gamma', reshapeWeight({ shape: [n], data: gamma }, shape));
+  const scaled = c.node('Mul', [normalized, g], {}, 'scaled');
+  const b = c.constant('beta', reshapeWeight({ shape: [n], data: beta }, shape));
+  return out(c.node('Add', [scaled, b]));
 }
 
 export const batchNorm = defineOp({
@@ -100,6 +188,7 @@ export const batchNorm = defineOp({
       ? tf.layers.batchNormalization(args)
       : custom('NetcBatchNorm', args);
   },
+  onnx: batchNormOnnx,
 });
 
 export const layerNorm = defineOp({
@@ -126,4 +215,5 @@ export const layerNorm = defineOp({
       center: bool(a, 'center'),
       scale: bool(a, 'scale'),
     }),
+  onnx: layerNormOnnx,
 });

@@ -2,6 +2,7 @@ import type { Shape } from '../ir/shape.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { ParamType } from './param-types.js';
 import type * as Tfjs from '@tensorflow/tfjs';
+import type { OnnxLowering } from './onnx.js';
 
 /** A validated op attribute, as stored in the IR (plain JSON). */
 export type AttrValue = number | boolean | string | null | readonly AttrValue[];
@@ -60,6 +61,11 @@ export interface OpDef {
   warnings?(inputs: readonly Shape[], attrs: Attrs): string[];
   /** How the TensorFlow.js runtime (runtime/) builds this op: one layer per node. */
   readonly tfjs?: TfjsLowering;
+  /**
+   * How the ONNX exporter (codegen/onnx) writes this op: the nodes, constants and layout of its
+   * value (see `OnnxContext`). Absent: models using the op cannot be exported to ONNX.
+   */
+  readonly onnx?: OnnxLowering;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { formatShape, type Dim, type Shape } from '../ir/shape.js';
 import { expectMinRank, expectRank, invalid, num, pairs, positive } from './attrs.js';
 import { defineOp, OpError, type Attrs, type OpDef } from './op.js';
+import type { OnnxContext, OnnxLayout, OnnxValue } from './onnx.js';
+import { onnxAxis } from './onnx-layout.js';
 import { intType, paddingType } from './param-types.js';
 
 const grow = (n: Dim, by: number): Dim => (by === 0 ? n : typeof n === 'number' ? n + by : null);
@@ -11,6 +13,25 @@ function padded(x: Shape, a: Attrs): Shape {
     throw invalid('padding', 'no negative amounts', a.padding);
   }
   return x.map((n, i) => (i < p.length ? grow(n, p[i][0] + p[i][1]) : n));
+}
+
+/** A Pad node adding `[before, after]` zeros on netc axes, in `layout` or the input's. */
+function padOnnx(
+  c: OnnxContext,
+  amounts: ReadonlyMap<number, readonly number[]>,
+  layout?: OnnxLayout,
+): OnnxValue {
+  const x = layout ? { name: c.inputAs(0, layout), layout } : c.input(0);
+  const rank = c.inputs[0].length;
+  const begin = new Array<number>(rank + 1).fill(0);
+  const end = new Array<number>(rank + 1).fill(0);
+  for (const [axis, [before, after]] of amounts) {
+    const at = onnxAxis(axis, rank, x.layout);
+    begin[at] = before;
+    end[at] = after;
+  }
+  const pads = c.int64s('pads', [...begin, ...end]);
+  return { name: c.node('Pad', [x.name, pads], { mode: 'constant' }), layout: x.layout };
 }
 
 function zeroPadOp(rank: 1 | 2): OpDef {
@@ -49,6 +70,9 @@ function zeroPadOp(rank: 1 | 2): OpDef {
         ],
       });
     },
+    // Channels-first, like the convolution or pooling that usually follows.
+    onnx: (c) =>
+      padOnnx(c, new Map(pairs(c.attrs, 'padding').map((p, axis) => [axis, p])), 'channels_first'),
   });
 }
 
@@ -78,4 +102,16 @@ export const zeroPadChannels = defineOp({
   macs: () => 0,
   tfjs: (c) =>
     c.custom('NetcZeroPadChannels', { name: c.name, channels: num(c.attrs, 'channels') }),
+  // The amount must be fixed in the ONNX graph, so the input's channel count must be known.
+  onnx(c) {
+    const x = c.inputs[0];
+    const have = x[x.length - 1];
+    if (typeof have !== 'number') {
+      throw new OpError(
+        `zero_pad_channels needs a known channel count to export to ONNX, but the input is ${formatShape(x)}`,
+        'E3004',
+      );
+    }
+    return padOnnx(c, new Map([[x.length - 1, [0, num(c.attrs, 'channels') - have]]]));
+  },
 });

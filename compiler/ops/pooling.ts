@@ -2,6 +2,7 @@ import type { Shape } from '../ir/shape.js';
 import { expectRank, ints, positive } from './attrs.js';
 import { oddSameWarnings, windowShape } from './conv.js';
 import { defineOp, OpError, type Attrs, type OpDef } from './op.js';
+import { onnxWindowAttrs } from './onnx-window.js';
 import { enumType, intOrTupleType, optionalIntOrTupleType } from './param-types.js';
 
 const axisNames = (rank: number): string[] => (rank === 1 ? ['length'] : ['height', 'width']);
@@ -88,6 +89,26 @@ function poolOp(kind: 'max' | 'avg', rank: 1 | 2): OpDef {
         padding,
       };
       return kind === 'max' ? l.maxPooling2d(args) : l.averagePooling2d(args);
+    },
+    // `same` average pooling counts only real elements, as TensorFlow does.
+    onnx(c) {
+      const x = c.inputAs(0, 'channels_first');
+      const w = windowAttrs(c.attrs, rank);
+      const window = onnxWindowAttrs(
+        c.inputs[0],
+        {
+          kernel: ints(w, 'kernel_size'),
+          stride: ints(w, 'stride'),
+          dilation: ints(w, 'dilation'),
+          padding: w.padding,
+        },
+        false,
+      );
+      const y =
+        kind === 'max'
+          ? c.node('MaxPool', [x], window)
+          : c.node('AveragePool', [x], { ...window, count_include_pad: 0 });
+      return { name: y, layout: 'channels_first' };
     },
   });
 }

@@ -5,6 +5,9 @@ import { intListType, intType } from './param-types.js';
 
 const weightless = { weights: () => [], macs: () => 0 };
 
+/** ONNX value in netc's own layout, which every reshaping op needs (they follow netc's order). */
+const ownLayout = (name: string) => ({ name, layout: 'channels_last' as const });
+
 /** The shape as plain numbers when every dim is known. */
 const known = (s: Shape): number[] | null =>
   s.every((d) => typeof d === 'number') ? (s as number[]) : null;
@@ -25,6 +28,7 @@ export const flatten = defineOp({
     x.length >= 2 && x.every((d) => typeof d === 'number')
       ? tf.layers.flatten({ name })
       : tf.layers.reshape({ name, targetShape: known(output) ?? [-1] }),
+  onnx: (c) => ownLayout(c.node('Flatten', [c.inputAs(0, 'channels_last')], { axis: 1 })),
 });
 
 /** The target shape with its `-1` resolved from the input's element count when known. */
@@ -70,6 +74,11 @@ export const reshape = defineOp({
   // The resolved shape when known: tfjs leaves a -1 unknown in its symbolic shapes.
   tfjs: (c) =>
     c.tf.layers.reshape({ name: c.name, targetShape: known(c.output) ?? ints(c.attrs, 'shape') }),
+  // 0 copies the batch size; the rest is the target, its -1 resolved when the sizes are known.
+  onnx(c) {
+    const shape = c.int64s('shape', [0, ...(known(c.output) ?? ints(c.attrs, 'shape'))]);
+    return ownLayout(c.node('Reshape', [c.inputAs(0, 'channels_last'), shape]));
+  },
 });
 
 export const permute = defineOp({
@@ -103,6 +112,10 @@ export const permute = defineOp({
   ...weightless,
   // Keras counts the batch: its dims are ours + 1.
   tfjs: (c) => c.tf.layers.permute({ name: c.name, dims: ints(c.attrs, 'dims').map((d) => d + 1) }),
+  onnx(c) {
+    const perm = [0, ...ints(c.attrs, 'dims').map((d) => d + 1)];
+    return ownLayout(c.node('Transpose', [c.inputAs(0, 'channels_last')], { perm }));
+  },
 });
 
 export const repeatVector = defineOp({
@@ -118,4 +131,10 @@ export const repeatVector = defineOp({
   },
   ...weightless,
   tfjs: (c) => c.tf.layers.repeatVector({ name: c.name, n: num(c.attrs, 'n') }),
+  // [batch, features] -> [batch, 1, features] -> tiled n times on axis 1.
+  onnx(c) {
+    const x = c.inputAs(0, 'channels_last');
+    const row = c.node('Unsqueeze', [x, c.int64s('axes', [1])], {}, 'unsqueeze');
+    return ownLayout(c.node('Tile', [row, c.int64s('repeats', [1, num(c.attrs, 'n'), 1])]));
+  },
 });

@@ -38,4 +38,17 @@ export const upsampling2d = defineOp({
       size: ints(c.attrs, 'size'),
       interpolation: c.attrs.interpolation as 'nearest' | 'bilinear',
     }),
+  // tfjs resizes with align_corners and half_pixel_centers off: ONNX's `asymmetric` mode.
+  onnx(c) {
+    const x = c.inputAs(0, 'channels_first');
+    const [h, w] = ints(c.attrs, 'size');
+    const scales = c.constant('scales', { shape: [4], data: Float32Array.of(1, 1, h, w) });
+    const nearest = c.attrs.interpolation === 'nearest';
+    const y = c.node('Resize', [x, '', scales], {
+      mode: nearest ? 'nearest' : 'linear',
+      coordinate_transformation_mode: 'asymmetric',
+      ...(nearest ? { nearest_mode: 'floor' } : {}),
+    });
+    return { name: y, layout: 'channels_first' };
+  },
 });

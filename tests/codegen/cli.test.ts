@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { generateModule } from '../../codegen/index.js';
+import { optimizeForInference } from '../../compiler/passes/index.js';
 import { fixturesDir, graphOf, samplesDir } from './helpers.js';
 
 interface Run {
@@ -63,6 +64,21 @@ describe('netc compile', () => {
     const want = await generateModule(graphOf(lenet), { sourcePath: lenet });
     expect(readFileSync(join(dir, 'lenet_bn.ts'), 'utf8')).toBe(want);
     expect(readdirSync(dir).sort()).toEqual(['lenet_bn.net', 'lenet_bn.ts']);
+  });
+
+  it('--optimize generates the module of the inference-optimized graph', async () => {
+    const dir = folder({ 'lenet_bn.net': lenet });
+    const r = await netc('compile', join(dir, 'lenet_bn.net'), '--optimize');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const optimized = optimizeForInference(graphOf(lenet)).graph;
+    const want = await generateModule(optimized, { sourcePath: lenet });
+    const text = readFileSync(join(dir, 'lenet_bn.ts'), 'utf8');
+    expect(text).toBe(want);
+    // The four batch norms are folded into the conv and dense layers before them.
+    expect(text).not.toContain('batchNormalization');
+    expect(await generateModule(graphOf(lenet), { sourcePath: lenet })).toContain(
+      'batchNormalization',
+    );
   });
 
   it('writes to -o OUT.ts instead', async () => {

@@ -14,7 +14,7 @@ import { generateModule } from '../../codegen/index.js';
 import type { Graph } from '../../compiler/ir/graph.js';
 import { summarize } from '../../compiler/summary.js';
 import { buildModel, concreteInputShapes, inferShapes } from '../../runtime/index.js';
-import { maxDiff, rand, useBackend } from '../runtime/helpers.js';
+import { inputsFor, maxDiff, randomize, useBackend } from '../runtime/helpers.js';
 import { fixturesDir, graphOf, sampleFiles, samplesDir, scratchDir } from './helpers.js';
 
 interface GeneratedModule {
@@ -38,34 +38,6 @@ const cases: [string, string, string | undefined][] = [
   ['layers.every_layer', join(fixturesDir, 'layers.net'), 'every_layer'],
   ['layers.small', join(fixturesDir, 'layers.net'), 'small'],
 ];
-
-/** Values a model could not get by chance: every weight differs from its initial value. */
-function randomize(model: tf.LayersModel): void {
-  model.weights.forEach((v, i) => {
-    const name = v.originalName.split('/').pop()!;
-    const u = tf.randomUniform(v.shape as number[], 0, 1, 'float32', 100 + i);
-    const value = tf.tidy(() =>
-      name === 'moving_variance' || name === 'gamma'
-        ? tf.add(u, 0.5)
-        : /kernel|embeddings/.test(name)
-          ? tf.add(v.read(), tf.mul(tf.sub(u, 0.5), 0.02))
-          : tf.mul(tf.sub(u, 0.5), 0.4),
-    );
-    v.write(value);
-    tf.dispose([u, value]);
-  });
-}
-
-/** The graph's input shapes as the interpreter takes them, for the smallest valid size. */
-function inputsFor(graph: Graph): tf.Tensor[] {
-  const hasEmbedding = graph.nodes.some((n) => n.op === 'embedding');
-  return concreteInputShapes(graph).map((s, i) =>
-    // Ids for embeddings: floats in [0, 4) truncate to valid ids.
-    hasEmbedding
-      ? tf.mul(tf.randomUniform([1, ...s], 0, 1, 'float32', i), 4)
-      : rand([1, ...s], i + 1),
-  );
-}
 
 describe.each(cases)('%s', (name, path, model) => {
   it('compiled and interpreted models agree: topology, weights, predictions', async () => {

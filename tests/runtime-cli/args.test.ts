@@ -165,6 +165,8 @@ describe('parsing', () => {
       outputs: [],
       weights: undefined,
       seed: undefined,
+      optimize: true,
+      engine: 'tfjs',
     });
     const t = parseTrainArgs(['m.net', '--x', 'x.npy', '--y', 'y.npy']);
     expect(t).toMatchObject({

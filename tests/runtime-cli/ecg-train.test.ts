@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../compiler/package-root.js';
 import { buildModel, loadWeights } from '../../runtime/index.js';
 import { graphOf, netc, predict, pseudoRandom, readArray, tempDir, writeArray } from './helpers.js';
+import { maxDiff } from '../runtime/helpers.js';
 
 const dir = tempDir();
 const ecg = join(packageRoot(), 'samples', 'ecg_resnet.net');
@@ -67,7 +68,17 @@ describe('netc train samples/ecg_resnet.net', () => {
     expect(r.stdout).toContain(`saved    weights to ${save} (model.json + weights.bin)`);
 
     const out = join(dir, 'probs.npy');
-    const run = await netc(['run', ecg, '--input', x, '--weights', save, '--output', out]);
+    const run = await netc([
+      'run',
+      ecg,
+      '--input',
+      x,
+      '--weights',
+      save,
+      '--output',
+      out,
+      '--no-optimize',
+    ]);
     expect(run.code).toBe(0);
     const model = buildModel(graphOf(ecg));
     await loadWeights(model, save);
@@ -77,5 +88,14 @@ describe('netc train samples/ecg_resnet.net', () => {
     expect(got.shape).toEqual([n, 5]);
     expect(got.data).toEqual(want);
     expect(got.data.every(Number.isFinite)).toBe(true);
+
+    // By default run takes the optimized graph (BN folded, dropout gone): the same within rounding.
+    const fast = join(dir, 'probs-optimized.npy');
+    const opt = await netc(['run', ecg, '--input', x, '--weights', save, '--output', fast]);
+    expect(opt.code).toBe(0);
+    expect(opt.stdout).toMatch(/^graph +optimized for inference: 82 ops -> 51 /m);
+    const optimized = await readArray(fast);
+    expect(optimized.data).not.toEqual(want);
+    expect(maxDiff(optimized.data, want)).toBeLessThan(1e-5);
   });
 });

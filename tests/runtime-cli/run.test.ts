@@ -16,6 +16,7 @@ import {
   writeArray,
   writeText,
 } from './helpers.js';
+import { maxDiff } from '../runtime/helpers.js';
 
 const dir = tempDir();
 
@@ -54,7 +55,17 @@ describe('netc run', () => {
   it('writes the outputs model.predict gives, and prints shape, preview and times', async () => {
     const x = await writeArray(dir, 'x.npy', [4, 6], xData);
     const out = join(dir, 'y.npy');
-    const r = await netc(['run', tiny, '--input', x, '--output', out, '--seed', '7']);
+    const r = await netc([
+      'run',
+      tiny,
+      '--input',
+      x,
+      '--output',
+      out,
+      '--seed',
+      '7',
+      '--no-optimize',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const model = buildModel(graphOf(tiny), { seed: 7 });
@@ -71,6 +82,15 @@ describe('netc run', () => {
     expect(r.stdout).toMatch(/^build +\d+ ms \(compile \d+ ms, backend \d+ ms, layers \d+ ms\)$/m);
     expect(r.stdout).toMatch(/^predict +\d+ ms \(batch 4\)$/m);
     expect(r.stdout).toContain(`wrote    y [4, 3] to ${out}`);
+    expect(r.stdout).not.toContain('optimized for inference');
+
+    // The default, optimized graph: softmax fused into the dense before it, same values.
+    const fast = join(dir, 'y-optimized.npy');
+    const o = await netc(['run', tiny, '--input', x, '--output', fast, '--seed', '7']);
+    expect(o.code).toBe(0);
+    expect(o.stdout).toMatch(/^graph +optimized for inference: 4 ops -> 3 /m);
+    expect(o.stdout).toMatch(/^build +\d+ ms \(.*, optimize \d+ ms\)$/m);
+    expect(maxDiff((await readArray(fast)).data, want)).toBeLessThan(1e-6);
   });
 
   it('a non-vector output is previewed as min, max and mean', async () => {

@@ -4,7 +4,12 @@ import type { Shape } from '../../compiler/ir/shape.js';
 import type { Attrs } from '../../compiler/ops/op.js';
 import { getOp } from '../../compiler/ops/registry.js';
 import { Source, span } from '../../compiler/source.js';
-import { buildModel, initBackend, type BackendName } from '../../runtime/index.js';
+import {
+  buildModel,
+  concreteInputShapes,
+  initBackend,
+  type BackendName,
+} from '../../runtime/index.js';
 import { attrsOf as opAttrsOf, type Arg } from '../ops/helpers.js';
 
 export type { Arg };
@@ -121,4 +126,32 @@ export function chainGraph(input: Shape, steps: [string, Record<string, Arg>][])
     outputs: [{ name: 'y', node: last.id, shape: last.shape }],
     nodes,
   };
+}
+
+/** Values a model could not get by chance: every weight differs from its initial value. */
+export function randomize(model: tf.LayersModel): void {
+  model.weights.forEach((v, i) => {
+    const name = v.originalName.split('/').pop()!;
+    const u = tf.randomUniform(v.shape as number[], 0, 1, 'float32', 100 + i);
+    const value = tf.tidy(() =>
+      name === 'moving_variance' || name === 'gamma'
+        ? tf.add(u, 0.5)
+        : /kernel|embeddings/.test(name)
+          ? tf.add(v.read(), tf.mul(tf.sub(u, 0.5), 0.02))
+          : tf.mul(tf.sub(u, 0.5), 0.4),
+    );
+    v.write(value);
+    tf.dispose([u, value]);
+  });
+}
+
+/** The graph's input shapes as the interpreter takes them, for the smallest valid size. */
+export function inputsFor(graph: Graph, batch = 1): tf.Tensor[] {
+  const hasEmbedding = graph.nodes.some((n) => n.op === 'embedding');
+  return concreteInputShapes(graph).map((s, i) =>
+    // Ids for embeddings: floats in [0, 4) truncate to valid ids.
+    hasEmbedding
+      ? tf.mul(tf.randomUniform([batch, ...s], 0, 1, 'float32', i), 4)
+      : rand([batch, ...s], i + 1),
+  );
 }

@@ -1,0 +1,59 @@
+/**
+ * `netc compile --target onnx`: one model's graph and weights as ONNX bytes. Imports
+ * TensorFlow.js (to make or load the weights): cli/commands/compile.ts loads it lazily.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportOnnx, OnnxExportError } from '../../codegen/onnx/export.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import type { Graph } from '../../compiler/ir/graph.js';
+import { packageRoot } from '../../compiler/package-root.js';
+import { optimizeForInference } from '../../compiler/passes/index.js';
+import { DataError } from '../io.js';
+import { exportDiagnostic } from './onnx-diagnostics.js';
+import { describeWeights, graphWeightsFor, type WeightSource } from './onnx-support.js';
+
+export interface OnnxCompileOptions {
+  readonly source: WeightSource;
+  readonly optimize: boolean;
+  readonly opset: number;
+}
+
+/** The model bytes and a description for the report, or the diagnostic that stopped it. */
+export type OnnxCompileResult =
+  { readonly bytes: Uint8Array; readonly detail: string } | { readonly diagnostic: Diagnostic };
+
+function netcVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? '';
+}
+
+/**
+ * Makes the weights (cpu backend: only their values are needed), optionally optimizes the
+ * graph and folds them, and exports. An error at a node is returned as a diagnostic; weights
+ * that do not fit are a `DataError`.
+ */
+export async function compileOnnx(graph: Graph, o: OnnxCompileOptions): Promise<OnnxCompileResult> {
+  let weights = await graphWeightsFor(graph, o.source, 'cpu');
+  let g = graph;
+  if (o.optimize) {
+    const optimized = optimizeForInference(graph, { target: 'onnx' });
+    g = optimized.graph;
+    weights = optimized.foldWeights(weights);
+  }
+  try {
+    const bytes = exportOnnx(g, weights, { opset: o.opset, producerVersion: netcVersion() });
+    const size = `${(bytes.length / 1e6).toFixed(1)} MB`;
+    const optimized = o.optimize ? ', optimized for inference' : '';
+    return {
+      bytes,
+      detail: `ONNX opset ${o.opset}, ${size}, ${describeWeights(o.source)}${optimized}`,
+    };
+  } catch (e) {
+    if (!(e instanceof OnnxExportError)) throw e;
+    if (e.node) return { diagnostic: exportDiagnostic(e.node, e.message, e.code) };
+    throw new DataError(e.message);
+  }
+}

@@ -1,0 +1,67 @@
+import type { IRNode } from '../../compiler/ir/graph.js';
+import { weightKey, type GraphWeights } from '../../compiler/ir/weights.js';
+import type { OnnxContext, OnnxValue } from '../../compiler/ops/onnx.js';
+import { effectiveLayout, layoutPerm } from '../../compiler/ops/onnx-layout.js';
+import type { OnnxModelBuilder } from './model-builder.js';
+
+/** What the lowerings of one graph share while it is exported. */
+export interface LoweringState {
+  readonly builder: OnnxModelBuilder;
+  readonly weights: GraphWeights;
+  readonly opset: number;
+  readonly nodes: ReadonlyMap<number, IRNode>;
+  /** The tensor of each node lowered so far, by node id. */
+  readonly values: Map<number, OnnxValue>;
+  /** The graph input of each `input` node, by node id. */
+  readonly graphInputs: ReadonlyMap<number, string>;
+  /** Transposed copies made so far: `<tensor>\0<layout>` -> name, so each is made once. */
+  readonly transposed: Map<string, string>;
+}
+
+/** The `OnnxContext` an op's lowering gets for `node`. */
+export function loweringContext(state: LoweringState, node: IRNode): OnnxContext {
+  const { builder } = state;
+  const inputs = node.inputs.map((id) => state.nodes.get(id)!.shape);
+  const named = (suffix: string | undefined): string =>
+    suffix === undefined ? node.name : `${node.name}/${suffix}`;
+  const input = (i: number): OnnxValue => {
+    const v = state.values.get(node.inputs[i]);
+    if (!v) throw new Error(`node ${node.name} has no input ${i} lowered before it`);
+    return v;
+  };
+  return {
+    name: node.name,
+    attrs: node.attrs,
+    inputs,
+    output: node.shape,
+    opset: state.opset,
+    input,
+    inputAs(i, layout) {
+      const v = input(i);
+      const rank = inputs[i].length;
+      const target = effectiveLayout(rank, layout);
+      if (v.layout === target) return v.name;
+      const key = `${v.name}\0${target}`;
+      let name = state.transposed.get(key);
+      if (name === undefined) {
+        const perm = layoutPerm(rank, v.layout, target);
+        name = builder.node('Transpose', [v.name], { perm }, `${v.name}/${target}`);
+        state.transposed.set(key, name);
+      }
+      return name;
+    },
+    graphInput() {
+      const name = state.graphInputs.get(node.id);
+      if (name === undefined) throw new Error(`node ${node.name} is not a model input`);
+      return { name, layout: 'channels_last' };
+    },
+    node: (opType, ins, attrs = {}, suffix) => builder.node(opType, ins, attrs, named(suffix)),
+    weight(name) {
+      const w = state.weights.get(weightKey(node.name, name));
+      if (!w) throw new Error(`no weight ${weightKey(node.name, name)}`);
+      return w;
+    },
+    constant: (suffix, value) => builder.floatInitializer(named(suffix), value),
+    int64s: (suffix, values) => builder.int64Initializer(named(suffix), values),
+  };
+}

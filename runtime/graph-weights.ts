@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Graph } from '../compiler/ir/graph.js';
+import { weightKey, type GraphWeights, type WeightArray } from '../compiler/ir/weights.js';
+import { layerNames } from './build-model.js';
+
+/** The short weight name of a tfjs variable: `stage1_conv/kernel` gives `kernel`. */
+const shortName = (v: tf.LayerVariable): string => v.originalName.split('/').pop()!;
+
+/** Copies every weight of a model built by `buildModel(graph)` into plain arrays. */
+export function readGraphWeights(model: tf.LayersModel, graph: Graph): GraphWeights {
+  const names = layerNames(graph.nodes);
+  const out = new Map<string, WeightArray>();
+  for (const node of graph.nodes) {
+    const layer = model.getLayer(names.get(node.id)!);
+    for (const v of layer.weights) {
+      const t = v.read();
+      out.set(weightKey(node.name, shortName(v)), {
+        shape: [...t.shape],
+        data: Float32Array.from(t.dataSync() as Float32Array),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes plain arrays into a model built by `buildModel(graph)`. Every weight of the model must
+ * be present with its exact shape; extra entries are an error too, so nothing is half-loaded.
+ */
+export function writeGraphWeights(
+  model: tf.LayersModel,
+  graph: Graph,
+  weights: GraphWeights,
+): void {
+  const names = layerNames(graph.nodes);
+  const used = new Set<string>();
+  const writes: [tf.LayerVariable, WeightArray][] = [];
+  const problems: string[] = [];
+  for (const node of graph.nodes) {
+    for (const v of model.getLayer(names.get(node.id)!).weights) {
+      const key = weightKey(node.name, shortName(v));
+      const w = weights.get(key);
+      if (!w) problems.push(`missing ${key}`);
+      else if (w.shape.join(',') !== v.shape.join(',')) {
+        problems.push(`${key}: expected [${v.shape.join(', ')}], found [${w.shape.join(', ')}]`);
+      } else {
+        used.add(key);
+        writes.push([v, w]);
+      }
+    }
+  }
+  for (const key of weights.keys()) if (!used.has(key)) problems.push(`unexpected ${key}`);
+  if (problems.length > 0) {
+    throw new Error(`weights do not match graph ${graph.name}:\n  ${problems.join('\n  ')}`);
+  }
+  for (const [v, w] of writes) {
+    const t = tf.tensor(w.data, [...w.shape], 'float32');
+    v.write(t);
+    t.dispose();
+  }
+}
