@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../backend.js';
-import { groupedConv2d } from '../layers/conv.js';
+import { groupedConv2dDepthwise, groupedConvFormulation } from '../layers/conv.js';
 
 const backend = (process.argv[2] ?? 'wasm') as BackendName;
 const [H, C, CO, G] = (process.argv[3] ?? '56,128,128,32').split(',').map(Number);
@@ -25,8 +25,9 @@ const sliced = (t: tf.Tensor4D) =>
       3,
     ),
   );
-// (b) depthwise with multiplier cout / groups, then a sum within each group (netc's choice).
-const depthwise = (t: tf.Tensor4D) => tf.tidy(() => groupedConv2d(t, w, G, [1, 1], 'same', [1, 1]));
+// (b) depthwise with multiplier cout / groups, then a sum within each group.
+const depthwise = (t: tf.Tensor4D) =>
+  tf.tidy(() => groupedConv2dDepthwise(t, w, G, [1, 1], 'same', [1, 1]));
 // (c) one dense conv with a block-diagonal kernel (groups x the MACs).
 const dense = tf.tidy(() => {
   const blocks = wSlices.map((ws, g) =>
@@ -90,3 +91,4 @@ for (const [name, f] of runs) {
   const ms = (performance.now() - t0) / n;
   console.log(`${name}: ${ms.toFixed(1)} ms/forward (max |diff| vs (a) ${err.toExponential(1)})`);
 }
+console.log(`netc picks: ${groupedConvFormulation(backend, cg, og)}`);

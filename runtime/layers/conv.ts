@@ -28,9 +28,10 @@ export interface NetcConvArgs extends LayerArgs {
 /**
  * A 1-D or 2-D convolution with `groups` and explicit padding, which tfjs's Conv1D/Conv2D lack.
  * One layer with ONE kernel `[..kernel_size, in / groups, filters]` (+ `bias [filters]`), the
- * Keras layout. Grouped convolution runs as one depthwise convolution with channel multiplier
- * `filters / groups` whose per-input-channel outputs are summed within each group: exact, and on
- * the wasm backend 4-7x faster than slicing the groups (measurements in README.md).
+ * Keras layout. Grouped convolution runs the fastest exact way on the backend (`groupedConv2d`):
+ * narrow groups as one depthwise convolution with channel multiplier `filters / groups` whose
+ * per-input-channel outputs are summed within each group (on wasm 2-5x faster than slicing the
+ * groups), wide groups as one convolution per group (measurements in README.md).
  */
 export class NetcConv extends tf.layers.Layer {
   static readonly className = 'NetcConv';
@@ -127,9 +128,27 @@ export class NetcConv extends tf.layers.Layer {
 tf.serialization.registerClass(NetcConv);
 
 /**
- * NHWC convolution with `groups`, kernel `[kh, kw, cin / groups, cout]`. With groups > 1: a
- * depthwise convolution whose multiplier is `cout / groups` (input channel `c` of group `g`
- * carries the kernel columns of group `g`), then a sum over the channels of each group.
+ * Where one tf.conv2d per group (on channel slices, concatenated) overtakes the depthwise
+ * formulation: when every group has at least this many input and output channels. Measured per
+ * backend with runtime/bench/grouped-conv.ts (runtime/layers/README.md); other backends take the
+ * wasm threshold.
+ */
+export const SLICES_FROM_GROUP_WIDTH: Readonly<Record<string, number>> = { wasm: 32, cpu: 16 };
+
+/** The formulation `groupedConv2d` picks on `backend` for groups of `cg` in, `og` out channels. */
+export function groupedConvFormulation(
+  backend: string,
+  cg: number,
+  og: number,
+): 'depthwise' | 'slices' {
+  const from = SLICES_FROM_GROUP_WIDTH[backend] ?? SLICES_FROM_GROUP_WIDTH.wasm;
+  return Math.min(cg, og) >= from ? 'slices' : 'depthwise';
+}
+
+/**
+ * NHWC convolution with `groups`, kernel `[kh, kw, cin / groups, cout]`: the fastest exact
+ * formulation on the current backend (`groupedConvFormulation`). Narrow groups (ResNeXt's 4 to
+ * 16 channels) run as one depthwise convolution, wide ones as one convolution per group.
  */
 export function groupedConv2d(
   x: tf.Tensor4D,
@@ -140,6 +159,42 @@ export function groupedConv2d(
   dilations: [number, number],
 ): tf.Tensor4D {
   if (groups === 1) return tf.conv2d(x, kernel, strides, pad, 'NHWC', dilations);
+  const [, , cg, cout] = kernel.shape;
+  const how = groupedConvFormulation(tf.getBackend(), cg, cout / groups);
+  return how === 'slices'
+    ? groupedConv2dSlices(x, kernel, groups, strides, pad, dilations)
+    : groupedConv2dDepthwise(x, kernel, groups, strides, pad, dilations);
+}
+
+/** One tf.conv2d per group on its channel slice, outputs concatenated in group order. */
+export function groupedConv2dSlices(
+  x: tf.Tensor4D,
+  kernel: tf.Tensor4D,
+  groups: number,
+  strides: [number, number],
+  pad: ReturnType<typeof corePadding>,
+  dilations: [number, number],
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const xs = tf.split(x, groups, 3) as tf.Tensor4D[];
+    const ks = tf.split(kernel, groups, 3) as tf.Tensor4D[];
+    const ys = xs.map((xi, g) => tf.conv2d(xi, ks[g], strides, pad, 'NHWC', dilations));
+    return tf.concat(ys, 3);
+  });
+}
+
+/**
+ * A depthwise convolution whose multiplier is `cout / groups` (input channel `c` of group `g`
+ * carries the kernel columns of group `g`), then a sum over the channels of each group.
+ */
+export function groupedConv2dDepthwise(
+  x: tf.Tensor4D,
+  kernel: tf.Tensor4D,
+  groups: number,
+  strides: [number, number],
+  pad: ReturnType<typeof corePadding>,
+  dilations: [number, number],
+): tf.Tensor4D {
   const [kh, kw, cg, cout] = kernel.shape;
   const og = cout / groups;
   const cin = cg * groups;

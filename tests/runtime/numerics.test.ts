@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Shape } from '../../compiler/ir/shape.js';
+import { groupedConvFormulation } from '../../runtime/layers/conv.js';
 import { maxDiff, opModel, rand, useBackend, type Arg } from './helpers.js';
 
 beforeAll(() => useBackend('wasm'));
@@ -268,6 +269,43 @@ describe('grouped convolution (one layer, one kernel)', () => {
       expect(maxDiff(y.dataSync(), sliced.dataSync())).toBeLessThan(tol);
     },
   );
+
+  it('picks one conv per group for wide groups, the depthwise form for narrow ones', () => {
+    // Thresholds measured per backend (runtime/layers/README.md).
+    expect(groupedConvFormulation('wasm', 4, 4)).toBe('depthwise');
+    expect(groupedConvFormulation('wasm', 16, 16)).toBe('depthwise');
+    expect(groupedConvFormulation('wasm', 32, 32)).toBe('slices');
+    expect(groupedConvFormulation('wasm', 32, 8)).toBe('depthwise');
+    expect(groupedConvFormulation('cpu', 16, 16)).toBe('slices');
+    expect(groupedConvFormulation('cpu', 8, 16)).toBe('depthwise');
+    expect(groupedConvFormulation('webgl', 32, 32)).toBe('slices');
+  });
+
+  // Both formulations, on both backends, against the naive convolution: channels per group
+  // 2 (depthwise form everywhere) and 32 (slices everywhere), stride 2, same padding.
+  it.each([
+    ['wasm', 2],
+    ['wasm', 32],
+    ['cpu', 2],
+    ['cpu', 32],
+  ] as const)('%s, %i channels per group, equals the naive convolution', async (backend, cg) => {
+    await useBackend(backend);
+    try {
+      const groups = 2;
+      const x = rand([1, 6, 5, cg * groups], 26);
+      const kernel = rand([3, 3, cg, cg * groups], 27);
+      const y = run(
+        'conv2d',
+        x,
+        { filters: cg * groups, kernel_size: 3, stride: 2, groups, bias: false },
+        { kernel },
+      );
+      const want = naiveConv(x, kernel, groups, window(6, 5, [3, 3], [2, 2], 'same'));
+      expect(maxDiff(y.dataSync(), want)).toBeLessThan(tol);
+    } finally {
+      await useBackend('wasm');
+    }
+  });
 
   it('groups equal to the channel count (depthwise-like, multiplier 2)', () => {
     const x = rand([1, 5, 5, 4], 24);
