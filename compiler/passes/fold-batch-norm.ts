@@ -35,7 +35,7 @@ export function foldBatchNormWeights(
   const kernelOut: WeightArray = { shape: k.shape, data: kernel };
   w.set(target.name, kernelName, kernelOut);
   w.set(target.name, 'bias', { shape: [c], data: bias });
-  w.deleteNode(bn.name);
+  for (const name of ['gamma', 'beta', 'moving_mean', 'moving_variance']) w.remove(bn.name, name);
 }
 
 /** `data[i] * s[i % s.length]`: each value times its output channel's factor (channels last). */

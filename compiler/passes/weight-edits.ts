@@ -19,12 +19,9 @@ export class WeightTable {
     this.map.set(weightKey(node, weight), value);
   }
 
-  /** Drops every weight of `node` (a node a pass removed). */
-  deleteNode(node: string): void {
-    const prefix = `${node}/`;
-    for (const key of [...this.map.keys()]) {
-      if (key.startsWith(prefix) && !key.slice(prefix.length).includes('/')) this.map.delete(key);
-    }
+  /** Drops a weight of a node a pass removed (absent ones are ignored). */
+  remove(node: string, weight: string): void {
+    this.map.delete(weightKey(node, weight));
   }
 }
 
