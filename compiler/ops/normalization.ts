@@ -53,6 +53,28 @@ function affine(c: number, a: Attrs): WeightSpec[] {
   return w;
 }
 
+/**
+ * Batch norm at inference as one affine map per feature, `x * scale + shift`, with
+ * `scale = gamma / sqrt(variance + epsilon)` and `shift = beta - mean * scale`, in float64 (an
+ * absent gamma is 1, an absent beta 0). The ONNX lowering and the fold-batch-norm pass use it.
+ */
+export function batchNormAffine(bn: {
+  readonly mean: ArrayLike<number>;
+  readonly variance: ArrayLike<number>;
+  readonly gamma?: ArrayLike<number>;
+  readonly beta?: ArrayLike<number>;
+  readonly epsilon: number;
+}): { scale: Float64Array; shift: Float64Array } {
+  const n = bn.mean.length;
+  const scale = new Float64Array(n);
+  const shift = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    scale[i] = (bn.gamma ? bn.gamma[i] : 1) / Math.sqrt(bn.variance[i] + bn.epsilon);
+    shift[i] = (bn.beta ? bn.beta[i] : 0) - bn.mean[i] * scale[i];
+  }
+  return { scale, shift };
+}
+
 /** gamma and beta as ONNX needs them: ones and zeros stand in for the absent ones. */
 function onnxAffine(c: OnnxContext, n: number): { gamma: Float32Array; beta: Float32Array } {
   return {
@@ -88,15 +110,11 @@ function batchNormOnnx(c: OnnxContext): OnnxValue {
       layout: x.layout,
     };
   }
-  const scale = new Float32Array(n);
-  const shift = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    scale[i] = gamma[i] / Math.sqrt(variance[i] + eps);
-    shift[i] = beta[i] - mean[i] * scale[i];
-  }
+  const { scale, shift } = batchNormAffine({ mean, variance, gamma, beta, epsilon: eps });
   const shape = featureShape(n, axis, rank, x.layout);
-  const s = c.constant('scale', reshapeWeight({ shape: [n], data: scale }, shape));
-  const t = c.constant('shift', reshapeWeight({ shape: [n], data: shift }, shape));
+  const f32 = (v: Float64Array) => Float32Array.from(v);
+  const s = c.constant('scale', reshapeWeight({ shape: [n], data: f32(scale) }, shape));
+  const t = c.constant('shift', reshapeWeight({ shape: [n], data: f32(shift) }, shape));
   return { name: c.node('Add', [c.node('Mul', [x.name, s], {}, 'scaled'), t]), layout: x.layout };
 }
 

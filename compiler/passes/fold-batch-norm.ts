@@ -1,40 +1,32 @@
-import type { WeightArray } from '../ir/weights.js';
+import { batchNormAffine } from '../ops/normalization.js';
 import { foldingPass, outputKernel } from './foldable.js';
 import type { WeightTable } from './weight-edits.js';
 
 /**
- * Inference batch norm is `y = (x - mean) * s + beta` with `s = gamma / sqrt(variance + eps)`,
- * per channel. After `x = conv(input) + bias` it folds into the conv: every kernel column of
- * channel c times s[c], and bias' = (bias - mean) * s + beta. Done in float64, stored as float32.
+ * Inference batch norm is `y = x * scale + shift` per channel (`batchNormAffine`). After
+ * `x = conv(input) + bias` it folds into the conv: every kernel column of channel c times
+ * scale[c], and bias' = bias * scale + shift. Done in float64, stored as float32.
  */
 export function foldBatchNormWeights(
   w: WeightTable,
   target: { name: string; op: string },
   bn: { name: string; epsilon: number; scale: boolean; center: boolean },
 ): void {
-  const mean = w.get(bn.name, 'moving_mean').data;
-  const variance = w.get(bn.name, 'moving_variance').data;
-  const gamma = bn.scale ? w.get(bn.name, 'gamma').data : undefined;
-  const beta = bn.center ? w.get(bn.name, 'beta').data : undefined;
-  const c = mean.length;
-  const s = Float64Array.from(
-    mean,
-    (_, i) => (gamma ? gamma[i] : 1) / Math.sqrt(variance[i] + bn.epsilon),
-  );
-
+  const { scale, shift } = batchNormAffine({
+    mean: w.get(bn.name, 'moving_mean').data,
+    variance: w.get(bn.name, 'moving_variance').data,
+    gamma: bn.scale ? w.get(bn.name, 'gamma').data : undefined,
+    beta: bn.center ? w.get(bn.name, 'beta').data : undefined,
+    epsilon: bn.epsilon,
+  });
   const kernelName = outputKernel(target.op);
   const k = w.get(target.name, kernelName);
   // The output channel is the fastest-varying index of the kernel's trailing output axes
   // ([.., filters], or [.., in, multiplier] whose flattening is channel in * multiplier + m).
-  const kernel = scaleChannels(k.data, s);
+  w.set(target.name, kernelName, { shape: k.shape, data: scaleChannels(k.data, scale) });
   const oldBias = w.find(target.name, 'bias')?.data;
-  const bias = new Float32Array(c);
-  for (let i = 0; i < c; i++) {
-    bias[i] = ((oldBias ? oldBias[i] : 0) - mean[i]) * s[i] + (beta ? beta[i] : 0);
-  }
-  const kernelOut: WeightArray = { shape: k.shape, data: kernel };
-  w.set(target.name, kernelName, kernelOut);
-  w.set(target.name, 'bias', { shape: [c], data: bias });
+  const bias = Float32Array.from(shift, (t, i) => (oldBias ? oldBias[i] * scale[i] : 0) + t);
+  w.set(target.name, 'bias', { shape: [bias.length], data: bias });
   for (const name of ['gamma', 'beta', 'moving_mean', 'moving_variance']) w.remove(bn.name, name);
 }
 
