@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../compiler/ir/graph.js';
 import { weightKey, type GraphWeights, type WeightArray } from '../compiler/ir/weights.js';
+import { weightProblems } from '../compiler/weights-check.js';
 import { layerNames } from './build-model.js';
 
 /** The short weight name of a tfjs variable: `stage1_conv/kernel` gives `kernel`. */
@@ -24,38 +25,27 @@ export function readGraphWeights(model: tf.LayersModel, graph: Graph): GraphWeig
 }
 
 /**
- * Writes plain arrays into a model built by `buildModel(graph)`. Every weight of the model must
- * be present with its exact shape; extra entries are an error too, so nothing is half-loaded.
+ * Writes plain arrays into a model built by `buildModel(graph)`. Every weight the op registry
+ * declares must be present with its exact shape, and nothing else (`weightProblems`), so
+ * nothing is half-loaded.
  */
 export function writeGraphWeights(
   model: tf.LayersModel,
   graph: Graph,
   weights: GraphWeights,
 ): void {
-  const names = layerNames(graph.nodes);
-  const used = new Set<string>();
-  const writes: [tf.LayerVariable, WeightArray][] = [];
-  const problems: string[] = [];
-  for (const node of graph.nodes) {
-    for (const v of model.getLayer(names.get(node.id)!).weights) {
-      const key = weightKey(node.name, shortName(v));
-      const w = weights.get(key);
-      if (!w) problems.push(`missing ${key}`);
-      else if (w.shape.join(',') !== v.shape.join(',')) {
-        problems.push(`${key}: expected [${v.shape.join(', ')}], found [${w.shape.join(', ')}]`);
-      } else {
-        used.add(key);
-        writes.push([v, w]);
-      }
-    }
-  }
-  for (const key of weights.keys()) if (!used.has(key)) problems.push(`unexpected ${key}`);
+  const problems = weightProblems(graph, weights);
   if (problems.length > 0) {
     throw new Error(`weights do not match graph ${graph.name}:\n  ${problems.join('\n  ')}`);
   }
-  for (const [v, w] of writes) {
-    const t = tf.tensor(w.data, [...w.shape], 'float32');
-    v.write(t);
-    t.dispose();
+  const names = layerNames(graph.nodes);
+  for (const node of graph.nodes) {
+    for (const v of model.getLayer(names.get(node.id)!).weights) {
+      const w = weights.get(weightKey(node.name, shortName(v)));
+      if (!w) throw new Error(`internal error: ${v.name} is not a weight of graph ${graph.name}`);
+      const t = tf.tensor(w.data, [...w.shape], 'float32');
+      v.write(t);
+      t.dispose();
+    }
   }
 }

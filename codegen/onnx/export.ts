@@ -7,7 +7,7 @@ import { effectiveLayout, layoutPerm } from '../../compiler/ops/onnx-layout.js';
 import { getOp } from '../../compiler/ops/registry.js';
 import { loweringContext, type LoweringState } from './lowering-context.js';
 import { OnnxModelBuilder } from './model-builder.js';
-import { weightProblems } from './weights-check.js';
+import { weightProblems } from '../../compiler/weights-check.js';
 
 /** The opset netc writes by default: ONNX 1.12's, IR version 8. */
 export const DEFAULT_OPSET = 17;

@@ -9,7 +9,7 @@ export {
   unsupportedOnnxNodes,
   type OnnxExportOptions,
 } from './export.js';
-export { weightProblems } from './weights-check.js';
+export { weightProblems } from '../../compiler/weights-check.js';
 
 /**
  * Where the ONNX model of `model` goes by default: next to the source, `x.net` -> `x.onnx`, or

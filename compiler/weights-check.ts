@@ -1,6 +1,6 @@
-import type { Graph } from '../../compiler/ir/graph.js';
-import { weightKey, type GraphWeights } from '../../compiler/ir/weights.js';
-import { getOp } from '../../compiler/ops/registry.js';
+import type { Graph } from './ir/graph.js';
+import { weightKey, type GraphWeights } from './ir/weights.js';
+import { getOp } from './ops/registry.js';
 
 /**
  * What is wrong with `weights` for `graph`: every weight the op registry declares must be there
