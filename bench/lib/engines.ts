@@ -17,7 +17,7 @@ import {
   type OrtSessionOptions,
   type OrtTensor,
 } from '../../runtime/engines/onnxruntime-loader.js';
-import { nhwcToNchw } from './stats.js';
+import { transposeWeight } from '../../compiler/ops/onnx-weights.js';
 
 export interface Output {
   readonly shape: readonly number[];
@@ -139,7 +139,13 @@ export async function onnxFileEngine(
   return {
     prepare(shape, nhwc) {
       const [n, h, w, c] = shape;
-      feeds = { [inputName]: new ort.Tensor('float32', nhwcToNchw(nhwc, shape), [n, c, h, w]) };
+      feeds = {
+        [inputName]: new ort.Tensor(
+          'float32',
+          transposeWeight({ shape, data: nhwc }, [0, 3, 1, 2]).data,
+          [n, c, h, w],
+        ),
+      };
     },
     async forward() {
       const out = (await session.run(feeds))[outputName];
