@@ -10,6 +10,7 @@ import { parseRunArgs } from '../../cli/commands/model-args.js';
 import { getOp } from '../../compiler/ops/registry.js';
 import { loadOnnxRuntime, setOnnxRuntimeLoader } from '../../runtime/engines/onnxruntime-loader.js';
 import { netc, readArray, tempDir, writeArray, writeText } from '../runtime-cli/helpers.js';
+import { relDiff } from '../runtime/helpers.js';
 import { decode, nodesOf, pseudoRandom, samplesDir } from './helpers.js';
 
 afterEach(() => setOnnxRuntimeLoader());
@@ -50,18 +51,6 @@ const upsample = writeText(
 `,
 );
 
-/** Max |a - b| / max(1, max |a|). */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(a[i]));
-  }
-  return d / Math.max(1, m);
-}
-
 /** Runs an ONNX file on onnxruntime-node (inputs by the model's port names). */
 async function runOnnxFile(path: string, name: string, shape: number[], data: Float32Array) {
   const ort = await loadOnnxRuntime();
@@ -89,7 +78,7 @@ describe('netc compile --target onnx', () => {
     const want = await readArray(yPath);
     const got = await runOnnxFile(path, 'image', [3, 28, 28, 1], data);
     expect([...got.dims]).toEqual(want.shape);
-    expect(relError(want.data, got.data as Float32Array)).toBeLessThanOrEqual(1e-4);
+    expect(relDiff(got.data as Float32Array, want.data)).toBeLessThanOrEqual(1e-4);
   });
 
   it('is deterministic: --check passes on its own output and fails for other weights', async () => {
@@ -149,7 +138,7 @@ describe('netc compile --target onnx', () => {
     const data = pseudoRandom(2 * 28 * 28, 8);
     const plain = await runOnnxFile(join(dir, 'lenet_bn.onnx'), 'image', [2, 28, 28, 1], data);
     const optimized = await runOnnxFile(out, 'image', [2, 28, 28, 1], data);
-    expect(relError(plain.data as Float32Array, optimized.data as Float32Array)).toBeLessThan(1e-4);
+    expect(relDiff(optimized.data as Float32Array, plain.data as Float32Array)).toBeLessThan(1e-4);
   });
 
   it('an op without an ONNX lowering: located error E5001, exit 1, no file', async () => {
@@ -271,7 +260,7 @@ describe('netc run --engine onnxruntime', () => {
     const a = await readArray(tfjsOut);
     const b = await readArray(onnxOut);
     expect(b.shape).toEqual([4, 3]);
-    expect(relError(a.data, b.data)).toBeLessThanOrEqual(1e-5);
+    expect(relDiff(b.data, a.data)).toBeLessThanOrEqual(1e-5);
   });
 
   it('runs with --threads and --no-optimize', async () => {

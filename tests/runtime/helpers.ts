@@ -95,6 +95,13 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
+/** Max |got - want| / max(1, max |want|): the relative bound parity tests hold outputs to. */
+export function relDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let scale = 1;
+  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
+  return maxDiff(got, want) / scale;
+}
+
 /** Deterministic pseudo-random floats in [-1, 1). */
 export function rand(shape: number[], seed = 1): tf.Tensor {
   let s = seed >>> 0 || 1;
