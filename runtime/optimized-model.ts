@@ -21,7 +21,7 @@ export function buildOptimizedModel(
   graph: Graph,
   source: tf.LayersModel | GraphWeights,
 ): OptimizedModel {
-  const optimized = optimizeForInference(graph, { target: 'tfjs' });
+  const optimized = optimizeForInference(graph);
   const weights =
     source instanceof Map ? source : readGraphWeights(source as tf.LayersModel, graph);
   const model = buildModel(optimized.graph);

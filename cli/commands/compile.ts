@@ -189,7 +189,7 @@ async function generate(
   if (!onnx) {
     const { generateModule } = await import('../../codegen/index.js');
     for (const p of planned) {
-      const graph = optimize ? optimizeForInference(p.graph, { target: 'tfjs' }).graph : p.graph;
+      const graph = optimize ? optimizeForInference(p.graph).graph : p.graph;
       out.push({
         path: p.path,
         content: await generateModule(graph, { sourcePath: p.sourcePath }),

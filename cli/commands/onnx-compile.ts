@@ -39,7 +39,7 @@ export async function compileOnnx(graph: Graph, o: OnnxCompileOptions): Promise<
   let weights = await graphWeightsFor(graph, o.source, 'cpu');
   let g = graph;
   if (o.optimize) {
-    const optimized = optimizeForInference(graph, { target: 'onnx' });
+    const optimized = optimizeForInference(graph);
     g = optimized.graph;
     weights = optimized.foldWeights(weights);
   }

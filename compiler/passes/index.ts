@@ -18,11 +18,11 @@ import { foldBatchNorm } from './fold-batch-norm.js';
 import { foldScale } from './fold-scale.js';
 import { fuseActivation } from './fuse-activation.js';
 import { GraphEditor } from './graph-editor.js';
-import type { OptimizeTarget, Pass } from './pass.js';
+import type { Pass } from './pass.js';
 import { removeIdentities } from './remove-identities.js';
 import { applyWeightEdits, type WeightEdit } from './weight-edits.js';
 
-export type { OptimizeTarget, Pass } from './pass.js';
+export type { Pass } from './pass.js';
 
 /** The passes, in the order they run: later ones see what earlier ones exposed. */
 export const PASSES: readonly Pass[] = [
@@ -34,7 +34,6 @@ export const PASSES: readonly Pass[] = [
 ];
 
 export interface OptimizeOptions {
-  readonly target?: OptimizeTarget;
   /** Run only these passes (by name), in the standard order; default: all. */
   readonly passes?: readonly string[];
 }
@@ -54,7 +53,6 @@ export interface Optimized {
 }
 
 export function optimizeForInference(graph: Graph, options: OptimizeOptions = {}): Optimized {
-  const target = options.target ?? 'tfjs';
   const selected = options.passes;
   if (selected) {
     const unknown = selected.filter((p) => !PASSES.some((q) => q.name === p));
@@ -62,7 +60,7 @@ export function optimizeForInference(graph: Graph, options: OptimizeOptions = {}
   }
   const editor = new GraphEditor(graph);
   const edits: WeightEdit[] = [];
-  const ctx = { graph: editor, target, weights: (e: WeightEdit) => void edits.push(e) };
+  const ctx = { graph: editor, weights: (e: WeightEdit) => void edits.push(e) };
   const passes = PASSES.filter((p) => !selected || selected.includes(p.name)).map((p) => ({
     pass: p.name,
     changed: p.run(ctx),

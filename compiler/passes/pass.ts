@@ -1,12 +1,8 @@
 import type { GraphEditor } from './graph-editor.js';
 import type { WeightEdit } from './weight-edits.js';
 
-/** What the optimized graph will run on: tfjs layers (wasm or cpu) or an ONNX runtime. */
-export type OptimizeTarget = 'tfjs' | 'onnx';
-
 export interface PassContext {
   readonly graph: GraphEditor;
-  readonly target: OptimizeTarget;
   /** Records how the weights of the nodes a rewrite touched change. */
   weights(edit: WeightEdit): void;
 }

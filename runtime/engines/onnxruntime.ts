@@ -27,7 +27,7 @@ export interface OnnxRuntimeModel {
 export interface OnnxRuntimeOptions {
   /** ONNX Runtime's intra-op threads; default: its own choice (the physical cores). */
   readonly threads?: number;
-  /** Run `optimizeForInference(graph, { target: 'onnx' })` (and fold the weights) first. */
+  /** Run `optimizeForInference(graph)` (and fold the weights) first. */
   readonly optimize?: boolean;
 }
 
@@ -78,7 +78,7 @@ export async function createOnnxRuntimeModel(
   let g = graph;
   let w = weights;
   if (options.optimize) {
-    const optimized = optimizeForInference(graph, { target: 'onnx' });
+    const optimized = optimizeForInference(graph);
     g = optimized.graph;
     w = optimized.foldWeights(weights);
   }
