@@ -9,7 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../../cli/commands/model-args.js';
 import { getOp } from '../../compiler/ops/registry.js';
 import { loadOnnxRuntime, setOnnxRuntimeLoader } from '../../runtime/engines/onnxruntime-loader.js';
-import { netc, readArray, tempDir, writeArray, writeText } from '../runtime-cli/helpers.js';
+import {
+  netc,
+  readArray,
+  tempDir,
+  TINY_SOURCE,
+  writeArray,
+  writeText,
+} from '../runtime-cli/helpers.js';
 import { relDiff } from '../runtime/helpers.js';
 import { decode, nodesOf, pseudoRandom, samplesDir } from './helpers.js';
 
@@ -19,14 +26,7 @@ const dir = tempDir();
 const lenet = join(dir, 'lenet_bn.net');
 copyFileSync(join(samplesDir, 'lenet_bn.net'), lenet);
 
-const tiny = writeText(
-  dir,
-  'tiny.net',
-  `model tiny(x: [6]) {
-  return y: x |> dense(8, activation: "relu") |> dense(3) |> softmax
-}
-`,
-);
+const tiny = writeText(dir, 'tiny.net', TINY_SOURCE);
 
 const two = writeText(
   dir,

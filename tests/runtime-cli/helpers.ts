@@ -83,3 +83,9 @@ export function predict(model: tf.LayersModel, shape: number[], data: number[]):
     return Array.from(y.dataSync());
   });
 }
+
+/** A one-input classifier (dense relu, dense, softmax) that run tests on tfjs and onnxruntime share. */
+export const TINY_SOURCE = `model tiny(x: [6]) {
+  return y: x |> dense(8, activation: "relu") |> dense(3) |> softmax
+}
+`;

@@ -13,6 +13,7 @@ import {
   pseudoRandom,
   readArray,
   tempDir,
+  TINY_SOURCE,
   writeArray,
   writeText,
 } from './helpers.js';
@@ -20,14 +21,7 @@ import { maxDiff } from '../runtime/helpers.js';
 
 const dir = tempDir();
 
-const tiny = writeText(
-  dir,
-  'tiny.net',
-  `model tiny(x: [6]) {
-  return y: x |> dense(8, activation: "relu") |> dense(3) |> softmax
-}
-`,
-);
+const tiny = writeText(dir, 'tiny.net', TINY_SOURCE);
 
 const two = writeText(
   dir,
