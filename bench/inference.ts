@@ -30,7 +30,7 @@ import type { Graph } from '../compiler/ir/graph.js';
 import { packageRoot } from '../compiler/package-root.js';
 import { summarize } from '../compiler/summary.js';
 import { readGraphWeights } from '../runtime/graph-weights.js';
-import { initBackend, loadModel, type LoadOptions } from '../runtime/index.js';
+import { initBackend, loadModel, type LoadOptions } from '../api/index.js';
 import { INCEPTION_V3_KERAS_PARAMS, inceptionV3Keras } from './baselines/inception-v3-keras.js';
 import { RESNET50_KERAS_PARAMS, resnet50Keras } from './baselines/resnet50-keras.js';
 import { resnext50SeedStyle } from './baselines/resnext50-seed-style.js';
@@ -258,8 +258,7 @@ if (opts.pytorch) {
   if (typeof torch === 'string') progress(`PyTorch columns skipped: ${torch}`);
 }
 const ort = await loadOrt();
-const createNetcOrt = await loadNetcOrt();
-if (typeof createNetcOrt === 'string') progress(`netc onnxruntime column n/a: ${createNetcOrt}`);
+const createNetcOrt = loadNetcOrt();
 
 await initBackend('wasm');
 const backend = tf.getBackend();
@@ -313,7 +312,6 @@ for (const key of opts.models) {
         'optimizing passes are not (yet) effective, so the two wasm columns time the same model',
     );
   await build(netcOrt, async () => {
-    if (typeof createNetcOrt === 'string') return `n/a (not available: ${createNetcOrt})`;
     if (!unoptModel) return 'n/a (no netc weights: the wasm model did not build)';
     const weights = readGraphWeights(unoptModel, graph);
     const model = await createNetcOrt(graph, weights, { threads: opts.threads, optimize: true });

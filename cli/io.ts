@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '../runtime/io/atomic-write.js';
+import { writeFileAtomicSync } from '../io/atomic-write.js';
 
 /** A problem with the command line or the file system: exit code 2, followed by the usage. */
 export class UsageError extends Error {}

@@ -134,18 +134,32 @@ export class LayerLibrary {
     return { text: order.map((s) => this.text(s)).join('\n\n'), names, files };
   }
 
-  /** The one top-level function of the library files with this name. */
+  /**
+   * The one top-level function with this name that the library files declare or import (from
+   * a relative file, e.g. compiler/ops/tfjs-activation.ts).
+   */
   private functionNamed(name: string): Statement {
-    const found = this.project
+    const files = this.project
       .getSourceFiles()
-      .filter((f) => dirname(f.getFilePath()) === resolve(this.dir))
-      .flatMap((f) => f.getFunctions().filter((fn) => fn.getName() === name));
-    if (found.length !== 1) {
+      .filter((f) => dirname(f.getFilePath()) === resolve(this.dir));
+    const found = new Set<Statement>(
+      files.flatMap((f) => f.getFunctions().filter((fn) => fn.getName() === name)),
+    );
+    for (const f of files) {
+      for (const imp of f.getImportDeclarations()) {
+        for (const spec of imp.getNamedImports().filter((n) => n.getName() === name)) {
+          const ref = this.resolveImport(imp.getModuleSpecifierValue(), spec, f);
+          if (ref.kind === 'decl' && Node.isFunctionDeclaration(ref.statement))
+            found.add(ref.statement);
+        }
+      }
+    }
+    if (found.size !== 1) {
       throw new Error(
-        `${found.length === 0 ? 'no' : 'several'} functions '${name}' in ${this.display(this.dir)}`,
+        `${found.size === 0 ? 'no' : 'several'} functions '${name}' in ${this.display(this.dir)}`,
       );
     }
-    return found[0];
+    return [...found][0];
   }
 
   private display(file: SourceFile | string): string {

@@ -12,7 +12,7 @@ import type { Shape } from '../compiler/ir/shape.js';
 import { stdlibDir } from '../compiler/package-root.js';
 import type { Span } from '../compiler/source.js';
 import { summarize } from '../compiler/summary.js';
-import { layerNames, sanitizeName } from '../runtime/build-model.js';
+import { layerNames, sanitizeName } from '../compiler/ir/layer-names.js';
 import { layerLibrary, type LayerLibrary } from './embed.js';
 import { lowerGraph, type LayerCall, type LoweredNode } from './lowering.js';
 import {
@@ -23,7 +23,7 @@ import {
   valueLiteral,
   type EntryPrinter,
 } from './print.js';
-import { tfjsActivation } from '../runtime/layers/index.js';
+import { tfjsActivation } from '../compiler/ops/tfjs-activation.js';
 
 /** The names a generated module declares itself; embedded code must not declare them. */
 const moduleNames = ['tf', 'createModel', 'apply', 'inputShapes', 'outputShapes', 'modelInfo'];
@@ -59,13 +59,17 @@ export async function generateModule(graph: Graph, options: GenerateOptions): Pr
   const lowered = lowerGraph(graph, names);
 
   // netc's classes in order of first use. Activations whose tfjs identifier is not the netc
-  // name (netc's own, `hard_sigmoid`) are printed as calls of the runtime's own mapping,
-  // `tfjsActivation('hard_sigmoid')`, embedded with what it needs (the activation's class).
+  // name (netc's own, `hard_sigmoid`) are printed as calls of the registry's mapping,
+  // `tfjsActivation('hard_sigmoid')`, embedded with the class registered under that identifier.
   const classes = new Set<string>();
   const renamed = new Map<string, string>();
   for (const l of lowered) {
     if (l.layer.kind === 'custom') classes.add(l.layer.className);
-    for (const a of l.activations) if (a.id !== a.name) renamed.set(a.id, a.name);
+    for (const a of l.activations) {
+      if (a.id === a.name) continue;
+      renamed.set(a.id, a.name);
+      classes.add(a.id);
+    }
   }
   const functions = renamed.size > 0 ? [tfjsActivation.name] : [];
   const embedded =

@@ -3,7 +3,7 @@ import type { Graph, IRNode } from '../compiler/ir/graph.js';
 import type { Shape } from '../compiler/ir/shape.js';
 import type { TfjsContext } from '../compiler/ops/op.js';
 import { getOp } from '../compiler/ops/registry.js';
-import { tfjsActivation } from '../runtime/layers/index.js';
+import { tfjsActivation } from '../compiler/ops/tfjs-activation.js';
 
 /** A tfjs-layers factory call: `tf.layers.<factory>(config)`. */
 export interface FactoryLayer {

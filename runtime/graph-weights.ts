@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../compiler/ir/graph.js';
 import { weightKey, type GraphWeights, type WeightArray } from '../compiler/ir/weights.js';
 import { weightProblems } from '../compiler/weights-check.js';
-import { layerNames } from './build-model.js';
+import { layerNames } from '../compiler/ir/layer-names.js';
 
 /** The short weight name of a tfjs variable: `stage1_conv/kernel` gives `kernel`. */
 const shortName = (v: tf.LayerVariable): string => v.originalName.split('/').pop()!;

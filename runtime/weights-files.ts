@@ -13,7 +13,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from './io/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { exportSafetensors, importSafetensors, modelWeightSpecs } from './io/safetensors-model.js';
 import { fileLoadHandler, MODEL_JSON, saveLayersModel, WEIGHTS_BIN } from './io/tfjs-files.js';
 import { matchWeights } from './io/weights.js';

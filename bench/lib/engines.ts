@@ -16,8 +16,9 @@ import {
   type OrtModule,
   type OrtSessionOptions,
   type OrtTensor,
-} from '../../runtime/engines/onnxruntime-loader.js';
+} from '../../engines/onnxruntime-loader.js';
 import { transposeWeight } from '../../compiler/ops/onnx-weights.js';
+import { createOnnxRuntimeModel } from '../../engines/onnxruntime.js';
 
 export interface Output {
   readonly shape: readonly number[];
@@ -58,7 +59,7 @@ export function tfjsEngine(model: tf.LayersModel): Engine {
   };
 }
 
-// ---- netc's onnxruntime engine (runtime/engines/onnxruntime.ts) -----------------------------
+// ---- netc's onnxruntime engine (engines/onnxruntime.ts) -----------------------------
 
 export interface NetcOrtModel {
   run(inputs: { shape: readonly number[]; data: Float32Array }[]): Promise<Output[]>;
@@ -70,21 +71,9 @@ export type CreateNetcOrtModel = (
   options: { threads?: number; optimize?: boolean },
 ) => NetcOrtModel | Promise<NetcOrtModel>;
 
-/** `createOnnxRuntimeModel` from runtime/index.ts or runtime/engines/onnxruntime.ts, or why not. */
-export async function loadNetcOrt(): Promise<CreateNetcOrtModel | string> {
-  const problems: string[] = [];
-  // Specifiers in variables: the modules may not exist yet, and tsc must not insist they do.
-  for (const spec of ['../../runtime/index.js', '../../runtime/engines/onnxruntime.js']) {
-    try {
-      const mod = (await import(new URL(spec, import.meta.url).href)) as Record<string, unknown>;
-      if (typeof mod.createOnnxRuntimeModel === 'function')
-        return mod.createOnnxRuntimeModel as CreateNetcOrtModel;
-      problems.push(`${spec.slice(6)} has no createOnnxRuntimeModel`);
-    } catch (e) {
-      problems.push(`${spec.slice(6)}: ${(e as Error).message.split('\n')[0]}`);
-    }
-  }
-  return problems.join('; ');
+/** netc's `createOnnxRuntimeModel` (engines/onnxruntime.ts; onnxruntime-node loads on first use). */
+export function loadNetcOrt(): CreateNetcOrtModel {
+  return createOnnxRuntimeModel;
 }
 
 export function netcOrtEngine(model: NetcOrtModel): Engine {
@@ -116,7 +105,7 @@ export async function loadOrt(): Promise<OrtModule | string> {
 
 /**
  * Session options for the PyTorch-exported models: the ones netc's engine uses
- * (runtime/engines/onnxruntime.ts: CPU provider, all graph optimisations, `threads` intra-op
+ * (engines/onnxruntime.ts: CPU provider, all graph optimisations, `threads` intra-op
  * threads, the rest onnxruntime's defaults), so that the two onnxruntime columns differ only in
  * the ONNX graph.
  */

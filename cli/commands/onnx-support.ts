@@ -8,7 +8,7 @@ import { OnnxExportError } from '../../codegen/onnx/export.js';
 import type { Graph } from '../../compiler/ir/graph.js';
 import type { GraphWeights } from '../../compiler/ir/weights.js';
 import { buildModel } from '../../runtime/build-model.js';
-import { OnnxRuntimeUnavailableError } from '../../runtime/engines/onnxruntime-loader.js';
+import { OnnxRuntimeUnavailableError } from '../../engines/onnxruntime-loader.js';
 import { readGraphWeights } from '../../runtime/graph-weights.js';
 import { DataError, type Output } from '../io.js';
 import { printDiagnostics } from './check.js';

@@ -3,10 +3,7 @@
  * TensorFlow.js, with the model exported to ONNX and run by onnxruntime-node. The weights come
  * from the tfjs model `netc run` would build (loaded from --weights, or initialised).
  */
-import {
-  createOnnxRuntimeModel,
-  type OnnxRuntimeModel,
-} from '../../runtime/engines/onnxruntime.js';
+import { createOnnxRuntimeModel, type OnnxRuntimeModel } from '../../engines/onnxruntime.js';
 import type { Output } from '../io.js';
 import type { RunOptions } from './model-args.js';
 import { compileModel, duration } from './model-support.js';

@@ -1,6 +1,6 @@
 import type { Span } from '../source.js';
 import type { ExpansionFrame } from '../diagnostics/diagnostic.js';
-import type { AttrValue } from '../ops/op.js';
+import type { AttrValue } from './attrs.js';
 import type { Shape } from './shape.js';
 
 /** The block instances enclosing a node, outermost first: `[{name:'stage1', block:'bottleneck'}]`. */

@@ -1,5 +1,5 @@
 import type { BinaryOperator } from '../../grammar/ast.js';
-import { bool, float, formatValue, int, list, str, typeName, type Value } from './value.js';
+import { bool, float, formatValue, int, list, str, typeName, type Value } from '../value.js';
 
 /** A failure of a scalar operation; the evaluator adds the location. */
 export class ArithmeticError extends Error {

@@ -1,6 +1,6 @@
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Limits } from './limits.js';
-import { float, formatValue, int, list, str, typeName, type Value } from './value.js';
+import { float, formatValue, int, list, str, typeName, type Value } from '../value.js';
 
 /** A builtin rejected its arguments; `arg` is the index of the argument to point at. */
 export class BuiltinError extends Error {

@@ -10,7 +10,7 @@ import { BuiltinError, builtins } from './builtins.js';
 import { expandBlock } from './expand-block.js';
 import type { Evaluator } from './evaluator.js';
 import { LimitError, LowerError } from './lower-error.js';
-import { POISON, typeName, type Value } from './value.js';
+import { POISON, typeName, type Value } from '../value.js';
 
 /** An evaluated argument with where it was written. */
 export interface Arg {

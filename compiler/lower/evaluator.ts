@@ -10,7 +10,7 @@ import type { GraphBuilder } from './graph-builder.js';
 import type { Limits } from './limits.js';
 import { LimitError, LowerError } from './lower-error.js';
 import { assignedNames } from './assigned-names.js';
-import { bool, float, int, list, NONE, POISON, str, typeName, type Value } from './value.js';
+import { bool, float, int, list, NONE, POISON, str, typeName, type Value } from '../value.js';
 
 /** Everything lowering needs that does not change between frames. */
 export interface World {

@@ -7,7 +7,7 @@ import type { Evaluator } from './evaluator.js';
 import type { DefinitionRef, Frame } from './frame.js';
 import { NameScope } from './graph-builder.js';
 import { LimitError, LowerError } from './lower-error.js';
-import { formatValue, list, POISON, typeName, type Value } from './value.js';
+import { formatValue, list, POISON, typeName, type Value } from '../value.js';
 
 export function shapeOf(t: A.ShapeType): Shape {
   return t.dims.map((d) => (d.kind === 'DimSize' ? d.value : d.kind === 'DimName' ? d.name : null));

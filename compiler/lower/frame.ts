@@ -3,7 +3,7 @@ import type { ExpansionFrame } from '../diagnostics/diagnostic.js';
 import type { ScopeEntry } from '../ir/graph.js';
 import type { Source } from '../source.js';
 import type { NameScope } from './graph-builder.js';
-import type { Value } from './value.js';
+import type { Value } from '../value.js';
 
 /** A definition together with the file it came from. */
 export interface DefinitionRef {

@@ -7,7 +7,7 @@ import { shapeOf } from './expand-block.js';
 import type { DefinitionRef } from './frame.js';
 import { GraphBuilder, NameScope } from './graph-builder.js';
 import { LimitError, LowerError } from './lower-error.js';
-import { typeName, type Value } from './value.js';
+import { typeName, type Value } from '../value.js';
 
 /** Values for a model's hyperparameters, overriding their defaults (`classes = 10`). */
 export type ModelArguments = Readonly<Record<string, Value>>;

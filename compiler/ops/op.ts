@@ -4,9 +4,9 @@ import type { ParamType } from './param-types.js';
 import type * as Tfjs from '@tensorflow/tfjs';
 import type { OnnxLowering } from './onnx.js';
 
-/** A validated op attribute, as stored in the IR (plain JSON). */
-export type AttrValue = number | boolean | string | null | readonly AttrValue[];
-export type Attrs = Readonly<Record<string, AttrValue>>;
+import type { AttrValue, Attrs } from '../ir/attrs.js';
+
+export type { AttrValue, Attrs } from '../ir/attrs.js';
 
 export interface ParamSpec {
   readonly name: string;

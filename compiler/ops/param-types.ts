@@ -1,4 +1,4 @@
-import type { Value } from '../lower/value.js';
+import type { Value } from '../value.js';
 import type { AttrValue } from './op.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { DiagnosticCode } from '../diagnostics/codes.js';
-import { formatValue, typeName, type Value } from '../lower/value.js';
+import { formatValue, typeName, type Value } from '../value.js';
 import { suggest } from '../util/did-you-mean.js';
 import type { AttrValue, Attrs, OpDef, ParamSpec } from './op.js';
 

@@ -5,7 +5,7 @@
  * process already used that layer name, so it would not match across model instances.
  */
 import * as tf from '@tensorflow/tfjs';
-import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../../io/safetensors.js';
 import { matchWeights } from './weights.js';
 
 /** The stable, per-model names and shapes of `model.weights`, in `model.weights` order. */

@@ -6,7 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';

@@ -3,7 +3,7 @@
  * a folder of `.npy` files, ...). All mismatches are collected and reported together; nothing
  * is returned unless everything matches, so callers never half-load a model.
  */
-import { formatShape } from './elements.js';
+import { formatShape } from '../../io/elements.js';
 
 export type NamedWeight = { name: string; shape: number[]; data: Float32Array };
 

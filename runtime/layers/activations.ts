@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TfjsActivation } from '../../compiler/ops/op.js';
+import { tfjsActivation } from '../../compiler/ops/tfjs-activation.js';
+
+export { tfjsActivation };
 
 /**
  * `hard_sigmoid` as netc (and Keras 3) defines it, `clip(x / 6 + 0.5, 0, 1)`; tfjs's own
@@ -7,6 +9,7 @@ import type { TfjsActivation } from '../../compiler/ops/op.js';
  * any layer's `activation` option can name it.
  */
 export class NetcHardSigmoid extends tf.serialization.Serializable {
+  /** The identifier compiler/ops/tfjs-activation.ts maps `hard_sigmoid` to. */
   static readonly className = 'netc_hard_sigmoid';
   apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1));
@@ -16,14 +19,6 @@ export class NetcHardSigmoid extends tf.serialization.Serializable {
   }
 }
 tf.serialization.registerClass(NetcHardSigmoid);
-
-/** netc activation names whose tfjs identifier differs. */
-const renamed: Record<string, string> = { hard_sigmoid: NetcHardSigmoid.className };
-
-/** The tfjs activation identifier for a netc activation name (`linear`, `relu`, `gelu`...). */
-export function tfjsActivation(name: string): TfjsActivation {
-  return (renamed[name] ?? name) as TfjsActivation;
-}
 
 /** A callable activation, for custom layers that fuse one. */
 export function activationFn(name: string): (x: tf.Tensor) => tf.Tensor {

@@ -130,7 +130,7 @@ tf.serialization.registerClass(NetcConv);
 /**
  * Where one tf.conv2d per group (on channel slices, concatenated) overtakes the depthwise
  * formulation: when every group has at least this many input and output channels. Measured per
- * backend with runtime/bench/grouped-conv.ts (runtime/layers/README.md); other backends take the
+ * backend with bench/grouped-conv.ts (runtime/layers/README.md); other backends take the
  * wasm threshold.
  */
 export const SLICES_FROM_GROUP_WIDTH: Readonly<Record<string, number>> = { wasm: 32, cpu: 16 };

@@ -70,7 +70,7 @@ describe('generated modules', () => {
   it('embed exactly the netc classes each model uses, registered', () => {
     const classes = (text: string) => [...text.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
     expect(classes(modules.get('mlp_mnist')!)).toEqual([]);
-    expect(classes(modules.get('resnext50')!)).toEqual(['NetcHardSigmoid', 'NetcConv']);
+    expect(classes(modules.get('resnext50')!)).toEqual(['NetcConv']);
     expect(classes(modules.get('layers.small')!)).toEqual(['NetcHardSigmoid']);
     expect(classes(modules.get('layers.every_layer')!).sort()).toEqual(
       [...layerLibrary().classes.values()].map((c) => c.name).sort(),

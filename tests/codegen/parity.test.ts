@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModule } from '../../codegen/index.js';
 import type { Graph } from '../../compiler/ir/graph.js';
 import { summarize } from '../../compiler/summary.js';
-import { buildModel, concreteInputShapes, inferShapes } from '../../runtime/index.js';
+import { buildModel, concreteInputShapes, inferShapes } from '../../api/index.js';
 import { inputsFor, maxDiff, randomize, useBackend } from '../runtime/helpers.js';
 import { fixturesDir, graphOf, sampleFiles, samplesDir, scratchDir } from './helpers.js';
 

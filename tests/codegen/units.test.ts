@@ -14,7 +14,7 @@ import {
   stringLiteral,
   valueLiteral,
 } from '../../codegen/print.js';
-import { layerNames } from '../../runtime/build-model.js';
+import { layerNames } from '../../compiler/ir/layer-names.js';
 import { chainGraph } from '../runtime/helpers.js';
 import { scratchDir } from './helpers.js';
 

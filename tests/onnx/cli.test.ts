@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../../cli/commands/model-args.js';
 import { getOp } from '../../compiler/ops/registry.js';
-import { loadOnnxRuntime, setOnnxRuntimeLoader } from '../../runtime/engines/onnxruntime-loader.js';
+import { loadOnnxRuntime, setOnnxRuntimeLoader } from '../../engines/onnxruntime-loader.js';
 import {
   netc,
   readArray,

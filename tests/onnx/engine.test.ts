@@ -5,12 +5,12 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOnnxRuntimeModel } from '../../runtime/engines/onnxruntime.js';
+import { createOnnxRuntimeModel } from '../../engines/onnxruntime.js';
 import {
   NOT_INSTALLED,
   OnnxRuntimeUnavailableError,
   setOnnxRuntimeLoader,
-} from '../../runtime/engines/onnxruntime-loader.js';
+} from '../../engines/onnxruntime-loader.js';
 import { fixturesDir, graphOf, pseudoRandom, samplesDir, syntheticWeights } from './helpers.js';
 
 afterEach(() => setOnnxRuntimeLoader());

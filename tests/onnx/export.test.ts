@@ -15,7 +15,7 @@ import {
 import type { Graph } from '../../compiler/ir/graph.js';
 import { weightKey } from '../../compiler/ir/weights.js';
 import { allOps, getOp } from '../../compiler/ops/registry.js';
-import { loadOnnxRuntime } from '../../runtime/engines/onnxruntime-loader.js';
+import { loadOnnxRuntime } from '../../engines/onnxruntime-loader.js';
 import { checkSource } from '../../compiler/compile.js';
 import { Source } from '../../compiler/source.js';
 import {

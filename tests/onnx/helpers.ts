@@ -7,8 +7,8 @@ import type { Shape } from '../../compiler/ir/shape.js';
 import { weightKey, type GraphWeights, type WeightArray } from '../../compiler/ir/weights.js';
 import { getOp } from '../../compiler/ops/registry.js';
 import { onnx, type OnnxProto } from '../../codegen/onnx/proto.js';
-import { buildModel, concreteInputShapes } from '../../runtime/index.js';
-import { createOnnxRuntimeModel } from '../../runtime/engines/onnxruntime.js';
+import { buildModel, concreteInputShapes } from '../../api/index.js';
+import { createOnnxRuntimeModel } from '../../engines/onnxruntime.js';
 import { readGraphWeights } from '../../runtime/graph-weights.js';
 import { randomize } from '../runtime/helpers.js';
 

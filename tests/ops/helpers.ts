@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Shape } from '../../compiler/ir/shape.js';
-import type { Value } from '../../compiler/lower/value.js';
+import type { Value } from '../../compiler/value.js';
 import { OpError, type Attrs, type OpDef, type WeightSpec } from '../../compiler/ops/op.js';
 import { resolveAttrs } from '../../compiler/ops/resolve-attrs.js';
 

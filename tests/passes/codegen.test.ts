@@ -14,7 +14,7 @@ import {
   optimizeForInference,
   readGraphWeights,
   writeGraphWeights,
-} from '../../runtime/index.js';
+} from '../../api/index.js';
 import { graphOf, samplesDir, scratchDir, typecheck } from '../codegen/helpers.js';
 import { inputsFor, randomize, relDiff, useBackend } from '../runtime/helpers.js';
 

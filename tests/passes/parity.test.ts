@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../compiler/ir/graph.js';
 import { summarize } from '../../compiler/summary.js';
-import { buildModel, buildOptimizedModel } from '../../runtime/index.js';
+import { buildModel, buildOptimizedModel } from '../../api/index.js';
 import { fixturesDir, graphOf, sampleFiles, samplesDir } from '../codegen/helpers.js';
 import { inputsFor, randomize, relDiff, useBackend } from '../runtime/helpers.js';
 

@@ -236,14 +236,14 @@ describe('netc check / summary / fmt start without TensorFlow.js', () => {
 describe('package.json', () => {
   it('exports the runtime (loadModel, buildModel, weights I/O) and the compiler', async () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    expect(pkg.main).toBe('dist/runtime/index.js');
-    expect(pkg.types).toBe('dist/runtime/index.d.ts');
-    expect(pkg.exports['.'].default).toBe('./dist/runtime/index.js');
+    expect(pkg.main).toBe('dist/api/index.js');
+    expect(pkg.types).toBe('dist/api/index.d.ts');
+    expect(pkg.exports['.'].default).toBe('./dist/api/index.js');
     expect(pkg.exports['./compiler'].default).toBe('./dist/compiler/compile.js');
     const source = (p: string) =>
       join(root, p.replace(/^\.?\/?dist\//, '').replace(/\.js$/, '.ts'));
     expect(existsSync(source(pkg.exports['./compiler'].default))).toBe(true);
-    const runtime = await import('../../runtime/index.js');
+    const runtime = await import('../../api/index.js');
     for (const name of [
       'loadModel',
       'buildModel',

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../compiler/package-root.js';
-import { buildModel, loadWeights } from '../../runtime/index.js';
+import { buildModel, loadWeights } from '../../api/index.js';
 import { graphOf, netc, predict, pseudoRandom, readArray, tempDir, writeArray } from './helpers.js';
 import { maxDiff } from '../runtime/helpers.js';
 

@@ -7,7 +7,7 @@ import { afterAll } from 'vitest';
 import { main } from '../../cli/main.js';
 import { checkFile } from '../../compiler/compile.js';
 import type { Graph } from '../../compiler/ir/graph.js';
-import { readNpy, writeNpy } from '../../runtime/io/npy.js';
+import { readNpy, writeNpy } from '../../io/npy.js';
 
 export interface Run {
   code: number;

@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildModel } from '../../runtime/index.js';
+import { buildModel } from '../../api/index.js';
 import {
   graphOf,
   netc,

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildModel, loadWeights } from '../../runtime/index.js';
+import { buildModel, loadWeights } from '../../api/index.js';
 import {
   graphOf,
   netc,

@@ -14,7 +14,7 @@ import {
   modelWeightSpecs,
   saveWeights,
   WeightMismatchError,
-} from '../../runtime/index.js';
+} from '../../api/index.js';
 import {
   graphOf,
   netc,

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { weightKey, type WeightArray } from '../../compiler/ir/weights.js';
-import { buildModel, readGraphWeights, writeGraphWeights } from '../../runtime/index.js';
+import { buildModel, readGraphWeights, writeGraphWeights } from '../../api/index.js';
 import { graphOfText } from '../passes/helpers.js';
 import { useBackend } from '../runtime/helpers.js';
 

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, NpyError, parseNpy, readNpy, writeNpy } from '../../runtime/io/npy.js';
+import { encodeNpy, NpyError, parseNpy, readNpy, writeNpy } from '../../io/npy.js';
 import { ascii, f32le, le16, le32, useTempDirs } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'npy');

@@ -1,10 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  decodeSafetensors,
-  encodeSafetensors,
-  SafetensorsError,
-} from '../../runtime/io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, SafetensorsError } from '../../io/safetensors.js';
 import {
   exportSafetensors,
   importSafetensors,

@@ -7,7 +7,7 @@ import {
   readSafetensors,
   SafetensorsError,
   writeSafetensors,
-} from '../../runtime/io/safetensors.js';
+} from '../../io/safetensors.js';
 import { ascii, f32le, le64, useTempDirs } from './helpers.js';
 
 /** A file built by hand from the spec: u64 header length, JSON header, raw data. */

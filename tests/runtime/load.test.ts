@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { loadModel, NetcCompileError } from '../../runtime/index.js';
+import { loadModel, NetcCompileError } from '../../api/index.js';
 
 const root = join(import.meta.dirname, '../..');
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Shape } from '../../compiler/ir/shape.js';
 import { allOps, getOp } from '../../compiler/ops/registry.js';
-import { buildModel, concreteInputShapes, inferShapes } from '../../runtime/index.js';
+import { buildModel, concreteInputShapes, inferShapes } from '../../api/index.js';
 import { attrsOf, opGraph, useBackend, type Arg } from './helpers.js';
 
 type Case = [op: string, inputs: Shape[], args: Record<string, Arg>];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkFile } from '../../compiler/compile.js';
-import { buildModel, concreteInputShapes, inferShapes } from '../../runtime/index.js';
+import { buildModel, concreteInputShapes, inferShapes } from '../../api/index.js';
 import { useBackend } from './helpers.js';
 
 const dir = join(import.meta.dirname, '../../samples');

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, layerNames, sanitizeName } from '../../runtime/index.js';
+import { buildModel, layerNames, sanitizeName } from '../../api/index.js';
 import { chainGraph, maxDiff, opGraph, opModel, rand, useBackend } from './helpers.js';
 
 beforeAll(() => useBackend('wasm'));

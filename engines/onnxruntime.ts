@@ -3,10 +3,10 @@
  * exported with codegen/onnx, then loaded into an InferenceSession. Inputs and outputs are in
  * graph port order and netc's layout, batch first, as `netc run` and `model.predict` take them.
  */
-import { exportOnnx } from '../../codegen/onnx/export.js';
-import type { Graph, GraphPort } from '../../compiler/ir/graph.js';
-import type { GraphWeights } from '../../compiler/ir/weights.js';
-import { optimizeForInference } from '../../compiler/passes/index.js';
+import { exportOnnx } from '../codegen/onnx/export.js';
+import type { Graph, GraphPort } from '../compiler/ir/graph.js';
+import type { GraphWeights } from '../compiler/ir/weights.js';
+import { optimizeForInference } from '../compiler/passes/index.js';
 import { loadOnnxRuntime, type OrtSessionOptions, type OrtTensor } from './onnxruntime-loader.js';
 
 /** A float32 tensor: shape with the batch first, data in row-major order. */

@@ -1,11 +1,11 @@
 /**
  * Grouped 3x3 convolution formulations on a tfjs backend, batch 1:
- * `npx tsx runtime/bench/grouped-conv.ts [wasm|cpu] [h,cin,cout,groups]`
+ * `npx tsx bench/grouped-conv.ts [wasm|cpu] [h,cin,cout,groups]`
  * (default: a ResNeXt stage-2 conv, 56x56x128 -> 128, groups 32). Results: layers/README.md.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendName } from '../backend.js';
-import { groupedConv2dDepthwise, groupedConvFormulation } from '../layers/conv.js';
+import { initBackend, type BackendName } from '../runtime/backend.js';
+import { groupedConv2dDepthwise, groupedConvFormulation } from '../runtime/layers/conv.js';
 
 const backend = (process.argv[2] ?? 'wasm') as BackendName;
 const [H, C, CO, G] = (process.argv[3] ?? '56,128,128,32').split(',').map(Number);

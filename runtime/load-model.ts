@@ -5,20 +5,6 @@ import { initBackend, type BackendName } from './backend.js';
 import { buildModel } from './build-model.js';
 import { buildOptimizedModel } from './optimized-model.js';
 
-export { buildModel, layerNames, sanitizeName, type BuildOptions } from './build-model.js';
-export { buildOptimizedModel, type OptimizedModel } from './optimized-model.js';
-export { readGraphWeights, writeGraphWeights } from './graph-weights.js';
-export {
-  optimizeForInference,
-  PASSES,
-  type Optimized,
-  type OptimizeOptions,
-  type PassReport,
-} from '../compiler/passes/index.js';
-export type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
-export { initBackend, wasmDir, type BackendName } from './backend.js';
-export { customLayer, groupedConv2d } from './layers/index.js';
-
 /** A `.net` file that does not compile; `diagnostics` holds everything the compiler reported. */
 export class NetcCompileError extends Error {
   override readonly name = 'NetcCompileError';
@@ -82,46 +68,3 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
     model.dispose();
   }
 }
-export { inferShapes, concreteInputShapes, InferShapesError } from './shapes.js';
-export {
-  loadWeights,
-  saveWeights,
-  weightsFormat,
-  WeightsFileError,
-  type WeightsFormat,
-} from './weights-files.js';
-export { exportSafetensors, importSafetensors, modelWeightSpecs } from './io/safetensors-model.js';
-export {
-  decodeSafetensors,
-  encodeSafetensors,
-  readSafetensors,
-  writeSafetensors,
-  SafetensorsError,
-  type SafetensorsContents,
-} from './io/safetensors.js';
-export {
-  fileLoadHandler,
-  fileSaveHandler,
-  loadLayersModelFromDir,
-  saveLayersModel,
-  TfjsFilesError,
-} from './io/tfjs-files.js';
-export { encodeNpy, parseNpy, readNpy, writeNpy, NpyError, type NpyArray } from './io/npy.js';
-export { matchWeights, WeightMismatchError } from './io/weights.js';
-export {
-  createOnnxRuntimeModel,
-  type EngineTensor,
-  type OnnxRuntimeModel,
-  type OnnxRuntimeOptions,
-} from './engines/onnxruntime.js';
-export {
-  OnnxRuntimeUnavailableError,
-  setOnnxRuntimeLoader,
-  type OnnxRuntimeLoader,
-} from './engines/onnxruntime-loader.js';
-export {
-  exportOnnx,
-  OnnxExportError,
-  unsupportedOnnxNodes,
-  type OnnxExportOptions,
-} from '../codegen/onnx/index.js';

@@ -1,4 +1,4 @@
-import type { Shape } from '../ir/shape.js';
+import type { Shape } from './ir/shape.js';
 
 /** A value during lowering: the language is evaluated at compile time, tensors become IR nodes. */
 export type Value =

@@ -1,0 +1,64 @@
+/** The package entry (`import { loadModel } from 'netc'`): the runtime, weight files, engines. */
+export { buildModel, type BuildOptions } from '../runtime/build-model.js';
+export { layerNames, sanitizeName } from '../compiler/ir/layer-names.js';
+export { buildOptimizedModel, type OptimizedModel } from '../runtime/optimized-model.js';
+export { readGraphWeights, writeGraphWeights } from '../runtime/graph-weights.js';
+export {
+  optimizeForInference,
+  PASSES,
+  type Optimized,
+  type OptimizeOptions,
+  type PassReport,
+} from '../compiler/passes/index.js';
+export type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
+export { initBackend, wasmDir, type BackendName } from '../runtime/backend.js';
+export { customLayer, groupedConv2d } from '../runtime/layers/index.js';
+
+export { loadModel, NetcCompileError, type LoadOptions } from '../runtime/load-model.js';
+export { inferShapes, concreteInputShapes, InferShapesError } from '../runtime/shapes.js';
+export {
+  loadWeights,
+  saveWeights,
+  weightsFormat,
+  WeightsFileError,
+  type WeightsFormat,
+} from '../runtime/weights-files.js';
+export {
+  exportSafetensors,
+  importSafetensors,
+  modelWeightSpecs,
+} from '../runtime/io/safetensors-model.js';
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  readSafetensors,
+  writeSafetensors,
+  SafetensorsError,
+  type SafetensorsContents,
+} from '../io/safetensors.js';
+export {
+  fileLoadHandler,
+  fileSaveHandler,
+  loadLayersModelFromDir,
+  saveLayersModel,
+  TfjsFilesError,
+} from '../runtime/io/tfjs-files.js';
+export { encodeNpy, parseNpy, readNpy, writeNpy, NpyError, type NpyArray } from '../io/npy.js';
+export { matchWeights, WeightMismatchError } from '../runtime/io/weights.js';
+export {
+  createOnnxRuntimeModel,
+  type EngineTensor,
+  type OnnxRuntimeModel,
+  type OnnxRuntimeOptions,
+} from '../engines/onnxruntime.js';
+export {
+  OnnxRuntimeUnavailableError,
+  setOnnxRuntimeLoader,
+  type OnnxRuntimeLoader,
+} from '../engines/onnxruntime-loader.js';
+export {
+  exportOnnx,
+  OnnxExportError,
+  unsupportedOnnxNodes,
+  type OnnxExportOptions,
+} from '../codegen/onnx/index.js';
