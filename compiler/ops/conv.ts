@@ -18,6 +18,8 @@ import { kernelPerm, onnxWindowAttrs, type Window } from './onnx-window.js';
 import { reshapeWeight, transposeWeight } from './onnx-weights.js';
 import {
   defineOp,
+  GLOROT_UNIFORM,
+  ZEROS,
   OpError,
   type Attrs,
   type OpDef,
@@ -187,9 +189,10 @@ function convOp(rank: 1 | 2): OpDef {
           name: 'kernel',
           shape: [...ints(a, 'kernel_size'), cin / num(a, 'groups'), filters],
           trainable: true,
+          init: GLOROT_UNIFORM,
         },
       ];
-      if (bool(a, 'bias')) w.push({ name: 'bias', shape: [filters], trainable: true });
+      if (bool(a, 'bias')) w.push({ name: 'bias', shape: [filters], trainable: true, init: ZEROS });
       return w;
     },
     macs([x], a, out) {
@@ -352,9 +355,14 @@ export const depthwiseConv2d = defineOp({
     const cin = knownChannels(x, 'depthwise_conv2d');
     const dm = num(a, 'depth_multiplier');
     const w: WeightSpec[] = [
-      { name: 'depthwise_kernel', shape: [...ints(a, 'kernel_size'), cin, dm], trainable: true },
+      {
+        name: 'depthwise_kernel',
+        shape: [...ints(a, 'kernel_size'), cin, dm],
+        trainable: true,
+        init: GLOROT_UNIFORM,
+      },
     ];
-    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [cin * dm], trainable: true });
+    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [cin * dm], trainable: true, init: ZEROS });
     return w;
   },
   macs(_x, a, out) {
@@ -400,10 +408,20 @@ export const separableConv2d = defineOp({
     const dm = num(a, 'depth_multiplier');
     const filters = num(a, 'filters');
     const w: WeightSpec[] = [
-      { name: 'depthwise_kernel', shape: [...ints(a, 'kernel_size'), cin, dm], trainable: true },
-      { name: 'pointwise_kernel', shape: [1, 1, cin * dm, filters], trainable: true },
+      {
+        name: 'depthwise_kernel',
+        shape: [...ints(a, 'kernel_size'), cin, dm],
+        trainable: true,
+        init: GLOROT_UNIFORM,
+      },
+      {
+        name: 'pointwise_kernel',
+        shape: [1, 1, cin * dm, filters],
+        trainable: true,
+        init: GLOROT_UNIFORM,
+      },
     ];
-    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [filters], trainable: true });
+    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [filters], trainable: true, init: ZEROS });
     return w;
   },
   macs([x], a, out) {

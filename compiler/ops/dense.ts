@@ -2,7 +2,7 @@ import { formatShape } from '../ir/shape.js';
 import { bool, expectMinRank, num, positive, product, text } from './attrs.js';
 import { onnxFusedActivation } from './activations.js';
 import { onnxBias } from './onnx-nodes.js';
-import { defineOp, OpError, type WeightSpec } from './op.js';
+import { GLOROT_UNIFORM, ZEROS, defineOp, OpError, type WeightSpec } from './op.js';
 import { activationType, boolType, intType } from './param-types.js';
 import type { Shape } from '../ir/shape.js';
 
@@ -43,8 +43,10 @@ export const dense = defineOp({
   },
   weights([x], a) {
     const units = num(a, 'units');
-    const w: WeightSpec[] = [{ name: 'kernel', shape: [inFeatures(x), units], trainable: true }];
-    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [units], trainable: true });
+    const w: WeightSpec[] = [
+      { name: 'kernel', shape: [inFeatures(x), units], trainable: true, init: GLOROT_UNIFORM },
+    ];
+    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [units], trainable: true, init: ZEROS });
     return w;
   },
   macs([x], a) {

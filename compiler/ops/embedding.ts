@@ -18,7 +18,12 @@ export const embedding = defineOp({
     return [...x, num(a, 'output_dim')];
   },
   weights: (_x, a) => [
-    { name: 'embeddings', shape: [num(a, 'input_dim'), num(a, 'output_dim')], trainable: true },
+    {
+      name: 'embeddings',
+      shape: [num(a, 'input_dim'), num(a, 'output_dim')],
+      trainable: true,
+      init: { kind: 'uniform', limit: 0.05 },
+    },
   ],
   macs: () => 0,
   tfjs: (c) =>

@@ -1,6 +1,14 @@
 import { formatShape, type Shape } from '../ir/shape.js';
 import { axisIndex, bool, invalid, num } from './attrs.js';
-import { defineOp, OpError, type Attrs, type ParamSpec, type WeightSpec } from './op.js';
+import {
+  ONES,
+  ZEROS,
+  defineOp,
+  OpError,
+  type Attrs,
+  type ParamSpec,
+  type WeightSpec,
+} from './op.js';
 import type { OnnxContext, OnnxValue } from './onnx.js';
 import { featureShape, onnxAxis } from './onnx-layout.js';
 import { reduce } from './onnx-nodes.js';
@@ -48,8 +56,8 @@ const kerasAxis = (x: Shape, a: Attrs): number => axisIndex(a, 'axis', x.length)
 /** gamma then beta, as Keras creates them. */
 function affine(c: number, a: Attrs): WeightSpec[] {
   const w: WeightSpec[] = [];
-  if (bool(a, 'scale')) w.push({ name: 'gamma', shape: [c], trainable: true });
-  if (bool(a, 'center')) w.push({ name: 'beta', shape: [c], trainable: true });
+  if (bool(a, 'scale')) w.push({ name: 'gamma', shape: [c], trainable: true, init: ONES });
+  if (bool(a, 'center')) w.push({ name: 'beta', shape: [c], trainable: true, init: ZEROS });
   return w;
 }
 
@@ -187,8 +195,8 @@ export const batchNorm = defineOp({
     const c = features(x, a, 'batch_norm');
     return [
       ...affine(c, a),
-      { name: 'moving_mean', shape: [c], trainable: false },
-      { name: 'moving_variance', shape: [c], trainable: false },
+      { name: 'moving_mean', shape: [c], trainable: false, init: ZEROS },
+      { name: 'moving_variance', shape: [c], trainable: false, init: ONES },
     ];
   },
   macs: () => 0,

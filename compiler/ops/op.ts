@@ -16,11 +16,27 @@ export interface ParamSpec {
   readonly doc: string;
 }
 
+/**
+ * How a weight starts, as Keras initialises it by default: `glorot_uniform` draws from
+ * U(-l, l) with l = sqrt(6 / (fan_in + fan_out)), the fans computed from the shape as Keras
+ * does (receptive field times the last two axes); `uniform` from U(-limit, limit); `constant`
+ * fills one value.
+ */
+export type WeightInit =
+  | { readonly kind: 'glorot_uniform' }
+  | { readonly kind: 'uniform'; readonly limit: number }
+  | { readonly kind: 'constant'; readonly value: number };
+
+export const GLOROT_UNIFORM: WeightInit = { kind: 'glorot_uniform' };
+export const ZEROS: WeightInit = { kind: 'constant', value: 0 };
+export const ONES: WeightInit = { kind: 'constant', value: 1 };
+
 /** A weight tensor of an op, named as Keras names it (`kernel`, `bias`, `moving_mean`). */
 export interface WeightSpec {
   readonly name: string;
   readonly shape: readonly number[];
   readonly trainable: boolean;
+  readonly init: WeightInit;
 }
 
 /** A weight as the docs describe it: `kernel`, `[in, units]`, present `when` a flag is true. */
