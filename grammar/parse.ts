@@ -161,8 +161,9 @@ function tooDeep(tokens: readonly IToken[]): SyntaxProblem | undefined {
   for (const t of tokens) {
     const type = t.tokenType;
     if (type === T.LParen || type === T.LBracket || type === T.LBrace) levels.push(fresh());
-    else if (type === T.RParen || type === T.RBracket || type === T.RBrace)
-      levels.length > 1 && levels.pop();
+    else if (type === T.RParen || type === T.RBracket || type === T.RBrace) {
+      if (levels.length > 1) levels.pop();
+    }
     else countOperator(levels[levels.length - 1], type, prev);
     prev = type;
     const brackets = levels.length - 1;

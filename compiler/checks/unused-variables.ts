@@ -45,7 +45,10 @@ function reads(body: readonly A.Statement[], out = new Set<string>()): Set<strin
   const stmt = (s: A.Statement): void => {
     if (s.kind === 'Assign') expr(s.value);
     else if (s.kind === 'Return') s.values.forEach((v) => expr(v.value));
-    else if (s.kind === 'For') (expr(s.iterable), s.body.forEach(stmt));
+    else if (s.kind === 'For') {
+      expr(s.iterable);
+      s.body.forEach(stmt);
+    }
     else {
       expr(s.condition);
       s.then.forEach(stmt);

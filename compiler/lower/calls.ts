@@ -154,7 +154,10 @@ function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Val
     throw new LowerError('E1005', what, extra.loc);
   }
   pos.forEach((a, i) => ((given[free[i].name] = a.value), (argLocs[free[i].name] = a.loc)));
-  for (const [k, a] of args.named) ((given[k] = a.value), (argLocs[k] = a.name?.loc ?? a.loc));
+  for (const [k, a] of args.named) {
+    given[k] = a.value;
+    argLocs[k] = a.name?.loc ?? a.loc;
+  }
   return emitOp(
     ev,
     op.name,
