@@ -163,8 +163,7 @@ function tooDeep(tokens: readonly IToken[]): SyntaxProblem | undefined {
     if (type === T.LParen || type === T.LBracket || type === T.LBrace) levels.push(fresh());
     else if (type === T.RParen || type === T.RBracket || type === T.RBrace) {
       if (levels.length > 1) levels.pop();
-    }
-    else countOperator(levels[levels.length - 1], type, prev);
+    } else countOperator(levels[levels.length - 1], type, prev);
     prev = type;
     const brackets = levels.length - 1;
     const depth = levels.reduce((sum, l) => sum + l.cond + l.not + l.arith + l.elseIf, brackets);

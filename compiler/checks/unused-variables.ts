@@ -48,8 +48,7 @@ function reads(body: readonly A.Statement[], out = new Set<string>()): Set<strin
     else if (s.kind === 'For') {
       expr(s.iterable);
       s.body.forEach(stmt);
-    }
-    else {
+    } else {
       expr(s.condition);
       s.then.forEach(stmt);
       if (Array.isArray(s.otherwise)) s.otherwise.forEach(stmt);
