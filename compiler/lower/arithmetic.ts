@@ -14,8 +14,17 @@ export class ArithmeticError extends Error {
 type Num = { kind: 'int' | 'float'; value: number };
 const isNum = (v: Value): v is Num => v.kind === 'int' || v.kind === 'float';
 
+/** Every number the language computes is finite, and every int a safe integer. */
 function checked(n: number, both: boolean, op: string): Value {
-  if (!both) return float(n);
+  if (!both) {
+    if (!Number.isFinite(n)) {
+      throw new ArithmeticError(
+        'E2005',
+        `float overflow: the result of '${op}' is not a finite number`,
+      );
+    }
+    return float(n);
+  }
   if (!Number.isSafeInteger(n)) {
     throw new ArithmeticError(
       'E2005',
@@ -44,7 +53,7 @@ function numeric(op: BinaryOperator, a: Num, b: Num): Value {
     case '*':
       return checked(a.value * b.value, ints, op);
     case '/':
-      return float(a.value / divisor(b, op, a));
+      return checked(a.value / divisor(b, op, a), false, op);
     case '//':
       return checked(Math.floor(a.value / divisor(b, op, a)), ints, op);
     case '%': {
@@ -54,7 +63,7 @@ function numeric(op: BinaryOperator, a: Num, b: Num): Value {
     case '**': {
       if (a.value === 0 && b.value < 0) divisor({ kind: 'int', value: 0 }, op, a);
       const r = a.value ** b.value;
-      if (ints && b.value < 0) return float(r);
+      if (ints && b.value < 0) return checked(r, false, op);
       if (Number.isNaN(r))
         throw new ArithmeticError(
           'E2001',

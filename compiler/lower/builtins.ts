@@ -145,7 +145,17 @@ export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
     (args) => {
       arity(args, 1, 1, 'int');
       const v = args[0];
-      if (v.kind === 'int' || v.kind === 'float') return int(Math.trunc(v.value));
+      if (v.kind === 'int' || v.kind === 'float') {
+        const n = Math.trunc(v.value);
+        if (!Number.isSafeInteger(n)) {
+          throw new BuiltinError(
+            'E2005',
+            `int() of ${formatValue(v)} is not an integer of at most ${Number.MAX_SAFE_INTEGER}`,
+            0,
+          );
+        }
+        return int(n);
+      }
       if (v.kind === 'bool') return int(v.value ? 1 : 0);
       throw new BuiltinError('E2001', `int() expects a number, found ${typeName(v)}`, 0);
     },

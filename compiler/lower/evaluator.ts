@@ -186,6 +186,12 @@ export class Evaluator {
           );
         return int(e.value);
       case 'Float':
+        if (!Number.isFinite(e.value))
+          throw new LowerError(
+            'E2005',
+            `number ${e.raw} is out of range (at most ${Number.MAX_VALUE})`,
+            e.loc,
+          );
         return float(e.value);
       case 'String':
         return str(e.value);
