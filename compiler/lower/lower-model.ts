@@ -90,6 +90,7 @@ function outputPorts(ev: Evaluator, def: A.Definition, values: readonly Value[])
   // A failed output was reported where it failed; the model then has no graph.
   if (values.some((v) => v.kind === 'poison')) return [];
   const used = new Set<string>();
+  const returnedAs = new Map<number, string>();
   return values.map((v, i) => {
     const item = items[i];
     if (v.kind !== 'tensor') {
@@ -102,6 +103,16 @@ function outputPorts(ev: Evaluator, def: A.Definition, values: readonly Value[])
     let name = item?.name?.name ?? (item?.value.kind === 'Name' ? item.value.name : `output_${i}`);
     while (used.has(name)) name = `${name}_${i}`;
     used.add(name);
+    const first = returnedAs.get(v.node);
+    if (first !== undefined) {
+      // tfjs and the generated modules cannot give one tensor two output slots.
+      throw new LowerError(
+        'E4004',
+        `'${name}' is the same tensor as the output '${first}': return it once`,
+        item?.value.loc ?? def.name.loc,
+      );
+    }
+    returnedAs.set(v.node, name);
     return { name, node: v.node, shape: v.shape };
   });
 }
