@@ -7,23 +7,11 @@ import { resolveAttrs } from '../ops/resolve-attrs.js';
 import { describeSpan } from '../source.js';
 import { suggest } from '../util/did-you-mean.js';
 import { BuiltinError, builtins } from './builtins.js';
-import { expandBlock } from './expand-block.js';
+import { takeName, type Arg, type Args } from './args.js';
+import { checkBlockArgs, expandBlock } from './expand-block.js';
 import type { Evaluator } from './evaluator.js';
 import { LimitError, LowerError } from './lower-error.js';
 import { POISON, typeName, type Value } from '../value.js';
-
-/** An evaluated argument with where it was written. */
-export interface Arg {
-  readonly value: Value;
-  readonly loc: A.Loc;
-  readonly name?: A.Identifier;
-}
-
-/** A call's arguments: positional first, then named (by name). */
-export interface Args {
-  readonly positional: Arg[];
-  readonly named: Map<string, Arg>;
-}
 
 function evalArgs(ev: Evaluator, call: A.CallExpression, piped?: Arg): Args {
   const positional: Arg[] = piped ? [piped] : [];
@@ -41,6 +29,10 @@ function evalArgs(ev: Evaluator, call: A.CallExpression, piped?: Arg): Args {
   return { positional, named };
 }
 
+/** A tensor, or a value that failed and may have been one. */
+const isTensorLike = (v: Value | undefined): boolean =>
+  v?.kind === 'tensor' || v?.kind === 'poison';
+
 const hasPoison = (args: Args): boolean =>
   args.positional.some((a) => a.value.kind === 'poison') ||
   [...args.named.values()].some((a) => a.value.kind === 'poison');
@@ -48,14 +40,16 @@ const hasPoison = (args: Args): boolean =>
 /** `f(args)` or `x |> f(args)`: a builtin, a primitive op, or a block. */
 export function evalCall(ev: Evaluator, call: A.CallExpression, piped?: Arg): Value {
   const args = evalArgs(ev, call, piped);
-  if (hasPoison(args)) return POISON;
+  // An argument that already failed (poison) silences what depends on its value, not the
+  // rest: the callee must still exist and the arguments must still fit it.
   const name = call.callee.name;
   const builtin = builtins.get(name);
-  if (builtin) return callBuiltin(ev, call, args, builtin);
+  if (builtin) return hasPoison(args) ? POISON : callBuiltin(ev, call, args, builtin);
   const op = name === 'input' ? undefined : getOp(name);
   if (op) return applyOp(ev, op.name, args, call.loc);
   const ref = ev.world.definitions.get(name);
-  if (ref) return expandBlock(ev, ref, call, args);
+  if (ref)
+    return hasPoison(args) ? checkBlockArgs(ref, call, args) : expandBlock(ev, ref, call, args);
   const candidates = [
     ...builtins.keys(),
     ...opNames().filter((n) => n !== 'input'),
@@ -97,24 +91,6 @@ function callBuiltin(
   }
 }
 
-/** The `name:` argument of any call: a layer or block-instance name. */
-export function takeName(args: Args): { name: string; loc: A.Loc } | undefined {
-  const arg = args.named.get('name');
-  if (!arg) return undefined;
-  args.named.delete('name');
-  const v = arg.value;
-  if (v.kind !== 'string')
-    throw new LowerError('E2001', `'name' must be a string, found ${typeName(v)}`, arg.loc);
-  if (v.value === '' || v.value.includes('.')) {
-    throw new LowerError(
-      'E2002',
-      `invalid layer name ${JSON.stringify(v.value)}: names must be non-empty and cannot contain '.'`,
-      arg.loc,
-    );
-  }
-  return { name: v.value, loc: arg.loc };
-}
-
 /** Split a call's arguments into input tensors and op parameters, then emit the node. */
 function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Value {
   const op = getOp(opName)!;
@@ -131,8 +107,7 @@ function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Val
     const listArg = pos.shift()!;
     inputs = first.items.map((value) => ({ value, loc: listArg.loc }));
   } else {
-    while (inputs.length < op.inputs.max && pos[0]?.value.kind === 'tensor')
-      inputs.push(pos.shift()!);
+    while (inputs.length < op.inputs.max && isTensorLike(pos[0]?.value)) inputs.push(pos.shift()!);
   }
   if (inputs.length < op.inputs.min) {
     const found = pos[0] ? `, found ${typeName(pos[0].value)}` : '';
@@ -204,7 +179,6 @@ export function emitOp(
   const op = getOp(opName)!;
   // Checking inputs and list-valued arguments takes time in proportion to their number.
   ev.tick(loc, inputs.length + Object.values(given).reduce((n, v) => n + sizeOf(v), 0));
-  if (inputs.some((v) => v.kind === 'poison')) return POISON;
   const resolved = resolveAttrs(op, given);
   if ('error' in resolved) {
     if (resolved.error.silent) return POISON;
@@ -214,6 +188,8 @@ export function emitOp(
       argLocs[resolved.error.param] ?? loc,
     );
   }
+  // The arguments fit the op; its shape depends on inputs that already failed.
+  if (inputs.some((v) => v.kind === 'poison')) return POISON;
   const tensors = inputs as Extract<Value, { kind: 'tensor' }>[];
   const shapes = tensors.map((t) => t.shape);
   let shape;

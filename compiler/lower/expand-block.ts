@@ -2,7 +2,7 @@ import type * as A from '../../grammar/ast.js';
 import type { ExpansionFrame } from '../diagnostics/diagnostic.js';
 import { formatShape, shapesCompatible, type Shape } from '../ir/shape.js';
 import { suggest } from '../util/did-you-mean.js';
-import { takeName, type Arg, type Args } from './calls.js';
+import { takeName, type Arg, type Args } from './args.js';
 import type { Evaluator } from './evaluator.js';
 import type { DefinitionRef, Frame } from './frame.js';
 import { NameScope } from './graph-builder.js';
@@ -24,6 +24,16 @@ export function signature(def: A.Definition): string {
 }
 
 /** Match call arguments to the block's parameters: positional in order, then by name. */
+/**
+ * The checks of a block call that do not depend on argument values (unknown, missing and
+ * repeated arguments, the instance name), for a call whose arguments already failed.
+ */
+export function checkBlockArgs(ref: DefinitionRef, call: A.CallExpression, args: Args): Value {
+  takeName(args);
+  bindArgs(ref, call, args);
+  return POISON;
+}
+
 function bindArgs(ref: DefinitionRef, call: A.CallExpression, args: Args): Map<string, Arg> {
   const def = ref.def;
   const names = def.params.map((p) => p.name.name);
