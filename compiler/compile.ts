@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { unusedVariables } from './checks/unused-variables.js';
 import { DiagnosticBag, type Diagnostic } from './diagnostics/diagnostic.js';
 import type { Graph } from './ir/graph.js';
@@ -7,6 +6,7 @@ import { defaultLimits, type Limits } from './lower/limits.js';
 import { lowerModel, type ModelArguments } from './lower/lower-model.js';
 import { loadProgram, type LoadedProgram, type ReadFile } from './loader.js';
 import { Source, span } from './source.js';
+import { readSourceFile } from './source-file.js';
 
 export interface CheckOptions {
   /** Lower only this model (default: every model defined in the file). */
@@ -15,6 +15,8 @@ export interface CheckOptions {
   readonly args?: ModelArguments;
   readonly limits?: Limits;
   readonly readFile?: ReadFile;
+  /** Folders imports may read from besides the root file's folder and the standard library. */
+  readonly importRoots?: readonly string[];
 }
 
 export interface CheckResult {
@@ -31,7 +33,7 @@ export interface CheckResult {
 export function checkSource(source: Source, options: CheckOptions = {}): CheckResult {
   const limits = options.limits ?? defaultLimits;
   const bag = new DiagnosticBag();
-  const program = loadProgram(source, bag, limits, options.readFile);
+  const program = loadProgram(source, bag, limits, options.readFile, options.importRoots);
   for (const ref of program.own) for (const d of unusedVariables(ref)) bag.add(d);
   const world: World = { definitions: program.definitions, limits };
   const models = program.own.filter((r) => r.def.kind === 'Model');
@@ -64,6 +66,7 @@ export function checkSource(source: Source, options: CheckOptions = {}): CheckRe
 }
 
 export function checkFile(path: string, options: CheckOptions = {}): CheckResult {
-  const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
-  return checkSource(new Source(path, read(path)), options);
+  const read = options.readFile ?? readSourceFile;
+  const text = read(path);
+  return checkSource(typeof text === 'string' ? new Source(path, text) : text, options);
 }

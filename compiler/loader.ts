@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, relative, resolve, isAbsolute, sep } from 'node:path';
 import type * as A from '../grammar/ast.js';
 import { parse } from '../grammar/parse.js';
 import { DiagnosticBag, type Diagnostic } from './diagnostics/diagnostic.js';
@@ -7,8 +7,10 @@ import type { DefinitionRef } from './lower/frame.js';
 import type { Limits } from './lower/limits.js';
 import { stdlibDir } from './package-root.js';
 import { describeSpan, Source, span } from './source.js';
+import { readSourceFile, SourceFileError } from './source-file.js';
 
-export type ReadFile = (path: string) => string;
+/** Reads a source file: its text, or a `Source` (which may carry a UTF-8 error). */
+export type ReadFile = (path: string) => string | Source;
 
 export interface LoadedProgram {
   readonly root: Source;
@@ -19,7 +21,7 @@ export interface LoadedProgram {
   readonly own: readonly DefinitionRef[];
 }
 
-const defaultRead: ReadFile = (p) => readFileSync(p, 'utf8');
+const defaultRead: ReadFile = (p) => readSourceFile(p);
 
 /** Where an import path points: `std/x.net` in netc's stdlib, anything else next to the importer. */
 export function resolveImport(from: string, path: string): string {
@@ -36,7 +38,9 @@ export function loadProgram(
   diagnostics: DiagnosticBag,
   limits: Limits,
   read: ReadFile = defaultRead,
+  importRoots: readonly string[] = [],
 ): LoadedProgram {
+  const project = importFolders(root, importRoots);
   const definitions = new Map<string, DefinitionRef>();
   const loaded = new Set<string>([resolve(root.path)]);
   const own: DefinitionRef[] = [];
@@ -46,7 +50,7 @@ export function loadProgram(
     const { source, program } = queue[i];
     for (const item of program.items) {
       if (item.kind === 'Import') {
-        const next = loadImport(source, item, loaded, diagnostics, limits, read);
+        const next = loadImport(source, item, { loaded, diagnostics, limits, read, project });
         if (next) queue.push(next);
         continue;
       }
@@ -72,13 +76,42 @@ export function loadProgram(
   return { root, rootProgram, definitions, own };
 }
 
+/** A real path, or the resolved one where the file does not exist (reading then says so). */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+const inside = (folder: string, path: string): boolean => {
+  const r = relative(folder, path);
+  return r === '' || (!r.startsWith(`..${sep}`) && r !== '..' && !isAbsolute(r));
+};
+
+/**
+ * The folders imports may read from: the root file's folder (the current one for standard
+ * input) and everything below it, netc's standard library, and the extra `importRoots`, all as
+ * real paths, so that neither `..` nor a symlink leads out of them.
+ */
+function importFolders(root: Source, importRoots: readonly string[]): string[] {
+  const base = root.path === '<stdin>' ? process.cwd() : dirname(resolve(root.path));
+  return [base, stdlibDir(), ...importRoots].map(realPath);
+}
+
+interface ImportContext {
+  readonly loaded: Set<string>;
+  readonly diagnostics: DiagnosticBag;
+  readonly limits: Limits;
+  readonly read: ReadFile;
+  readonly project: readonly string[];
+}
+
 function loadImport(
   from: Source,
   item: A.ImportDecl,
-  loaded: Set<string>,
-  diagnostics: DiagnosticBag,
-  limits: Limits,
-  read: ReadFile,
+  { loaded, diagnostics, limits, read, project }: ImportContext,
 ): { source: Source; program: A.Program } | undefined {
   const fail = (message: string): undefined => {
     const where = span(from, item.path.loc.start, item.path.loc.end);
@@ -94,21 +127,40 @@ function loadImport(
   };
   if (!item.path.value.endsWith('.net'))
     return fail(`cannot import ${JSON.stringify(item.path.value)}: imports must name a .net file`);
-  const path = resolveImport(from.path, item.path.value);
+  const path = realPath(resolveImport(from.path, item.path.value));
+  if (!project.some((folder) => inside(folder, path))) {
+    return fail(
+      `cannot import ${JSON.stringify(item.path.value)}: ${path} is outside the project (the root file's folder, the standard library and the folders allowed with --allow-imports)`,
+    );
+  }
   if (loaded.has(path)) return undefined;
   if (loaded.size >= limits.files)
     return fail(`more than ${limits.files} files are imported (limit: imported files)`);
   loaded.add(path);
-  let text: string;
+  let text: string | Source;
   try {
     text = read(path);
   } catch (e) {
     const why =
-      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    return fail(`cannot import ${JSON.stringify(item.path.value)}: ${why} (${path})`);
+      e instanceof SourceFileError
+        ? `${e.reason} (${path})`
+        : (e as NodeJS.ErrnoException).code === 'ENOENT'
+          ? `no such file (${path})`
+          : `${(e as Error).message} (${path})`;
+    return fail(`cannot import ${JSON.stringify(item.path.value)}: ${why}`);
   }
-  const source = new Source(path, text);
-  return { source, program: parseSource(source, diagnostics) };
+  const source = typeof text === 'string' ? new Source(path, text) : text;
+  const parsed = parseWithDiagnostics(source);
+  // A file of which not one definition parses is not .net source (a key file behind a
+  // `.net` name, say): say so at the import, without quoting any of its text.
+  if (parsed.diagnostics.length > 0 && parsed.program.items.length === 0) {
+    const at = source.position(parsed.diagnostics[0].span.start);
+    return fail(
+      `cannot import ${JSON.stringify(item.path.value)}: ${path} is not .net source (syntax error at line ${at.line}, column ${at.column}; its text is not shown)`,
+    );
+  }
+  parsed.diagnostics.forEach((d) => diagnostics.add(d));
+  return { source, program: parsed.program };
 }
 
 /** Parse a source; its syntax problems become diagnostics. */
@@ -125,6 +177,18 @@ export function parseWithDiagnostics(source: Source): {
     notes: [],
     expansion: [],
   }));
+  const bad = source.invalidUtf8;
+  if (bad) {
+    const hex = bad.byte.toString(16).padStart(2, '0');
+    diagnostics.push({
+      severity: 'error',
+      code: 'E0005',
+      message: `${source.path} is not UTF-8 text: byte 0x${hex} at byte offset ${bad.byteOffset} (the file is read up to it, and never rewritten)`,
+      span: span(source, source.text.length, source.text.length),
+      notes: [],
+      expansion: [],
+    });
+  }
   return { program, diagnostics };
 }
 

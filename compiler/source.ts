@@ -5,6 +5,11 @@ export class Source {
   constructor(
     readonly path: string,
     readonly text: string,
+    /**
+     * Set when the file is not valid UTF-8: `text` then holds only what comes before the first
+     * invalid byte, and parsing reports error E0005 there.
+     */
+    readonly invalidUtf8?: { readonly byteOffset: number; readonly byte: number },
   ) {}
 
   /** 1-based line and column of a 0-based offset. */

@@ -8,6 +8,7 @@ export const diagnosticCodes = {
   E0002: 'syntax error',
   E0003: 'nesting too deep',
   E0004: 'unterminated string',
+  E0005: 'not UTF-8 text',
   E1001: 'undefined name',
   E1002: 'unknown op or block',
   E1003: 'unknown argument',
