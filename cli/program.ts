@@ -4,9 +4,6 @@
  * import it in their `run`, so `netc check` starts without it.
  */
 import { Command, type Help, type Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../compiler/package-root.js';
 import type { Output } from './io.js';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
@@ -14,15 +11,8 @@ import { demoCommand } from './commands/demo.js';
 import { fmtCommand } from './commands/fmt.js';
 import { summaryCommand } from './commands/summary.js';
 import { initCommand, runCommand, trainCommand } from './commands/model-args.js';
+import { netcVersion } from './version.js';
 import { configureCommand, readOptions, type CommandTable } from './table.js';
-
-/** The package version (package.json). */
-export function netcVersion(): string {
-  const pkg: unknown = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8'));
-  const version =
-    typeof pkg === 'object' && pkg !== null && 'version' in pkg ? pkg.version : undefined;
-  return typeof version === 'string' ? version : '';
-}
 
 /** `FILE` / `FILE...`: the operands as the usage lines write them. */
 function operands(cmd: Command): string {
