@@ -16,7 +16,12 @@ import { configureCommand, readOptions, type CommandTable } from './table.js';
 
 /** `FILE` / `FILE...`: the operands as the usage lines write them. */
 function operands(cmd: Command): string {
-  return cmd.registeredArguments.map((a) => `${a.name()}${a.variadic ? '...' : ''}`).join(' ');
+  return cmd.registeredArguments
+    .map((a) => {
+      const name = `${a.name()}${a.variadic ? '...' : ''}`;
+      return a.required ? name : `[${name}]`;
+    })
+    .join(' ');
 }
 
 const helpConfig: Partial<Help> = {

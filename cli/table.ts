@@ -225,7 +225,8 @@ export class OptionTable {
 export function configureCommand<V, O>(cmd: Command, table: CommandTable<V, O>): Command {
   cmd
     .summary(table.summary)
-    .description(table.description)
+    // One paragraph per blank-line-separated block: commander wraps them to the terminal.
+    .description(table.description.replace(/(?<!\n)\n(?!\n)/g, ' '))
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false);
   if (table.files !== 'none') cmd.argument(table.files === 'one' ? '<FILE>' : '<FILE...>');
