@@ -8,10 +8,9 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph, GraphPort } from '../../compiler/ir/graph.js';
-import { formatDim, type Shape } from '../../compiler/ir/shape.js';
 import { pickModel } from '../../compiler/pick-model.js';
 import { initBackend } from '../../runtime/backend.js';
-import { InputCheckError, inputProblems } from '../../runtime/check-inputs.js';
+import { batchShape, InputCheckError, inputProblems } from '../../runtime/check-inputs.js';
 import { NpyError, readNpy, writeNpy, type NpyArray } from '../../io/npy.js';
 import { InferShapesError, inferShapes } from '../../runtime/shapes.js';
 import { fileError } from '../errors.js';
@@ -27,10 +26,6 @@ export function duration(ms: number): string {
 
 /** `[2, 3]` */
 export const dims = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
-
-/** A port's shape with its batch dim: `[batch, 224, 224, 3]`, `?` for unknown dims. */
-export const batchShape = (shape: Shape): string =>
-  `[batch${shape.map((d) => `, ${formatDim(d)}`).join('')}]`;
 
 /**
  * Compiles FILE and picks its model. Prints the diagnostics (as `netc check` does) and returns
