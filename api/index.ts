@@ -17,6 +17,12 @@ export { customLayer, groupedConv2d } from '../runtime/layers/index.js';
 export { loadModel, NetcCompileError, type LoadOptions } from '../runtime/load-model.js';
 export { inferShapes, concreteInputShapes, InferShapesError } from '../runtime/shapes.js';
 export {
+  checkInputs,
+  inputProblems,
+  InputCheckError,
+  type InputArray,
+} from '../runtime/check-inputs.js';
+export {
   loadWeights,
   saveWeights,
   weightsFormat,

@@ -1,33 +1,27 @@
+/**
+ * The CLI's contact with the outside: reading sources (a path, or `-` for standard input),
+ * atomic writes, and the process's output streams (colour only on a terminal, `NO_COLOR` /
+ * `FORCE_COLOR`; a closed pipe ends output quietly, a full disk is one line and exit 2).
+ */
 import { readFileSync } from 'node:fs';
 import { writeFileAtomicSync } from '../io/atomic-write.js';
+import { FileError, fileError } from './errors.js';
 
-/** A problem with the command line or the file system: exit code 2, followed by the usage. */
-export class UsageError extends Error {}
+export { DataError, FileError, UsageError } from './errors.js';
 
-/**
- * A file that cannot be read, written or decoded (a missing `.npy`, a malformed safetensors
- * file...): exit code 2, one message, no usage.
- */
-export class FileError extends Error {}
+/** The FILE operand that means standard input, and the name diagnostics give it. */
+export const STDIN = '-';
+export const STDIN_NAME = '<stdin>';
 
-/**
- * Data or weights that do not fit the model (an input of the wrong shape, weights of another
- * model, a loss that became NaN): exit code 1, one message, no usage.
- */
-export class DataError extends Error {}
+/** The name of a FILE operand in messages and diagnostics: `<stdin>` for `-`. */
+export const sourceName = (path: string): string => (path === STDIN ? STDIN_NAME : path);
 
+/** The text of a source file, or of standard input for `-`; a failure is a `FileError`. */
 export function readSource(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path === STDIN ? 0 : path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : (e as Error).message;
-    throw new UsageError(`cannot read ${path}: ${why}`);
+    throw fileError(e, sourceName(path), 'read') ?? e;
   }
 }
 
@@ -36,7 +30,7 @@ export function writeAtomic(path: string, text: string | Uint8Array): void {
   try {
     writeFileAtomicSync(path, text);
   } catch (e) {
-    throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
+    throw fileError(e, path, 'write') ?? new FileError(`cannot write ${path}: ${String(e)}`);
   }
 }
 
@@ -50,13 +44,52 @@ export interface Output {
    * lines through `out`.
    */
   readonly status?: (text: string) => void;
+  /** Exit status 2 once writing to stdout failed (a full disk), else undefined. */
+  readonly failed?: () => number | undefined;
+}
+
+/**
+ * Colour or not: `FORCE_COLOR` (set, and not `0` or `false`) turns it on, then `NO_COLOR` (any
+ * non-empty value) off; otherwise only on a terminal other than `TERM=dumb`. (Node's order.)
+ */
+export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (env.NO_COLOR) return false;
+  return isTTY && env.TERM !== 'dumb';
+}
+
+/** stdout's state: open, closed by the reader (EPIPE: drop output), or failed (exit 2). */
+let stdoutState: 'open' | 'closed' | 'failed' = 'open';
+
+function onStdoutError(e: Error): void {
+  if (stdoutState !== 'open') return;
+  if ('code' in e && e.code === 'EPIPE') {
+    stdoutState = 'closed';
+    return;
+  }
+  stdoutState = 'failed';
+  const failure = fileError(e, 'standard output', 'write');
+  process.stderr.write(`netc: ${failure?.message ?? e.message}\n`);
+  process.exitCode = 2;
+}
+
+let listening = false;
+
+function writeOut(t: string): void {
+  if (!listening) {
+    process.stdout.on('error', onStdoutError);
+    listening = true;
+  }
+  if (stdoutState === 'open') process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
 }
 
 const statusTerminal = Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb';
 
 export const processOutput: Output = {
-  out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  out: writeOut,
   err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  color: colorEnabled(process.env, Boolean(process.stdout.isTTY)),
+  failed: () => (stdoutState === 'failed' ? 2 : undefined),
   ...(statusTerminal ? { status: (t: string) => void process.stderr.write(t) } : {}),
 };

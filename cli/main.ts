@@ -1,90 +1,53 @@
-import { runCheck, checkHelp } from './commands/check.js';
-import { runSummary, summaryHelp } from './commands/summary.js';
-import { runFmt, fmtHelp } from './commands/fmt.js';
-import { runCompile, compileHelp } from './commands/compile.js';
-import { runDemo } from './commands/demo.js';
-import {
-  initHelp,
-  parseInitArgs,
-  parseRunArgs,
-  parseTrainArgs,
-  runHelp,
-  trainHelp,
-} from './commands/model-args.js';
+/**
+ * `netc`: parses the command line with the program of cli/program.ts and maps every failure to
+ * its exit status: 0 done, 1 errors in the input (diagnostics, data or weights that do not fit),
+ * 2 a usage error (one line and a hint) or an I/O error (one line), 70 an internal error.
+ */
+import { CommanderError, type Command } from 'commander';
 import { DataError, FileError, processOutput, UsageError, type Output } from './io.js';
+import { buildProgram, usageHint } from './program.js';
 
-const usage = `netc — a compiler for .net neural-network architecture files
-
-usage: netc <command> [options]
-
-commands:
-  check FILE...      shape-check files and report every error (exit 0 / 1 / 2)
-  summary FILE       layer table with params, MACs and memory (--json, --depth N)
-  fmt FILE...        format files in place (--check: only report)
-  compile FILE...    standalone TypeScript module per model (-o OUT.ts, --model, --check)
-  run FILE           inference with TensorFlow.js on .npy inputs (--input, --output, --weights)
-  train FILE         train with TensorFlow.js on .npy data (--x, --y, --epochs, --save)
-  init FILE          save freshly initialised weights (--seed N --save PATH)
-  demo               check every sample, summarise samples/resnext50.net, time one inference
-
-Run 'netc <command> --help' for a command's options.`;
-
-type Command = { run: (argv: string[], io: Output) => number | Promise<number>; help: string };
-
-const commands: Record<string, Command> = {
-  check: { run: runCheck, help: checkHelp },
-  summary: { run: runSummary, help: summaryHelp },
-  fmt: { run: runFmt, help: fmtHelp },
-  compile: { run: runCompile, help: compileHelp },
-  // run, train and init load TensorFlow.js (~0.5 s): their options are parsed here, then the
-  // command's module is imported on demand, so that the other commands start without tfjs.
-  run: {
-    run: async (argv, io) => {
-      const options = parseRunArgs(argv);
-      return (await import('./commands/run.js')).execRun(options, io);
-    },
-    help: runHelp,
-  },
-  train: {
-    run: async (argv, io) => {
-      const options = parseTrainArgs(argv);
-      return (await import('./commands/train.js')).execTrain(options, io);
-    },
-    help: trainHelp,
-  },
-  init: {
-    run: async (argv, io) => {
-      const options = parseInitArgs(argv);
-      return (await import('./commands/init.js')).execInit(options, io);
-    },
-    help: initHelp,
-  },
-  demo: { run: runDemo, help: 'usage: netc demo' },
-};
+/** commander's message, without its `error: ` and with a suggestion on the same line. */
+function commanderMessage(e: CommanderError, cmd: Command | undefined): string {
+  const name = cmd ? `netc ${cmd.name()}` : 'netc';
+  if (e.code === 'commander.missingArgument') {
+    const many = cmd?.registeredArguments[0]?.variadic === true;
+    return `${name} needs ${many ? 'at least one FILE' : 'a FILE'}`;
+  }
+  if (e.code === 'commander.excessArguments' && cmd) {
+    return `${name} takes one FILE, found ${cmd.args.length}: ${cmd.args.join(' ')}`;
+  }
+  return e.message
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean (.*)\?\)$/, " (did you mean '$1'?)")
+    .replace(/\n/g, ' ');
+}
 
 /** Run the CLI; returns the exit status. Never throws for bad input. */
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage);
-    return name ? 0 : 2;
-  }
-  const command = commands[name];
-  if (!command) {
-    io.err(`netc: unknown command '${name}'\n\n${usage}`);
+  let status = 0;
+  let active: Command | undefined;
+  const program = buildProgram(
+    io,
+    (s) => (status = s),
+    (cmd) => (active = cmd),
+  );
+  if (argv.length === 0) {
+    io.out(program.helpInformation().replace(/\n$/, ''));
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(command.help);
-    return 0;
-  }
+  const usage = (message: string) => {
+    io.err(`netc: error: ${message}\n${usageHint(active ?? program)}`);
+    return 2;
+  };
   try {
-    return await command.run(rest, io);
+    await program.parseAsync(argv, { from: 'user' });
+    return io.failed?.() ?? status;
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`netc: ${(e as Error).message}\n\n${command.help}`);
-      return 2;
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? (io.failed?.() ?? 0) : usage(commanderMessage(e, active));
     }
+    if (e instanceof UsageError) return usage(e.message);
     if (e instanceof FileError) {
       io.err(`netc: ${e.message}`);
       return 2;

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { checkFile } from '../compiler/compile.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
+import { pickModel } from '../compiler/pick-model.js';
 import { initBackend, type BackendName } from './backend.js';
 import { buildModel } from './build-model.js';
 import { buildOptimizedModel } from './optimized-model.js';
@@ -50,16 +51,10 @@ export interface LoadOptions {
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<tf.LayersModel> {
   const result = checkFile(path, { model: options.model });
   if (!result.ok) throw new NetcCompileError(path, result.diagnostics);
-  if (result.graphs.length !== 1) {
-    const names = result.graphs.map((g) => g.name).join(', ');
-    const message =
-      result.graphs.length === 0
-        ? `${path} defines no model`
-        : `${path} defines several models (${names}): pick one with the 'model' option`;
-    throw new NetcCompileError(path, result.diagnostics, message);
-  }
+  const picked = pickModel(result, path, "the 'model' option");
+  if (!picked.ok) throw new NetcCompileError(path, result.diagnostics, picked.message);
   if (options.backend) await initBackend(options.backend);
-  const graph = result.graphs[0];
+  const { graph } = picked;
   const model = buildModel(graph, { seed: options.seed });
   if (!options.optimize) return model;
   try {

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { checkSource, type CheckResult } from '../../compiler/compile.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import {
@@ -7,21 +6,11 @@ import {
   githubAnnotation,
 } from '../../compiler/diagnostics/format.js';
 import { Source } from '../../compiler/source.js';
-import { readSource, UsageError, type Output } from '../io.js';
+import { FileError, readSource, sourceName, type Output } from '../io.js';
+import { defineCommand } from '../table.js';
 
-export const checkHelp = `usage: netc check FILE... [--format text|json|github] [--model NAME]
-
-Parse, expand and shape-check every model in each file; report every error and warning.
-Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage or I/O error.`;
-
-export type Format = 'text' | 'json' | 'github';
-
-export function parseFormat(value: string | undefined): Format {
-  const f = value ?? 'text';
-  if (f !== 'text' && f !== 'json' && f !== 'github')
-    throw new UsageError(`unknown --format '${f}' (expected text, json or github)`);
-  return f;
-}
+export const FORMATS = ['text', 'json', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export function printDiagnostics(
   io: Output,
@@ -40,29 +29,46 @@ export function countLine(diagnostics: readonly Diagnostic[], files: number): st
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
 }
 
+/** FILE (`-`: standard input, named `<stdin>`) compiled with `checkSource`. */
+export function checkPath(path: string, model: string | undefined): CheckResult {
+  return checkSource(new Source(sourceName(path), readSource(path)), { model });
+}
+
+export const checkCommand = defineCommand({
+  name: 'check',
+  summary: 'shape-check files and report every error (exit 0 / 1 / 2)',
+  usage: 'FILE... [options]',
+  files: 'many',
+  description: `Parse, expand and shape-check every model in each FILE ('-': standard input); report
+every error and warning.`,
+  epilog: 'Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage or I/O error.',
+  options: (o) => ({
+    format: o.choice('--format <FORMAT>', 'how diagnostics are printed', FORMATS, 'text'),
+    model: o.string('--model <NAME>', 'check only this model of each file'),
+  }),
+  finish: (values, files) => ({ ...values, files }),
+  run: runCheck,
+});
+
 /** Check each file; a file that cannot be read is an I/O error (exit 2) after the others ran. */
-export function runCheck(argv: string[], io: Output): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { format: { type: 'string' }, model: { type: 'string' } },
-  });
-  const format = parseFormat(values.format);
-  if (positionals.length === 0) throw new UsageError('netc check needs at least one FILE');
+function runCheck(
+  o: { format: Format; model: string | undefined; files: readonly string[] },
+  io: Output,
+): number {
   const results: CheckResult[] = [];
   let ioError = false;
-  for (const path of positionals) {
+  for (const path of o.files) {
     try {
-      results.push(checkSource(new Source(path, readSource(path)), { model: values.model }));
+      results.push(checkPath(path, o.model));
     } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
+      if (!(e instanceof FileError)) throw e;
       io.err(`netc: ${e.message}`);
       ioError = true;
     }
   }
   const all = results.flatMap((r) => r.diagnostics);
-  printDiagnostics(io, all, format);
-  if (format === 'text') io.err(countLine(all, results.length));
+  printDiagnostics(io, all, o.format);
+  if (o.format === 'text') io.err(countLine(all, results.length));
   if (ioError) return 2;
   return results.every((r) => r.ok) ? 0 : 1;
 }

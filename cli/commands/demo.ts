@@ -6,14 +6,23 @@ import { summarize } from '../../compiler/summary.js';
 import { renderSummary } from '../../compiler/summary-table.js';
 import { humanCount } from '../../compiler/summary-table.js';
 import type { Output } from '../io.js';
+import { defineCommand } from '../table.js';
 import { printDiagnostics } from './check.js';
 
-/**
- * `npm start`: check every sample, print the summary of ResNeXt-50, then build it on
- * TensorFlow.js (wasm, fixed seed) and time one batch-1 inference on random input; then compile
- * it to a TypeScript module and run that once with the same weights.
- */
-export async function runDemo(_argv: string[], io: Output): Promise<number> {
+export const demoCommand = defineCommand({
+  name: 'demo',
+  summary: 'check every sample, summarise samples/resnext50.net, time one inference',
+  usage: '',
+  files: 'none',
+  description: `Check every sample, print the summary of ResNeXt-50, then build it on TensorFlow.js (wasm,
+fixed seed) and time one batch-1 inference on random input; then compile it to a TypeScript
+module and run that once with the same weights (npm start).`,
+  options: () => ({}),
+  finish: () => ({}),
+  run: (_o, io) => runDemo(io),
+});
+
+async function runDemo(io: Output): Promise<number> {
   const root = packageRoot();
   const dir = join(root, 'samples');
   const files = readdirSync(dir)

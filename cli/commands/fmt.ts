@@ -1,40 +1,45 @@
-import { parseArgs } from 'node:util';
 import { print } from '../../grammar/printer.js';
 import { parseWithDiagnostics } from '../../compiler/loader.js';
 import { Source } from '../../compiler/source.js';
-import { readSource, UsageError, writeAtomic, type Output } from '../io.js';
+import { readSource, sourceName, STDIN, writeAtomic, type Output } from '../io.js';
+import { defineCommand } from '../table.js';
 import { printDiagnostics } from './check.js';
 
-export const fmtHelp = `usage: netc fmt FILE... [--check]
-
-Rewrite each file in the canonical format. With --check, write nothing and exit 1 if any
-file is not formatted. Files with syntax errors are reported and left untouched.`;
-
-export function runFmt(argv: string[], io: Output): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { check: { type: 'boolean' } },
-  });
-  if (positionals.length === 0) throw new UsageError('netc fmt needs at least one FILE');
-  let status = 0;
-  for (const path of positionals) {
-    const text = readSource(path);
-    const { program, diagnostics } = parseWithDiagnostics(new Source(path, text));
-    if (diagnostics.length > 0) {
-      printDiagnostics(io, diagnostics, 'text');
-      status = 1;
-      continue;
+export const fmtCommand = defineCommand({
+  name: 'fmt',
+  summary: 'format files in place (--check: only report)',
+  usage: 'FILE... [options]',
+  files: 'many',
+  description: `Rewrite each FILE in the canonical format; '-' reads standard input and prints the
+formatted text. Files with syntax errors are reported and left untouched.`,
+  epilog:
+    'Exit status: 0 done, 1 syntax errors (--check: a file not formatted), 2 usage or I/O error.',
+  options: (o) => ({
+    check: o.flag('--check', 'write nothing; exit 1 if any file is not formatted'),
+  }),
+  finish: (values, files) => ({ ...values, files }),
+  run: (o, io: Output) => {
+    let status = 0;
+    for (const path of o.files) {
+      const text = readSource(path);
+      const name = sourceName(path);
+      const { program, diagnostics } = parseWithDiagnostics(new Source(name, text));
+      if (diagnostics.length > 0) {
+        printDiagnostics(io, diagnostics, 'text');
+        status = 1;
+        continue;
+      }
+      const formatted = print(program, text);
+      if (path === STDIN && !o.check) io.out(formatted.replace(/\n$/, ''));
+      else if (formatted === text) continue;
+      else if (o.check) {
+        io.out(`${name}: not formatted (run netc fmt ${name})`);
+        status = 1;
+      } else {
+        writeAtomic(path, formatted);
+        io.out(`formatted ${path}`);
+      }
     }
-    const formatted = print(program, text);
-    if (formatted === text) continue;
-    if (values.check) {
-      io.out(`${path}: not formatted (run netc fmt ${path})`);
-      status = 1;
-    } else {
-      writeAtomic(path, formatted);
-      io.out(`formatted ${path}`);
-    }
-  }
-  return status;
-}
+    return status;
+  },
+});

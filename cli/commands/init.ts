@@ -1,18 +1,12 @@
 /**
- * `netc init`: freshly initialised, deterministic weights saved to a file. Options are parsed
- * (and their help kept) in model-args.ts; cli/main.ts imports this module lazily, since it
- * loads TensorFlow.js.
+ * `netc init`: freshly initialised, deterministic weights saved to a file. Its table is in
+ * model-args.ts, which imports this module lazily, since it loads TensorFlow.js.
  */
 import { buildModel } from '../../runtime/build-model.js';
 import type { Output } from '../io.js';
 import type { InitOptions } from './model-args.js';
-import {
-  checkSavePath,
-  compileModel,
-  duration,
-  saveWeightsTo,
-  startBackend,
-} from './model-support.js';
+import { compileModel, duration, startBackend } from './model-support.js';
+import { checkSavePath, saveWeightsTo } from './weights.js';
 
 export async function execInit(o: InitOptions, io: Output): Promise<number> {
   const start = performance.now();

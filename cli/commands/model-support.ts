@@ -1,33 +1,22 @@
 /**
  * What `netc run`, `train` and `init` share: compiling FILE to one graph, reading `.npy` arrays
  * for the model's inputs and outputs and checking their shapes (against the signature, then
- * through every layer's shape rule), starting a backend, and loading / saving weights, with
- * each failure turned into a `FileError` (exit 2) or a `DataError` (exit 1). Imports
- * TensorFlow.js: cli/main.ts loads it lazily.
+ * through every layer's shape rule) and starting a backend, with each failure turned into a
+ * `FileError` (exit 2) or a `DataError` (exit 1). Imports TensorFlow.js: loaded lazily.
  */
-import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { checkSource } from '../../compiler/compile.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph, GraphPort } from '../../compiler/ir/graph.js';
-import { formatDim, type Shape } from '../../compiler/ir/shape.js';
-import { Source } from '../../compiler/source.js';
+import { pickModel } from '../../compiler/pick-model.js';
 import { initBackend } from '../../runtime/backend.js';
+import { batchShape, InputCheckError, inputProblems } from '../../runtime/check-inputs.js';
 import { NpyError, readNpy, writeNpy, type NpyArray } from '../../io/npy.js';
-import { SafetensorsError } from '../../io/safetensors.js';
-import { TfjsFilesError } from '../../runtime/io/tfjs-files.js';
-import { WeightMismatchError } from '../../runtime/io/weights.js';
 import { InferShapesError, inferShapes } from '../../runtime/shapes.js';
-import {
-  loadWeights,
-  saveWeights,
-  tfjsFolder,
-  weightsFormat,
-  WeightsFileError,
-} from '../../runtime/weights-files.js';
-import { DataError, FileError, readSource, UsageError, type Output } from '../io.js';
-import { printDiagnostics } from './check.js';
+import { fileError } from '../errors.js';
+import { DataError, FileError, sourceName, UsageError, type Output } from '../io.js';
+import { checkPath, printDiagnostics } from './check.js';
+import { statOrNull } from './weights.js';
 import type { Assignment, Backend } from './model-args.js';
 
 /** Milliseconds as `152 ms` or `8.59 s`. */
@@ -38,46 +27,17 @@ export function duration(ms: number): string {
 /** `[2, 3]` */
 export const dims = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
-/** A port's shape with its batch dim: `[batch, 224, 224, 3]`, `?` for unknown dims. */
-export const batchShape = (shape: Shape): string =>
-  `[batch${shape.map((d) => `, ${formatDim(d)}`).join('')}]`;
-
-/** The one message for a failed read or write of `path` (`verb` is read / write). */
-function systemError(e: unknown, path: string, verb: string): FileError | undefined {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  if (typeof code !== 'string' || !code.startsWith('E')) return undefined;
-  const why: Record<string, string> = {
-    ENOENT: 'no such file or folder',
-    EISDIR: 'is a folder',
-    ENOTDIR: 'a part of the path is not a folder',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    ENOSPC: 'no space left on the device',
-  };
-  return new FileError(`cannot ${verb} ${path}: ${why[code] ?? (e as Error).message}`);
-}
-
 /**
  * Compiles FILE and picks its model. Prints the diagnostics (as `netc check` does) and returns
  * null when there are errors; warnings are printed too but do not stop the command.
  */
 export function compileModel(io: Output, file: string, model: string | undefined): Graph | null {
-  let text: string;
-  try {
-    text = readSource(file);
-  } catch (e) {
-    throw e instanceof UsageError ? new FileError(e.message) : e;
-  }
-  const result = checkSource(new Source(file, text), { model });
+  const result = checkPath(file, model);
   if (result.diagnostics.length > 0) printDiagnostics(io, result.diagnostics, 'text');
   if (!result.ok) return null;
-  if (result.graphs.length !== 1) {
-    const names = result.graphs.map((g) => g.name).join(', ') || 'none';
-    throw new UsageError(
-      `${file} defines ${result.graphs.length} models (${names}); choose one with --model NAME`,
-    );
-  }
-  return result.graphs[0];
+  const picked = pickModel(result, sourceName(file));
+  if (!picked.ok) throw new UsageError(picked.message);
+  return picked.graph;
 }
 
 /**
@@ -129,7 +89,7 @@ export async function readArray(path: string): Promise<NpyArray> {
     return await readNpy(path);
   } catch (e) {
     if (e instanceof NpyError) throw new FileError(e.message);
-    throw systemError(e, path, 'read') ?? e;
+    throw fileError(e, path, 'read', true) ?? e;
   }
 }
 
@@ -138,7 +98,7 @@ export async function writeArray(path: string, shape: number[], data: Float32Arr
   try {
     await writeNpy(path, shape, data);
   } catch (e) {
-    throw systemError(e, path, 'write') ?? e;
+    throw fileError(e, path, 'write', true) ?? e;
   }
 }
 
@@ -162,47 +122,17 @@ export async function readBoundArrays(
 }
 
 /**
- * Checks that each array is a batch for its port: rank = port rank + 1, the batch (first dim)
- * the same for all and positive, known dims equal, a symbolic dim (`T`) the same size wherever
- * it appears. Returns the batch size; throws a `DataError` naming expected and found shapes.
+ * Checks that each array is a batch for its port (`inputProblems`: rank, known and symbolic
+ * dims, one batch size). Returns the batch size; throws a `DataError` listing every problem.
  */
 export function checkBatches(what: string, arrays: readonly BoundArray[]): number {
-  const symbols = new Map<string, { size: number; where: string }>();
-  let batch: { size: number; where: string } | undefined;
-  for (const { port, path, array } of arrays) {
-    const found = array.shape;
-    const head = `${what} '${port.name}' expects ${batchShape(port.shape)}, found ${dims(found)} from ${path}`;
-    if (found.length !== port.shape.length + 1) {
-      const unbatched =
-        found.length === port.shape.length &&
-        port.shape.every((d, i) => typeof d !== 'number' || d === found[i]);
-      throw new DataError(
-        unbatched
-          ? `${head}: the first dim is the batch; for one example save it as x[None] (shape ${dims([1, ...found])})`
-          : head,
-      );
-    }
-    if (found[0] === 0) throw new DataError(`${head}: the batch is empty`);
-    port.shape.forEach((d, i) => {
-      const size = found[i + 1];
-      if (size === 0) throw new DataError(`${head}: dim ${i + 1} is 0`);
-      if (typeof d === 'number' && d !== size) throw new DataError(head);
-      if (typeof d === 'string') {
-        const seen = symbols.get(d);
-        if (seen && seen.size !== size) {
-          throw new DataError(`${head}: ${d} is ${size} here but ${seen.size} in ${seen.where}`);
-        }
-        symbols.set(d, { size, where: `${what} '${port.name}'` });
-      }
-    });
-    if (batch && batch.size !== found[0]) {
-      throw new DataError(
-        `the batch sizes differ: ${found[0]} in ${path} (${what} '${port.name}'), ${batch.size} in ${batch.where}`,
-      );
-    }
-    batch ??= { size: found[0], where: `${path} (${what} '${port.name}')` };
-  }
-  return batch?.size ?? 0;
+  const problems = inputProblems(
+    arrays.map((b) => b.port),
+    arrays.map((b) => ({ ...b.array, source: b.path })),
+    what,
+  );
+  if (problems.length > 0) throw new DataError(new InputCheckError(problems).message);
+  return arrays[0]?.array.shape[0] ?? 0;
 }
 
 /**
@@ -253,59 +183,16 @@ export function inputsFit(io: Output, graph: Graph, inputs: readonly BoundArray[
   return false;
 }
 
-/** Starts a TensorFlow.js backend, without tfjs's console advice about tfjs-node. */
-export async function startBackend(name: Backend): Promise<void> {
-  tf.env().set('PROD', true);
-  await initBackend(name);
-}
-
-/** Loads weights into the model (nothing is set unless all match); maps every failure. */
-export async function loadWeightsFrom(model: tf.LayersModel, path: string): Promise<void> {
-  try {
-    await loadWeights(model, path);
-  } catch (e) {
-    if (e instanceof WeightMismatchError) throw new DataError(`${path}: ${e.message}`);
-    if (e instanceof WeightsFileError) throw new FileError(e.message);
-    if (e instanceof SafetensorsError || e instanceof TfjsFilesError)
-      throw new FileError(`${path}: ${e.message}`);
-    throw systemError(e, path, 'read') ?? e;
-  }
-}
-
-async function statOrNull(path: string) {
-  try {
-    return await stat(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw systemError(e, path, 'write') ?? e;
-  }
-}
-
 /**
- * Checks, before any work, that weights can go to `path`: a .safetensors path must not be a
- * folder and its folder must exist; a tfjs folder must not be a file (missing folders are
- * created, below an existing one).
+ * Starts a TensorFlow.js backend, without tfjs's console advice about tfjs-node. `threads`:
+ * the wasm backend's thread count (`--threads`; undefined: its default).
  */
-export async function checkSavePath(path: string): Promise<void> {
-  const safetensors = weightsFormat(path) === 'safetensors';
-  const target = safetensors ? path : tfjsFolder(path);
-  const info = await statOrNull(target);
-  if (info) {
-    if (safetensors && info.isDirectory())
-      throw new FileError(`cannot write ${path}: it is a folder, not a .safetensors file`);
-    if (!safetensors && !info.isDirectory()) {
-      throw new FileError(
-        `cannot write weights to ${target}: it is a file (weights go to a folder, or to a path ending in .safetensors)`,
-      );
-    }
-    return;
-  }
-  let parent = dirname(target);
-  while (!safetensors && !(await statOrNull(parent)) && dirname(parent) !== parent)
-    parent = dirname(parent);
-  const p = await statOrNull(parent);
-  if (!p) throw new FileError(`cannot write ${path}: the folder ${parent} does not exist`);
-  if (!p.isDirectory()) throw new FileError(`cannot write ${path}: ${parent} is not a folder`);
+export async function startBackend(name: Backend, threads?: number): Promise<void> {
+  tf.env().set('PROD', true);
+  // TODO(threads merge): pass `threads !== undefined ? { threads } : undefined` as
+  // initBackend's second argument once runtime/backend.ts takes it (branch `threads`).
+  void threads;
+  await initBackend(name);
 }
 
 /** Checks, before any work, that a file can be written at `path` (its folder exists). */
@@ -315,18 +202,6 @@ export async function checkOutputPath(path: string): Promise<void> {
   const parent = await statOrNull(dirname(path));
   if (!parent?.isDirectory())
     throw new FileError(`cannot write ${path}: the folder ${dirname(path)} does not exist`);
-}
-
-/** Saves the model's weights (format by the path's form); maps every failure. */
-export async function saveWeightsTo(model: tf.LayersModel, path: string): Promise<string> {
-  try {
-    await saveWeights(model, path);
-  } catch (e) {
-    if (e instanceof WeightsFileError || e instanceof TfjsFilesError)
-      throw new FileError(e.message);
-    throw systemError(e, path, 'write') ?? e;
-  }
-  return weightsFormat(path) === 'safetensors' ? 'safetensors' : 'model.json + weights.bin';
 }
 
 /** The batch of arrays as tensors, in port order (one tensor, or a list for several ports). */

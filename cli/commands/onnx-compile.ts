@@ -2,14 +2,12 @@
  * `netc compile --target onnx`: one model's graph and weights as ONNX bytes. Imports
  * TensorFlow.js (to make or load the weights): cli/commands/compile.ts loads it lazily.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { exportOnnx, OnnxExportError } from '../../codegen/onnx/export.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph } from '../../compiler/ir/graph.js';
-import { packageRoot } from '../../compiler/package-root.js';
 import { optimizeForInference } from '../../compiler/passes/index.js';
 import { DataError } from '../io.js';
+import { netcVersion } from '../version.js';
 import { exportDiagnostic } from './onnx-diagnostics.js';
 import { describeWeights, graphWeightsFor, type WeightSource } from './onnx-support.js';
 
@@ -22,13 +20,6 @@ export interface OnnxCompileOptions {
 /** The model bytes and a description for the report, or the diagnostic that stopped it. */
 export type OnnxCompileResult =
   { readonly bytes: Uint8Array; readonly detail: string } | { readonly diagnostic: Diagnostic };
-
-function netcVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
-    version?: string;
-  };
-  return pkg.version ?? '';
-}
 
 /**
  * Makes the weights (cpu backend: only their values are needed), optionally optimizes the

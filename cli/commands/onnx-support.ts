@@ -13,7 +13,8 @@ import { readGraphWeights } from '../../runtime/graph-weights.js';
 import { DataError, type Output } from '../io.js';
 import { printDiagnostics } from './check.js';
 import type { Backend } from './model-args.js';
-import { loadWeightsFrom, startBackend } from './model-support.js';
+import { startBackend } from './model-support.js';
+import { loadWeightsFrom } from './weights.js';
 import { exportDiagnostic } from './onnx-diagnostics.js';
 
 /** Where weights come from: a file, else a seed, else tfjs's unseeded initialisers. */

@@ -1,19 +1,15 @@
 /**
- * `netc run`: inference on `.npy` inputs with TensorFlow.js. Options are parsed (and their
- * help kept) in model-args.ts; cli/main.ts imports this module lazily, since it loads tfjs.
+ * `netc run`: inference on `.npy` inputs with TensorFlow.js. Its table is in model-args.ts,
+ * which imports this module lazily, since it loads tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../../runtime/build-model.js';
 import { buildOptimizedModel } from '../../runtime/optimized-model.js';
 import type { Output } from '../io.js';
 import type { RunOptions } from './model-args.js';
-import {
-  compileModel,
-  duration,
-  loadWeightsFrom,
-  startBackend,
-  toTensors,
-} from './model-support.js';
+import { checkInputs } from '../../runtime/check-inputs.js';
+import { compileModel, duration, startBackend } from './model-support.js';
+import { loadWeightsFrom } from './weights.js';
 import { prepareRunData, reportOutputs } from './run-io.js';
 
 export async function execRun(o: RunOptions, io: Output): Promise<number> {
@@ -27,7 +23,7 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
   const { arrays, batch } = data;
 
   const t0 = performance.now();
-  await startBackend(o.backend);
+  await startBackend(o.backend, o.threads);
   const t1 = performance.now();
   const built = buildModel(graph, { seed: o.seed });
   const t2 = performance.now();
@@ -36,14 +32,18 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
     if (o.weights) await loadWeightsFrom(built, o.weights);
     if (o.optimize) model = buildOptimizedModel(graph, built).model;
     const t3 = performance.now();
-    const x = toTensors(arrays);
+    const xs = checkInputs(
+      graph,
+      arrays.map((b) => b.array),
+    );
+    const x = xs.length === 1 ? xs[0] : xs;
     const t4 = performance.now();
     const y = model.predict(x) as tf.Tensor | tf.Tensor[];
     const ys = Array.isArray(y) ? y : [y];
     const values = await Promise.all(ys.map(async (t) => Float32Array.from(await t.data())));
     const t5 = performance.now();
     const shapes = ys.map((t) => [...t.shape]);
-    tf.dispose([x, ...ys]);
+    tf.dispose([...xs, ...ys]);
 
     const weights = o.weights
       ? `weights from ${o.weights}`
@@ -56,7 +56,9 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
       const what = [o.weights ? 'weights' : '', o.optimize ? 'optimize' : ''];
       parts.push(`${what.filter(Boolean).join(' + ')} ${duration(t3 - t2)}`);
     }
-    io.out(`model    ${graph.name} (${o.file}) on ${o.backend}, ${weights}`);
+    const threads =
+      o.threads === undefined ? '' : ` (${o.threads} thread${o.threads === 1 ? '' : 's'})`;
+    io.out(`model    ${graph.name} (${o.file}) on ${o.backend}${threads}, ${weights}`);
     if (o.optimize)
       io.out(`graph    ${describeOptimized(graph.nodes.length, model.layers.length)}`);
     io.out(`build    ${duration(compiled - start + t3 - t0)} (${parts.join(', ')})`);

@@ -1,15 +1,9 @@
-import { parseArgs } from 'node:util';
-import { checkSource } from '../../compiler/compile.js';
-import { Source } from '../../compiler/source.js';
+import { pickModel } from '../../compiler/pick-model.js';
 import { summarize, type ModelSummary } from '../../compiler/summary.js';
 import { renderSummary } from '../../compiler/summary-table.js';
-import { readSource, UsageError, type Output } from '../io.js';
-import { printDiagnostics } from './check.js';
-
-export const summaryHelp = `usage: netc summary FILE [--model NAME] [--depth N] [--json]
-
-Print one row per layer (hierarchical names), or with --depth N fold block instances nested
-N deep into one row each; then params (trainable / non-trainable), MACs and memory.`;
+import { sourceName, UsageError, type Output } from '../io.js';
+import { defineCommand } from '../table.js';
+import { checkPath, printDiagnostics } from './check.js';
 
 /** The JSON form: `model, inputs, outputs, layers, totalParams, trainableParams, nonTrainableParams, macs`. */
 export function summaryJson(s: ModelSummary): object {
@@ -37,29 +31,33 @@ export function summaryJson(s: ModelSummary): object {
   };
 }
 
-export function runSummary(argv: string[], io: Output): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { model: { type: 'string' }, depth: { type: 'string' }, json: { type: 'boolean' } },
-  });
-  if (positionals.length !== 1) throw new UsageError('netc summary needs exactly one FILE');
-  const depth = values.depth === undefined ? Infinity : Number(values.depth);
-  if (depth !== Infinity && (!Number.isInteger(depth) || depth < 1))
-    throw new UsageError(`--depth must be a positive integer, found '${values.depth}'`);
-  const path = positionals[0];
-  const result = checkSource(new Source(path, readSource(path)), { model: values.model });
-  if (!result.ok) {
-    printDiagnostics(io, result.diagnostics, 'text');
-    return 1;
-  }
-  if (result.graphs.length !== 1) {
-    const names = result.graphs.map((g) => g.name).join(', ') || 'none';
-    throw new UsageError(
-      `${path} defines ${result.graphs.length} models (${names}); choose one with --model NAME`,
-    );
-  }
-  const s = summarize(result.graphs[0], depth);
-  io.out(values.json ? JSON.stringify(summaryJson(s), null, 2) : renderSummary(s));
-  return 0;
-}
+export const summaryCommand = defineCommand({
+  name: 'summary',
+  summary: 'layer table with params, MACs and memory (--json, --depth N)',
+  usage: 'FILE [options]',
+  files: 'one',
+  description: `Print one row per layer of FILE's model ('-': standard input) with hierarchical names,
+or with --depth N fold block instances nested N deep into one row each; then params (trainable /
+non-trainable), MACs and memory.`,
+  epilog: 'Exit status: 0 done, 1 FILE has errors, 2 usage or I/O error.',
+  options: (o) => ({
+    model: o.string('--model <NAME>', 'the model when FILE defines several'),
+    depth: o.int('--depth <N>', 'fold blocks nested N deep into one row (default: no folding)', {
+      min: 1,
+    }),
+    json: o.flag('--json', 'print JSON instead of the table'),
+  }),
+  finish: (values, files) => ({ ...values, file: files[0] }),
+  run: (o, io: Output) => {
+    const result = checkPath(o.file, o.model);
+    if (!result.ok) {
+      printDiagnostics(io, result.diagnostics, 'text');
+      return 1;
+    }
+    const picked = pickModel(result, sourceName(o.file));
+    if (!picked.ok) throw new UsageError(picked.message);
+    const s = summarize(picked.graph, o.depth ?? Infinity);
+    io.out(o.json ? JSON.stringify(summaryJson(s), null, 2) : renderSummary(s));
+    return 0;
+  },
+});

@@ -1,7 +1,7 @@
 /**
  * `netc train`: `model.fit` on `.npy` inputs and targets, with a progress line per epoch, then
- * the weights saved. Options are parsed (and their help kept) in model-args.ts; cli/main.ts
- * imports this module lazily, since it loads TensorFlow.js.
+ * the weights saved. Its table is in model-args.ts, which imports this module lazily, since it
+ * loads TensorFlow.js.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphPort } from '../../compiler/ir/graph.js';
@@ -9,21 +9,20 @@ import { buildModel } from '../../runtime/build-model.js';
 import { DataError, type Output } from '../io.js';
 import { TrainingProgress } from '../progress.js';
 import type { Loss, TrainOptions } from './model-args.js';
+import { checkInputs } from '../../runtime/check-inputs.js';
 import {
   bindPorts,
   checkBatches,
-  checkSavePath,
   compileModel,
   duration,
   inputsFit,
-  loadWeightsFrom,
   readArray,
   readBoundArrays,
-  saveWeightsTo,
   startBackend,
   toTensors,
   type BoundArray,
 } from './model-support.js';
+import { checkSavePath, loadWeightsFrom, saveWeightsTo } from './weights.js';
 
 const TFJS_LOSS: Readonly<Record<Loss, string>> = {
   categorical_crossentropy: 'categoricalCrossentropy',
@@ -118,9 +117,13 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
   if (!inputsFit(io, graph, xs)) return 1;
 
   const t0 = performance.now();
-  await startBackend(o.backend);
+  await startBackend(o.backend, o.threads);
   const model = buildModel(graph, { seed: o.seed });
-  const x = toTensors(xs);
+  const xt = checkInputs(
+    graph,
+    xs.map((b) => b.array),
+  );
+  const x = xt.length === 1 ? xt[0] : xt;
   const y = toTensors(ys);
   let optimizer: tf.Optimizer | undefined;
   try {
@@ -191,7 +194,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
     }
     return 0;
   } finally {
-    tf.dispose([x, y]);
+    tf.dispose([...xt, y]);
     model.dispose();
     optimizer?.dispose();
   }

@@ -189,13 +189,17 @@ describe('netc compile --target onnx', () => {
   });
 
   it.each([
-    ['an unknown target', [tiny, '--target', 'wasm'], /--target must be ts or onnx, found 'wasm'/],
+    [
+      'an unknown target',
+      [tiny, '--target', 'wasm'],
+      /--target must be one of ts, onnx, found 'wasm'/,
+    ],
     ['--seed without --target onnx', [tiny, '--seed', '1'], /--seed applies to --target onnx only/],
     ['--opset without --target onnx', [tiny, '--opset', '17'], /--opset applies to --target onnx/],
     [
       '--weights with --seed',
       [tiny, '--target', 'onnx', '--weights', 'w.safetensors', '--seed', '1'],
-      /--seed sets initial weights: it cannot go with --weights/,
+      /option '--seed <N>' cannot be used with option '--weights <PATH>'/,
     ],
     [
       'opset 16',
@@ -306,7 +310,7 @@ describe('netc run --engine onnxruntime', () => {
 
   it.each([
     [['--engine', 'tensorrt'], /--engine must be one of tfjs, onnxruntime, found 'tensorrt'/],
-    [['--threads', '2'], /--threads applies to --engine onnxruntime/],
+    [['--backend', 'cpu', '--threads', '2'], /--threads applies to --engine onnxruntime/],
     [['--engine', 'onnxruntime', '--threads', '0'], /--threads must be an integer in \[1, 1024\]/],
   ])('usage error %j (exit 2)', async (extra, message) => {
     const r = await netc(['run', tiny, '--input', 'x.npy', ...extra]);

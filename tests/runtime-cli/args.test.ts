@@ -11,15 +11,23 @@ import { netc } from './helpers.js';
 
 const root = packageRoot();
 
-describe('flag validation: exit 2, a message naming the flag, then the usage', () => {
+describe('flag validation: exit 2, one line naming the flag, then the usage line as a hint', () => {
   const cases: [string, string[], string][] = [
     [
       'an unknown flag',
       ['run', 'm.net', '--input', 'x.npy', '--bogus'],
-      "Unknown option '--bogus'",
+      "netc: error: unknown option '--bogus'",
     ],
-    ['a missing value', ['run', 'm.net', '--input'], "Option '--input <value>' argument missing"],
-    ['a flag as a value', ['run', 'm.net', '--seed', '--input', 'x.npy'], 'ambiguous'],
+    [
+      'a missing value',
+      ['run', 'm.net', '--input'],
+      "netc: error: option '--input <[NAME=]X.npy>' argument missing",
+    ],
+    [
+      'a flag as a value',
+      ['run', 'm.net', '--seed', '--input', 'x.npy'],
+      "--seed needs a value, found the option '--input' (write --seed=VALUE for a value that starts with '-')",
+    ],
     [
       'a non-numeric seed',
       ['run', 'm.net', '--input', 'x.npy', '--seed', 'abc'],
@@ -38,9 +46,13 @@ describe('flag validation: exit 2, a message naming the flag, then the usage', (
     [
       'a bad backend',
       ['run', 'm.net', '--input', 'x.npy', '--backend', 'gpu'],
-      "--backend must be one of wasm, cpu, found 'gpu'",
+      "netc: error: --backend must be one of wasm, cpu, found 'gpu'",
     ],
-    ['no --input', ['run', 'm.net'], '--input is required'],
+    [
+      'no --input',
+      ['run', 'm.net'],
+      "netc: error: required option '--input <[NAME=]X.npy>' not specified",
+    ],
     ['no FILE', ['run', '--input', 'x.npy'], 'netc run needs a FILE'],
     [
       'two FILEs',
@@ -55,7 +67,7 @@ describe('flag validation: exit 2, a message naming the flag, then the usage', (
     [
       '--seed with --weights',
       ['run', 'm.net', '--input', 'x.npy', '--seed', '1', '--weights', 'w'],
-      'cannot go with --weights',
+      "netc: error: option '--seed <N>' cannot be used with option '--weights <PATH>'",
     ],
     [
       'two unnamed inputs',
@@ -129,21 +141,48 @@ describe('flag validation: exit 2, a message naming the flag, then the usage', (
       ['train', 'm.net', '--x', 'x.npy', '--y', 'y.npy', '--validation-split', '1'],
       "--validation-split must be a number in [0, 1), found '1'",
     ],
-    ['no --y', ['train', 'm.net', '--x', 'x.npy'], '--y is required'],
-    ['init without --seed', ['init', 'm.net', '--save', 'w'], '--seed N is required'],
-    ['init without --save', ['init', 'm.net', '--seed', '1'], '--save PATH is required'],
+    [
+      'no --y',
+      ['train', 'm.net', '--x', 'x.npy'],
+      "required option '--y <[NAME=]Y.npy>' not specified",
+    ],
+    [
+      'init without --seed',
+      ['init', 'm.net', '--save', 'w'],
+      "required option '--seed <N>' not specified",
+    ],
+    [
+      'init without --save',
+      ['init', 'm.net', '--seed', '1'],
+      "required option '--save <PATH>' not specified",
+    ],
+    [
+      '--threads with the cpu backend',
+      ['train', 'm.net', '--x', 'x.npy', '--y', 'y.npy', '--backend', 'cpu', '--threads', '2'],
+      '--threads applies to --engine onnxruntime or the wasm backend, not --backend cpu',
+    ],
+    [
+      '--threads 0',
+      ['run', 'm.net', '--input', 'x.npy', '--threads', '0'],
+      "--threads must be an integer in [1, 1024], found '0'",
+    ],
     [
       'init with an unknown flag',
       ['init', 'm.net', '--seed', '1', '--save', 'w', '--epochs', '3'],
-      "Unknown option '--epochs'",
+      "netc: error: unknown option '--epochs'",
     ],
   ];
   it.each(cases)('%s', async (_what, args, message) => {
     const r = await netc(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
-    expect(r.stderr).toContain(`usage: netc ${args[0]}`);
-    expect(r.stderr).not.toMatch(/\n\s+at /); // never a stack trace
+    // One line, then the usage line with a pointer to the help: never the whole help.
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^netc: error: /);
+    expect(lines[1]).toMatch(
+      new RegExp(`^usage: netc ${args[0]} FILE .*; run 'netc ${args[0]} --help' for more$`),
+    );
     expect(r.stdout).toBe('');
   });
 });
@@ -167,7 +206,9 @@ describe('parsing', () => {
       seed: undefined,
       optimize: true,
       engine: 'tfjs',
+      threads: undefined,
     });
+    expect(parseRunArgs(['m.net', '--input', 'x.npy', '--threads', '4']).threads).toBe(4);
     const t = parseTrainArgs(['m.net', '--x', 'x.npy', '--y', 'y.npy']);
     expect(t).toMatchObject({
       epochs: 10,
@@ -228,6 +269,7 @@ describe('netc check / summary / fmt start without TensorFlow.js', () => {
     };
     walk(join(root, 'cli/main.ts'));
     expect(seen.has(join(root, 'cli/commands/model-args.ts'))).toBe(true);
+    expect(seen.has(join(root, 'cli/commands/check.ts'))).toBe(true);
     expect(seen.has(join(root, 'cli/commands/run.ts'))).toBe(false);
     expect([...packages].filter((p) => p.startsWith('@tensorflow'))).toEqual([]);
   });

@@ -40,7 +40,9 @@ describe('loadModel', () => {
     const path = temp(
       'model a(x: [4]) {\n  return y: x |> dense(2)\n}\n\nmodel b(x: [4]) {\n  return y: x |> dense(5)\n}\n',
     );
-    await expect(loadModel(path)).rejects.toThrow(/several models/);
+    await expect(loadModel(path)).rejects.toThrow(
+      `${path} defines 2 models (a, b); choose one with the 'model' option`,
+    );
     const b = await loadModel(path, { model: 'b' });
     expect(b.outputs[0].shape).toEqual([null, 5]);
     b.dispose();

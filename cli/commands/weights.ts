@@ -1,0 +1,81 @@
+/**
+ * Every weight-file call of the CLI (`netc run / train / init`, `compile --target onnx`): load,
+ * save, and check a save path before any work; each failure mapped to a `FileError` (exit 2) or
+ * a `DataError` (weights of another model, exit 1). Imports TensorFlow.js: loaded lazily.
+ */
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { SafetensorsError } from '../../io/safetensors.js';
+import { TfjsFilesError } from '../../runtime/io/tfjs-files.js';
+import { WeightMismatchError } from '../../runtime/io/weights.js';
+import {
+  loadWeights,
+  saveWeights,
+  tfjsFolder,
+  weightsFormat,
+  WeightsFileError,
+} from '../../runtime/weights-files.js';
+import { DataError, FileError, fileError } from '../errors.js';
+
+/** Loads weights into the model (nothing is set unless all match); maps every failure. */
+export async function loadWeightsFrom(model: tf.LayersModel, path: string): Promise<void> {
+  try {
+    await loadWeights(model, path);
+  } catch (e) {
+    if (e instanceof WeightMismatchError) throw new DataError(`${path}: ${e.message}`);
+    if (e instanceof WeightsFileError) throw new FileError(e.message);
+    if (e instanceof SafetensorsError || e instanceof TfjsFilesError)
+      throw new FileError(`${path}: ${e.message}`);
+    throw fileError(e, path, 'read', true) ?? e;
+  }
+}
+
+/** Saves the model's weights (format by the path's form); maps every failure. */
+export async function saveWeightsTo(model: tf.LayersModel, path: string): Promise<string> {
+  try {
+    await saveWeights(model, path);
+  } catch (e) {
+    if (e instanceof WeightsFileError || e instanceof TfjsFilesError)
+      throw new FileError(e.message);
+    throw fileError(e, path, 'write', true) ?? e;
+  }
+  return weightsFormat(path) === 'safetensors' ? 'safetensors' : 'model.json + weights.bin';
+}
+
+/** `stat`, or null for a path that does not exist. */
+export async function statOrNull(path: string) {
+  try {
+    return await stat(path);
+  } catch (e) {
+    if (e instanceof Error && 'code' in e && e.code === 'ENOENT') return null;
+    throw fileError(e, path, 'write', true) ?? e;
+  }
+}
+
+/**
+ * Checks, before any work, that weights can go to `path`: a .safetensors path must not be a
+ * folder and its folder must exist; a tfjs folder must not be a file (missing folders are
+ * created, below an existing one).
+ */
+export async function checkSavePath(path: string): Promise<void> {
+  const safetensors = weightsFormat(path) === 'safetensors';
+  const target = safetensors ? path : tfjsFolder(path);
+  const info = await statOrNull(target);
+  if (info) {
+    if (safetensors && info.isDirectory())
+      throw new FileError(`cannot write ${path}: it is a folder, not a .safetensors file`);
+    if (!safetensors && !info.isDirectory()) {
+      throw new FileError(
+        `cannot write weights to ${target}: it is a file (weights go to a folder, or to a path ending in .safetensors)`,
+      );
+    }
+    return;
+  }
+  let parent = dirname(target);
+  while (!safetensors && !(await statOrNull(parent)) && dirname(parent) !== parent)
+    parent = dirname(parent);
+  const p = await statOrNull(parent);
+  if (!p) throw new FileError(`cannot write ${path}: the folder ${parent} does not exist`);
+  if (!p.isDirectory()) throw new FileError(`cannot write ${path}: ${parent} is not a folder`);
+}

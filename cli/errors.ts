@@ -1,0 +1,45 @@
+/**
+ * The three kinds of failure a command reports, each with its exit status (cli/main.ts prints
+ * them; anything else is an internal error, exit 70).
+ */
+
+/** A problem with the command line: exit 2, one line and a hint (`run 'netc X --help'`). */
+export class UsageError extends Error {}
+
+/** A file that cannot be read, written or decoded: exit 2, one line. */
+export class FileError extends Error {}
+
+/**
+ * Input that does not fit (an input of the wrong shape, weights of another model, a loss that
+ * became NaN): exit 1, one message.
+ */
+export class DataError extends Error {}
+
+const REASONS: Readonly<Record<string, string>> = {
+  EISDIR: 'is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'no space left on the device',
+  EPIPE: 'the reader closed the pipe',
+};
+
+/**
+ * The `FileError` for a failed system call on `path` (`verb`: read / write), or undefined when
+ * `e` is not one. `folder`: the path may name a folder (weights), so a missing one is a `no such
+ * file or folder`.
+ */
+export function fileError(
+  e: unknown,
+  path: string,
+  verb: 'read' | 'write',
+  folder = false,
+): FileError | undefined {
+  const code = e instanceof Error && 'code' in e ? e.code : undefined;
+  if (typeof code !== 'string' || !code.startsWith('E')) return undefined;
+  const why =
+    code === 'ENOENT'
+      ? `no such file${folder ? ' or folder' : ''}`
+      : (REASONS[code] ?? (e instanceof Error ? e.message : code));
+  return new FileError(`cannot ${verb} ${path}: ${why}`);
+}
