@@ -4,6 +4,13 @@
  * `FORCE_COLOR`; a closed pipe ends output quietly, a full disk is one line and exit 2).
  */
 import { readFileSync } from 'node:fs';
+import {
+  decodeSource,
+  MAX_SOURCE_BYTES,
+  readSourceFile,
+  SourceFileError,
+} from '../compiler/source-file.js';
+import type { Source } from '../compiler/source.js';
 import { writeFileAtomicSync } from '../io/atomic-write.js';
 import { FileError, fileError } from './errors.js';
 
@@ -16,11 +23,23 @@ export const STDIN_NAME = '<stdin>';
 /** The name of a FILE operand in messages and diagnostics: `<stdin>` for `-`. */
 export const sourceName = (path: string): string => (path === STDIN ? STDIN_NAME : path);
 
-/** The text of a source file, or of standard input for `-`; a failure is a `FileError`. */
-export function readSource(path: string): string {
+/**
+ * A source file (`readSourceFile`: regular files only, a size limit, UTF-8 checked), or standard
+ * input for `-`; a failure is a `FileError`.
+ */
+export function readSource(path: string): Source {
   try {
-    return readFileSync(path === STDIN ? 0 : path, 'utf8');
+    if (path !== STDIN) return readSourceFile(path);
+    const bytes = readFileSync(0);
+    if (bytes.length > MAX_SOURCE_BYTES) {
+      throw new SourceFileError(
+        STDIN_NAME,
+        `more than the ${MAX_SOURCE_BYTES} bytes a .net file may have`,
+      );
+    }
+    return decodeSource(STDIN_NAME, bytes);
   } catch (e) {
+    if (e instanceof SourceFileError) throw new FileError(e.message);
     throw fileError(e, sourceName(path), 'read') ?? e;
   }
 }

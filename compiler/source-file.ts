@@ -20,7 +20,8 @@ const why = (e: unknown): string => {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EISDIR') return 'is a folder';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
   return (e as Error).message;
 };
 
@@ -40,7 +41,7 @@ export function readSourceFile(path: string, maxBytes = MAX_SOURCE_BYTES): Sourc
   }
   try {
     const info = fstatSync(fd);
-    if (info.isDirectory()) throw new SourceFileError(path, 'is a directory');
+    if (info.isDirectory()) throw new SourceFileError(path, 'is a folder');
     if (!info.isFile())
       throw new SourceFileError(path, 'not a regular file (a device, FIFO or socket)');
     if (info.size > maxBytes) {

@@ -5,8 +5,7 @@ import {
   formatDiagnostic,
   githubAnnotation,
 } from '../../compiler/diagnostics/format.js';
-import { Source } from '../../compiler/source.js';
-import { FileError, readSource, sourceName, type Output } from '../io.js';
+import { FileError, readSource, type Output } from '../io.js';
 import { defineCommand } from '../table.js';
 
 export const FORMATS = ['text', 'json', 'github'] as const;
@@ -31,7 +30,7 @@ export function countLine(diagnostics: readonly Diagnostic[], files: number): st
 
 /** FILE (`-`: standard input, named `<stdin>`) compiled with `checkSource`. */
 export function checkPath(path: string, model: string | undefined): CheckResult {
-  return checkSource(new Source(sourceName(path), readSource(path)), { model });
+  return checkSource(readSource(path), { model });
 }
 
 export const checkCommand = defineCommand({

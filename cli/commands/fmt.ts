@@ -1,7 +1,6 @@
 import { print } from '../../grammar/printer.js';
 import { parseWithDiagnostics } from '../../compiler/loader.js';
-import { Source } from '../../compiler/source.js';
-import { readSource, sourceName, STDIN, writeAtomic, type Output } from '../io.js';
+import { readSource, STDIN, writeAtomic, type Output } from '../io.js';
 import { defineCommand } from '../table.js';
 import { printDiagnostics } from './check.js';
 
@@ -21,9 +20,9 @@ formatted text. Files with syntax errors are reported and left untouched.`,
   run: (o, io: Output) => {
     let status = 0;
     for (const path of o.files) {
-      const text = readSource(path);
-      const name = sourceName(path);
-      const { program, diagnostics } = parseWithDiagnostics(new Source(name, text));
+      const source = readSource(path);
+      const { text, path: name } = source;
+      const { program, diagnostics } = parseWithDiagnostics(source);
       if (diagnostics.length > 0) {
         printDiagnostics(io, diagnostics, 'text');
         status = 1;
