@@ -55,7 +55,16 @@ export interface OpCase {
    * declare shape, params, trainable and MACs (and weights when it has any).
    */
   readonly run?: boolean;
+  /**
+   * A known, existing bug: one training step of this `run` case fails on tfjs (cpu backend)
+   * with an error containing this text. The runtime suite expects exactly that failure, so that
+   * a fix (or another failure) shows.
+   */
+  readonly trainFails?: string;
 }
+
+/** tfjs 4.22 has no gradient for dilation rates > 1 (conv1d, conv2d, depthwise_conv2d). */
+const DILATED_GRADIENT = 'dilation rates greater than 1 are not yet supported';
 
 const none: readonly WeightRow[] = [];
 
@@ -289,6 +298,7 @@ const conv2dCases: OpCase[] = [
     op: 'conv2d',
     inputs: [[9, 9, 2]],
     args: { filters: 3, kernel_size: 3, dilation: 2, padding: 'valid' },
+    trainFails: DILATED_GRADIENT,
     shape: [5, 5, 3], // effective kernel 5: 9 - 5 + 1 = 5
     weights: [
       ['kernel', [3, 3, 2, 3], true],
@@ -382,6 +392,7 @@ const convOtherCases: OpCase[] = [
     op: 'conv1d',
     inputs: [[9, 4]],
     args: { filters: 2, kernel_size: 3, dilation: 2, padding: 'valid' },
+    trainFails: DILATED_GRADIENT,
     shape: [5, 2], // effective kernel 5: 9 - 5 + 1
     weights: [
       ['kernel', [3, 4, 2], true],
@@ -437,6 +448,7 @@ const convOtherCases: OpCase[] = [
     op: 'depthwise_conv2d',
     inputs: [[7, 7, 3]],
     args: { kernel_size: 3, dilation: 2 },
+    trainFails: DILATED_GRADIENT,
     shape: [7, 7, 3],
     weights: [
       ['depthwise_kernel', [3, 3, 3, 1], true],
@@ -721,6 +733,8 @@ const normalizationCases: OpCase[] = [
     op: 'batch_norm',
     inputs: [[6]],
     args: { center: false, scale: false },
+    // tf.layers.batchNormalization reads the missing gamma in training mode.
+    trainFails: "Cannot read properties of undefined (reading 'read')",
     shape: [6],
     weights: [
       ['moving_mean', [6], false],
@@ -776,6 +790,8 @@ const normalizationCases: OpCase[] = [
     op: 'layer_norm',
     inputs: [[4, 6]],
     args: { axis: 0, center: false },
+    // Also on the last axis: tf.layers.layerNormalization({ center: false }) cannot fit.
+    trainFails: "Cannot read properties of undefined (reading 'id')",
     shape: [4, 6],
     weights: [['gamma', [4], true]],
     params: 4, // gamma over axis 0
@@ -798,6 +814,9 @@ const activationCases: OpCase[] = [
     op,
     inputs: [[3, 4]],
     args: op === 'leaky_relu' ? { alpha: 0.1 } : op === 'elu' ? { alpha: 0.5 } : {},
+    // netc's NetcElu (runtime/layers/elu.ts, alpha != 1) is tf.where(tf.greater(x, 0), ...):
+    // tfjs finds no gradient for Greater, so nothing behind such an elu trains.
+    ...(op === 'elu' ? { trainFails: 'gradient function not found for Greater' } : {}),
     ...weightless([3, 4]),
   })),
   {
@@ -1140,6 +1159,8 @@ const reshapeCases: OpCase[] = [
     op: 'upsampling2d',
     inputs: [[3, 4, 2]],
     args: { interpolation: 'bilinear' },
+    // tfjs 4.22 cpu: the gradient of tf.image.resizeBilinear of a 3x4 image has shape 4x3.
+    trainFails: 'Error in gradient for op ResizeBilinear',
     ...weightless([6, 8, 2]), // default size 2
   },
 ];
