@@ -1,8 +1,8 @@
 /**
  * The `run` cases of the op contract table (tests/ops/cases.ts) exported to ONNX: each exports
  * (with the registry's weights, synthetic values) to a model whose input and output dims are the
- * graph's (batch, then the inferred shape: sizes, symbols as dim_param, unknowns empty) and which
- * uses the op's lowering; and, when onnxruntime-node can be imported, runs on ONNX Runtime and
+ * graph's (batch, then the inferred shape: sizes, symbols as dim_param, unknowns empty), with
+ * nodes, and initializers when the op has weights; and, when onnxruntime-node can be imported, runs on ONNX Runtime and
  * matches tfjs (wasm) within 1e-4 relative: max |tfjs - ort| / max(1, max |tfjs|).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
