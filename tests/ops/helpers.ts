@@ -51,11 +51,7 @@ export function apply(op: OpDef, inputs: Shape[], args: Record<string, Arg> = {}
   };
 }
 
-/** The output shape only. */
-export const shapeOf = (op: OpDef, inputs: Shape[], args: Record<string, Arg> = {}): Shape =>
-  op.shape(inputs, attrsOf(op, args));
-
-/** `{ name: shape }` of the weights, in creation order. */
+/** `[name, shape, trainable]` of the weights, in creation order. */
 export const weightShapes = (w: WeightSpec[]): [string, readonly number[], boolean][] =>
   w.map((x) => [x.name, x.shape, x.trainable]);
 
@@ -68,18 +64,4 @@ export function opError(fn: () => unknown): OpError {
     return e as OpError;
   }
   throw new Error('expected an OpError, but nothing was thrown');
-}
-
-/** Asserts that applying `op` fails with `code`, on `param` when given, and returns the error. */
-export function expectOpError(
-  op: OpDef,
-  inputs: Shape[],
-  args: Record<string, Arg>,
-  code: string,
-  param?: string,
-): OpError {
-  const e = opError(() => apply(op, inputs, args));
-  expect(e.code).toBe(code);
-  if (param !== undefined) expect(e.param).toBe(param);
-  return e;
 }
