@@ -26,7 +26,6 @@ export { TfjsFilesError } from './weights-errors.js';
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
-
 /** One weight in a tfjs weights manifest (tfjs `WeightsManifestEntry`). */
 export interface ManifestEntry {
   name: string;
@@ -194,7 +193,9 @@ export function decodeEntry(entry: ManifestEntry, bytes: Uint8Array): Float32Arr
     if (q.dtype !== 'uint8' && q.dtype !== 'uint16')
       throw new TfjsFilesError(`weight '${entry.name}' has unknown quantization ${q.dtype}`);
     if (typeof q.scale !== 'number' || typeof q.min !== 'number')
-      throw new TfjsFilesError(`weight '${entry.name}': ${q.dtype} quantization needs min and scale`);
+      throw new TfjsFilesError(
+        `weight '${entry.name}': ${q.dtype} quantization needs min and scale`,
+      );
     if (entry.dtype !== 'float32' && entry.dtype !== 'int32')
       throw new TfjsFilesError(`weight '${entry.name}': ${q.dtype} quantization of ${entry.dtype}`);
     for (let i = 0; i < count; i++) {
@@ -229,7 +230,8 @@ export async function readTfjsFolder(dir: string, graph: Graph): Promise<GraphWe
   }
   const chunks: Uint8Array[] = [];
   for (const group of manifest) {
-    for (const path of group.paths) chunks.push(new Uint8Array(await readFile(weightsPath(dir, path))));
+    for (const path of group.paths)
+      chunks.push(new Uint8Array(await readFile(weightsPath(dir, path))));
   }
   const total = chunks.reduce((n, c) => n + c.length, 0);
   const needed = entries.reduce((n, e) => n + byteSize(e), 0);

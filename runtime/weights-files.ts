@@ -10,7 +10,12 @@ import type { GraphWeights } from '../compiler/ir/weights.js';
 import { readWeightsFile, weightsFormat, writeWeightsFile } from '../io/weights-file.js';
 import { fillModel, readGraphWeights } from './graph-weights.js';
 
-export { tfjsFolder, weightsFormat, WeightsFileError, type WeightsFormat } from '../io/weights-file.js';
+export {
+  tfjsFolder,
+  weightsFormat,
+  WeightsFileError,
+  type WeightsFormat,
+} from '../io/weights-file.js';
 
 /**
  * Writes the weights of `model` (built by `buildModel(graph)`) to `path`; a tfjs folder also
@@ -27,7 +32,9 @@ export async function saveWeights(
   const modelTopology = tfjs ? (model.toJSON(null, false) as object) : undefined;
   await writeWeightsFile(path, graph, weights, {
     ...(metadata ? { metadata } : {}),
-    ...(modelTopology ? { modelTopology, generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}` } : {}),
+    ...(modelTopology
+      ? { modelTopology, generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}` }
+      : {}),
   });
 }
 

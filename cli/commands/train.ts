@@ -138,9 +138,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
         ? `sgd lr ${o.lr}${o.momentum > 0 ? ` momentum ${o.momentum}` : ''}`
         : `adam lr ${o.lr}`;
     const held = n - nTrain;
-    io.out(
-      `model    ${graph.name} (${o.file}) on ${o.backend}, ${describeWeights(o, loaded)}`,
-    );
+    io.out(`model    ${graph.name} (${o.file}) on ${o.backend}, ${describeWeights(o, loaded)}`);
     io.out(
       `data     ${nTrain} examples${held > 0 ? ` + ${held} for validation` : ''}, batch ${o.batchSize}, ${opt}, loss ${o.loss}`,
     );

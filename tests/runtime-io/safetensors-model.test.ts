@@ -105,9 +105,7 @@ describe('exportSafetensors / importSafetensors', () => {
       ].join('\n'),
     );
     expect(weightValues(model)).toEqual(before);
-    expect(() => importSafetensors(model, graph, new Uint8Array([1, 2]))).toThrow(
-      SafetensorsError,
-    );
+    expect(() => importSafetensors(model, graph, new Uint8Array([1, 2]))).toThrow(SafetensorsError);
     expect(weightValues(model)).toEqual(before);
   });
 
