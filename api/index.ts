@@ -2,7 +2,25 @@
 export { buildModel, type BuildOptions } from '../runtime/build-model.js';
 export { layerNames, sanitizeName } from '../compiler/ir/layer-names.js';
 export { buildOptimizedModel, type OptimizedModel } from '../runtime/optimized-model.js';
-export { readGraphWeights, writeGraphWeights } from '../runtime/graph-weights.js';
+export { fillModel, readGraphWeights, writeGraphWeights } from '../runtime/graph-weights.js';
+export { initialWeights, fans, uniformLimit } from '../compiler/initial-weights.js';
+export {
+  checkWeights,
+  compareWeights,
+  weightProblems,
+  WeightMismatchError,
+  type WeightProblem,
+} from '../compiler/weights-check.js';
+export {
+  decodeWeightsSafetensors,
+  describeWeights,
+  encodeWeightsSafetensors,
+  readWeightsFile,
+  writeWeightsFile,
+  type WeightSource,
+  type WriteWeightsOptions,
+} from '../io/weights-file.js';
+export { readTfjsFolder, tfjsWeightNames, writeTfjsFolder } from '../io/tfjs-weights.js';
 export {
   optimizeForInference,
   PASSES,
@@ -29,11 +47,7 @@ export {
   WeightsFileError,
   type WeightsFormat,
 } from '../runtime/weights-files.js';
-export {
-  exportSafetensors,
-  importSafetensors,
-  modelWeightSpecs,
-} from '../runtime/io/safetensors-model.js';
+export { exportSafetensors, importSafetensors } from '../runtime/io/safetensors-model.js';
 export {
   decodeSafetensors,
   encodeSafetensors,
@@ -50,7 +64,6 @@ export {
   TfjsFilesError,
 } from '../runtime/io/tfjs-files.js';
 export { encodeNpy, parseNpy, readNpy, writeNpy, NpyError, type NpyArray } from '../io/npy.js';
-export { matchWeights, WeightMismatchError } from '../runtime/io/weights.js';
 export {
   createOnnxRuntimeModel,
   type EngineTensor,

@@ -4,12 +4,14 @@ import type { Shape } from '../compiler/ir/shape.js';
 import { getOp } from '../compiler/ops/registry.js';
 import { customLayer, tfjsActivation } from './layers/index.js';
 import { layerNames, sanitizeName } from '../compiler/ir/layer-names.js';
+import { initialWeights } from '../compiler/initial-weights.js';
+import { fillModel } from './graph-weights.js';
 
 export interface BuildOptions {
   /**
-   * Makes the initial weights deterministic: every randomly initialised weight (kernels,
-   * embeddings) is drawn again from its Keras-default distribution with a seed derived from
-   * this one, the layer index and the weight index. Without it, tfjs's unseeded defaults stay.
+   * Makes the initial weights deterministic: the model is filled with `initialWeights(graph,
+   * seed)` (each op's declared initializer, drawn per node and weight name from this seed, in
+   * plain JS). Without it, tfjs's unseeded defaults stay.
    */
   readonly seed?: number;
 }
@@ -63,7 +65,7 @@ export function buildModel(graph: Graph, options: BuildOptions = {}): tf.LayersM
     inputs: graph.inputs.map(port),
     outputs: graph.outputs.map(port),
   });
-  if (options.seed !== undefined) reseed(model, options.seed);
+  if (options.seed !== undefined) fillModel(model, graph, initialWeights(graph, options.seed));
   return model;
 }
 
@@ -79,38 +81,4 @@ function checkShape(node: IRNode, shape: (number | null)[]): void {
       `internal error: tfjs gives ${node.name} (${node.op}) the shape [${got.join(', ')}], the compiler [${want.join(', ')}]`,
     );
   }
-}
-
-/** Derived seed for weight `w` of layer `l`: deterministic, spread out (FNV-1a style mix). */
-function deriveSeed(seed: number, l: number, w: number): number {
-  let h = 2166136261 ^ (seed >>> 0);
-  for (const v of [l, w]) {
-    h = Math.imul(h ^ v, 16777619) >>> 0;
-    h = Math.imul(h ^ (h >>> 13), 0x5bd1e995) >>> 0;
-  }
-  return h;
-}
-
-const kernelNames = new Set(['kernel', 'depthwise_kernel', 'pointwise_kernel']);
-
-/**
- * Redraws the random weights with derived seeds, from the distributions tfjs uses by default:
- * Glorot uniform for kernels (fans from the kernel shape, as Keras computes them), uniform in
- * [-0.05, 0.05] for embeddings. The other weights start at constants (zeros, ones) already.
- */
-function reseed(model: tf.LayersModel, seed: number): void {
-  model.layers.forEach((layer, l) => {
-    layer.weights.forEach((v, w) => {
-      const name = v.originalName.split('/').pop()!;
-      const s = deriveSeed(seed, l, w);
-      let init: ReturnType<typeof tf.initializers.zeros> | null = null;
-      if (kernelNames.has(name)) init = tf.initializers.glorotUniform({ seed: s });
-      else if (name === 'embeddings')
-        init = tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: s });
-      if (!init) return;
-      const value = init.apply(v.shape, 'float32');
-      v.write(value);
-      value.dispose();
-    });
-  });
 }

@@ -1,7 +1,12 @@
+/**
+ * The one way weights go into (and come out of) a TensorFlow.js model built by
+ * `buildModel(graph)`: `fillModel` writes `GraphWeights` (keyed by IR name), `readGraphWeights`
+ * copies them back out. Files, seeds and compiler passes all produce `GraphWeights` first.
+ */
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../compiler/ir/graph.js';
 import { weightKey, type GraphWeights, type WeightArray } from '../compiler/ir/weights.js';
-import { weightProblems } from '../compiler/weights-check.js';
+import { checkWeights } from '../compiler/weights-check.js';
 import { layerNames } from '../compiler/ir/layer-names.js';
 
 /** The short weight name of a tfjs variable: `stage1_conv/kernel` gives `kernel`. */
@@ -25,19 +30,13 @@ export function readGraphWeights(model: tf.LayersModel, graph: Graph): GraphWeig
 }
 
 /**
- * Writes plain arrays into a model built by `buildModel(graph)`. Every weight the op registry
- * declares must be present with its exact shape, and nothing else (`weightProblems`), so
+ * Sets every weight of a model built by `buildModel(graph)` from plain arrays. Every weight the
+ * op registry declares must be present with its exact shape, and nothing else (else a
+ * `WeightMismatchError` listing every problem), checked before anything is written, so
  * nothing is half-loaded.
  */
-export function writeGraphWeights(
-  model: tf.LayersModel,
-  graph: Graph,
-  weights: GraphWeights,
-): void {
-  const problems = weightProblems(graph, weights);
-  if (problems.length > 0) {
-    throw new Error(`weights do not match graph ${graph.name}:\n  ${problems.join('\n  ')}`);
-  }
+export function fillModel(model: tf.LayersModel, graph: Graph, weights: GraphWeights): void {
+  checkWeights(graph, weights);
   const names = layerNames(graph.nodes);
   for (const node of graph.nodes) {
     for (const v of model.getLayer(names.get(node.id)!).weights) {
@@ -49,3 +48,6 @@ export function writeGraphWeights(
     }
   }
 }
+
+/** The earlier name of `fillModel` (the same function). */
+export const writeGraphWeights = fillModel;

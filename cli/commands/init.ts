@@ -16,7 +16,7 @@ export async function execInit(o: InitOptions, io: Output): Promise<number> {
   await startBackend(o.backend);
   const model = buildModel(graph, { seed: o.seed });
   try {
-    const format = await saveWeightsTo(model, o.save);
+    const format = await saveWeightsTo(model, graph, o.save);
     const params = model.countParams().toLocaleString('en-US');
     io.out(
       `saved    ${model.weights.length} weights (${params} params) of ${graph.name}, seed ${o.seed}, to ${o.save} (${format}) in ${duration(performance.now() - start)}`,

@@ -22,12 +22,12 @@ export type OnnxCompileResult =
   { readonly bytes: Uint8Array; readonly detail: string } | { readonly diagnostic: Diagnostic };
 
 /**
- * Makes the weights (cpu backend: only their values are needed), optionally optimizes the
+ * Makes the weights (without TensorFlow.js), optionally optimizes the
  * graph and folds them, and exports. An error at a node is returned as a diagnostic; weights
  * that do not fit are a `DataError`.
  */
 export async function compileOnnx(graph: Graph, o: OnnxCompileOptions): Promise<OnnxCompileResult> {
-  let weights = await graphWeightsFor(graph, o.source, 'cpu');
+  let weights = await graphWeightsFor(graph, o.source);
   let g = graph;
   if (o.optimize) {
     const optimized = optimizeForInference(graph);

@@ -1,52 +1,28 @@
 /**
  * What `netc compile --target onnx` and `netc run --engine onnxruntime` share: the graph's
- * weights as plain arrays (from a weights file, or initialised from a seed, through the
- * TensorFlow.js model `netc run` would build), and ONNX failures turned into diagnostics or
- * exit codes. Imports TensorFlow.js: loaded lazily.
+ * weights as plain arrays (read from a weights file, or initialised from a seed, without
+ * TensorFlow.js), and ONNX failures turned into diagnostics or exit codes.
  */
 import { OnnxExportError } from '../../codegen/onnx/export.js';
 import type { Graph } from '../../compiler/ir/graph.js';
 import type { GraphWeights } from '../../compiler/ir/weights.js';
-import { buildModel } from '../../runtime/build-model.js';
 import { OnnxRuntimeUnavailableError } from '../../engines/onnxruntime-loader.js';
-import { readGraphWeights } from '../../runtime/graph-weights.js';
+import { initialWeights } from '../../compiler/initial-weights.js';
+import { describeWeights, type WeightSource } from '../../io/weights-file.js';
 import { DataError, type Output } from '../io.js';
 import { printDiagnostics } from './check.js';
-import type { Backend } from './model-args.js';
-import { startBackend } from './model-support.js';
-import { loadWeightsFrom } from './weights.js';
+import { readWeightsFrom } from './weights.js';
 import { exportDiagnostic } from './onnx-diagnostics.js';
 
-/** Where weights come from: a file, else a seed, else tfjs's unseeded initialisers. */
-export interface WeightSource {
-  readonly weights?: string;
-  readonly seed?: number;
-}
-
-/** `weights from PATH`, `initial weights from --seed N`, ... for reports. */
-export function describeWeights(source: WeightSource): string {
-  if (source.weights) return `weights from ${source.weights}`;
-  if (source.seed !== undefined) return `initial weights from --seed ${source.seed}`;
-  return 'random initial weights (no --weights or --seed)';
-}
+export { describeWeights, type WeightSource };
 
 /**
- * The graph's weights, read from the tfjs model built with `buildModel(graph, { seed })` after
- * loading `source.weights` into it (same formats and checks as `netc run`).
+ * The graph's weights: read from `source.weights` (same formats and checks as `netc run`), else
+ * `initialWeights(graph, source.seed)`, else initial weights from a random seed.
  */
-export async function graphWeightsFor(
-  graph: Graph,
-  source: WeightSource,
-  backend: Backend,
-): Promise<GraphWeights> {
-  await startBackend(backend);
-  const model = buildModel(graph, { seed: source.seed });
-  try {
-    if (source.weights) await loadWeightsFrom(model, source.weights);
-    return readGraphWeights(model, graph);
-  } finally {
-    model.dispose();
-  }
+export async function graphWeightsFor(graph: Graph, source: WeightSource): Promise<GraphWeights> {
+  if (source.weights) return readWeightsFrom(graph, source.weights);
+  return initialWeights(graph, source.seed ?? Math.floor(Math.random() * 2 ** 32));
 }
 
 /**

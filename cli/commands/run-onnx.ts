@@ -27,7 +27,7 @@ export async function execRunOnnx(o: RunOptions, io: Output): Promise<number> {
   const { arrays, batch } = data;
 
   const t0 = performance.now();
-  const weights = await graphWeightsFor(graph, o, o.backend);
+  const weights = await graphWeightsFor(graph, o);
   const t1 = performance.now();
   let model: OnnxRuntimeModel;
   try {
@@ -50,7 +50,7 @@ export async function execRunOnnx(o: RunOptions, io: Output): Promise<number> {
     const threads =
       o.threads === undefined ? '' : `, ${o.threads} thread${o.threads === 1 ? '' : 's'}`;
     io.out(
-      `model    ${graph.name} (${o.file}) on onnxruntime (cpu${threads}), ${describeWeights(o)}`,
+      `model    ${graph.name} (${o.file}) on onnxruntime (cpu${threads}), ${describeWeights(o, weights)}`,
     );
     if (o.optimize) io.out(`graph    optimized for inference (--no-optimize runs it as written)`);
     io.out(`build    ${duration(compiled - start + t2 - t0)} (${parts.join(', ')})`);

@@ -3,6 +3,7 @@
  * which imports this module lazily, since it loads tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { describeWeights } from '../../io/weights-file.js';
 import { buildModel } from '../../runtime/build-model.js';
 import { buildOptimizedModel } from '../../runtime/optimized-model.js';
 import type { Output } from '../io.js';
@@ -29,7 +30,7 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
   const t2 = performance.now();
   let model = built;
   try {
-    if (o.weights) await loadWeightsFrom(built, o.weights);
+    const loaded = o.weights ? await loadWeightsFrom(built, graph, o.weights) : undefined;
     if (o.optimize) model = buildOptimizedModel(graph, built).model;
     const t3 = performance.now();
     const xs = checkInputs(
@@ -45,11 +46,7 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
     const shapes = ys.map((t) => [...t.shape]);
     tf.dispose([...xs, ...ys]);
 
-    const weights = o.weights
-      ? `weights from ${o.weights}`
-      : o.seed !== undefined
-        ? `initial weights from --seed ${o.seed}`
-        : 'random initial weights (no --weights or --seed)';
+    const weights = describeWeights(o, loaded);
     const parts = [`compile ${duration(compiled - start)}`, `backend ${duration(t1 - t0)}`];
     parts.push(`layers ${duration(t2 - t1)}`);
     if (o.weights || o.optimize) {

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphPort } from '../../compiler/ir/graph.js';
+import { describeWeights } from '../../io/weights-file.js';
 import { buildModel } from '../../runtime/build-model.js';
 import { DataError, type Output } from '../io.js';
 import { TrainingProgress } from '../progress.js';
@@ -127,7 +128,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
   const y = toTensors(ys);
   let optimizer: tf.Optimizer | undefined;
   try {
-    if (o.weights) await loadWeightsFrom(model, o.weights);
+    const loaded = o.weights ? await loadWeightsFrom(model, graph, o.weights) : undefined;
     optimizer = optimizerOf(o);
     model.compile({
       optimizer,
@@ -140,9 +141,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
         ? `sgd lr ${o.lr}${o.momentum > 0 ? ` momentum ${o.momentum}` : ''}`
         : `adam lr ${o.lr}`;
     const held = n - nTrain;
-    io.out(
-      `model    ${graph.name} (${o.file}) on ${o.backend}, ${o.weights ? `weights from ${o.weights}` : o.seed !== undefined ? `initial weights from --seed ${o.seed}` : 'random initial weights'}`,
-    );
+    io.out(`model    ${graph.name} (${o.file}) on ${o.backend}, ${describeWeights(o, loaded)}`);
     io.out(
       `data     ${nTrain} examples${held > 0 ? ` + ${held} for validation` : ''}, batch ${o.batchSize}, ${opt}, loss ${o.loss}`,
     );
@@ -187,7 +186,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
     if (first !== undefined && last !== undefined && epochs > 1)
       io.out(`loss     ${first.toFixed(4)} -> ${last.toFixed(4)}`);
     if (o.save) {
-      const format = await saveWeightsTo(model, o.save);
+      const format = await saveWeightsTo(model, graph, o.save);
       io.out(`saved    weights to ${o.save} (${format})`);
     } else {
       io.out('(weights not saved: no --save PATH)');

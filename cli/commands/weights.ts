@@ -6,11 +6,14 @@
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import type { Graph } from '../../compiler/ir/graph.js';
+import type { GraphWeights } from '../../compiler/ir/weights.js';
+import { WeightMismatchError } from '../../compiler/weights-check.js';
 import { SafetensorsError } from '../../io/safetensors.js';
-import { TfjsFilesError } from '../../runtime/io/tfjs-files.js';
-import { WeightMismatchError } from '../../runtime/io/weights.js';
+import { TfjsFilesError } from '../../io/weights-errors.js';
+import { readWeightsFile } from '../../io/weights-file.js';
+import { fillModel } from '../../runtime/graph-weights.js';
 import {
-  loadWeights,
   saveWeights,
   tfjsFolder,
   weightsFormat,
@@ -19,9 +22,20 @@ import {
 import { DataError, FileError, fileError } from '../errors.js';
 
 /** Loads weights into the model (nothing is set unless all match); maps every failure. */
-export async function loadWeightsFrom(model: tf.LayersModel, path: string): Promise<void> {
+export async function loadWeightsFrom(
+  model: tf.LayersModel,
+  graph: Graph,
+  path: string,
+): Promise<GraphWeights> {
+  const weights = await readWeightsFrom(graph, path);
+  fillModel(model, graph, weights);
+  return weights;
+}
+
+/** Reads the weights at `path`, checked against the graph (no tfjs); maps every failure. */
+export async function readWeightsFrom(graph: Graph, path: string): Promise<GraphWeights> {
   try {
-    await loadWeights(model, path);
+    return await readWeightsFile(path, graph);
   } catch (e) {
     if (e instanceof WeightMismatchError) throw new DataError(`${path}: ${e.message}`);
     if (e instanceof WeightsFileError) throw new FileError(e.message);
@@ -32,9 +46,13 @@ export async function loadWeightsFrom(model: tf.LayersModel, path: string): Prom
 }
 
 /** Saves the model's weights (format by the path's form); maps every failure. */
-export async function saveWeightsTo(model: tf.LayersModel, path: string): Promise<string> {
+export async function saveWeightsTo(
+  model: tf.LayersModel,
+  graph: Graph,
+  path: string,
+): Promise<string> {
   try {
-    await saveWeights(model, path);
+    await saveWeights(model, graph, path);
   } catch (e) {
     if (e instanceof WeightsFileError || e instanceof TfjsFilesError)
       throw new FileError(e.message);

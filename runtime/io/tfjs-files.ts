@@ -4,16 +4,15 @@
  * `tf.loadLayersModel` (through `fileLoadHandler`) and by tfjs-node's `file://` handler.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { TfjsFilesError } from '../../io/weights-errors.js';
+import { MODEL_JSON, WEIGHTS_BIN, weightsPath } from '../../io/tfjs-weights.js';
 
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
+export { MODEL_JSON, WEIGHTS_BIN };
 
-export class TfjsFilesError extends Error {
-  override name = 'TfjsFilesError';
-}
+export { TfjsFilesError };
 
 /** All weight data as one ArrayBuffer (tfjs may hand over one buffer or a list of shards). */
 function joinWeightData(weightData: tf.io.WeightData | undefined): ArrayBuffer {
@@ -62,16 +61,6 @@ async function saveArtifacts(
   );
   await writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJson));
   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-}
-
-/** Resolves a weights path from the manifest, refusing paths that leave `dir`. */
-function weightsPath(dir: string, path: string): string {
-  const full = resolve(dir, path);
-  const rel = relative(resolve(dir), full);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
-    throw new TfjsFilesError(`weights path '${path}' is outside the model folder ${dir}`);
-  }
-  return full;
 }
 
 async function readWeights(

@@ -81,7 +81,7 @@ describe('netc train samples/ecg_resnet.net', () => {
     ]);
     expect(run.code).toBe(0);
     const model = buildModel(graphOf(ecg));
-    await loadWeights(model, save);
+    await loadWeights(model, graphOf(ecg), save);
     const want = predict(model, [n, 1280, 1], xData);
     model.dispose();
     const got = await readArray(out);

@@ -102,7 +102,7 @@ describe('netc train', () => {
     ]);
     expect(run.code).toBe(0);
     const model = buildModel(graphOf(mlp));
-    await loadWeights(model, save);
+    await loadWeights(model, graphOf(mlp), save);
     const want = predict(model, [N, 6], xData);
     model.dispose();
     expect((await readArray(out)).data).toEqual(want);

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { weightKey, type WeightArray } from '../../compiler/ir/weights.js';
-import { buildModel, readGraphWeights, writeGraphWeights } from '../../api/index.js';
+import { buildModel, fillModel, readGraphWeights, writeGraphWeights } from '../../api/index.js';
 import { graphOfText } from '../passes/helpers.js';
 import { useBackend } from '../runtime/helpers.js';
 
@@ -15,6 +15,10 @@ const graph = graphOfText(`model m(x: [3]) {
 }`);
 
 describe('graph weights', () => {
+  it('fills a model through one function (writeGraphWeights is its old name)', () => {
+    expect(writeGraphWeights).toBe(fillModel);
+  });
+
   it('round-trips through another model of the same graph', () => {
     const a = buildModel(graph, { seed: 1 });
     const b = buildModel(graph, { seed: 2 });
@@ -42,7 +46,12 @@ describe('graph weights', () => {
     w.set(weightKey('d', 'extra'), { shape: [1], data: new Float32Array(1) });
     w.set(weightKey('d', 'bias'), { shape: [2], data: Float32Array.of(7, 7) });
     expect(() => writeGraphWeights(model, graph, w)).toThrow(
-      'weights do not match graph m:\n  d/kernel: expected [3, 2], found [2, 3]\n  missing bn/gamma [2]\n  unexpected d/extra',
+      [
+        'weights do not match the model:',
+        '  missing (1): bn/gamma',
+        '  unexpected (1): d/extra',
+        '  wrong shape: d/kernel: expected [3, 2], found [2, 3]',
+      ].join('\n'),
     );
     expect(readGraphWeights(model, graph)).toEqual(before);
     model.dispose();
