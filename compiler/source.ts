@@ -56,11 +56,6 @@ export function span(source: Source, start: number, end: number): Span {
   return { source, start, end: Math.max(end, start) };
 }
 
-/** The smallest span covering both. Both must be in the same source. */
-export function joinSpans(a: Span, b: Span): Span {
-  return { source: a.source, start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
-}
-
 export function describeSpan(s: Span): string {
   const { line, column } = s.source.position(s.start);
   return `${s.source.path}:${line}:${column}`;

@@ -15,7 +15,7 @@ export function renderDiagnosticsMarkdown(): string {
   const lines = [
     '# Diagnostics',
     '',
-    '<!-- Generated from compiler/diagnostics/codes.ts; run `UPDATE_DOCS=1 npx vitest run tests/compiler/docs.test.ts` after changing it. -->',
+    '<!-- Generated from compiler/diagnostics/codes.ts; run `npx vitest run tests/compiler/docs.test.ts -u` after changing it. -->',
     '',
     'Every diagnostic has a code, a severity, a message and a location:',
     '',

@@ -5,10 +5,6 @@
 export type Dim = number | string | null;
 export type Shape = readonly Dim[];
 
-export function isKnown(d: Dim): d is number {
-  return typeof d === 'number';
-}
-
 export function formatDim(d: Dim): string {
   return d === null ? '?' : String(d);
 }

@@ -1,30 +1,13 @@
-/**
- * Optimal-string-alignment distance: Levenshtein plus transposition of two adjacent characters
- * (`untis` -> `units` is 1).
- */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.length][b.length];
-}
-
 /** Longer names get no did-you-mean (a typo of a 100-character name is not worth the time). */
 export const MAX_SUGGESTED_LENGTH = 100;
 /** Only this many candidates are compared (the first ones): a scope can hold thousands of names. */
 export const MAX_SUGGESTION_CANDIDATES = 1000;
 
 /**
- * `editDistance(a, b)` when it is at most `max`, else any number above `max`; stops as soon as
- * two rows in a row exceed `max`. Three rolling rows (the transposition looks two rows back).
+ * The optimal-string-alignment distance of `a` and `b` (Levenshtein plus transposition of two
+ * adjacent characters: `untis` -> `units` is 1) when it is at most `max`, else any number above
+ * `max`; stops as soon as two rows in a row exceed `max`. Three rolling rows (the transposition
+ * looks two rows back).
  */
 let rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
 

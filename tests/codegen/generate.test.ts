@@ -3,7 +3,7 @@
  * locals / parameters: no dead code), imports nothing but @tensorflow/tfjs, embeds exactly the
  * netc layer code it needs, matches the golden files, and keeps source text out of code.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,11 +60,8 @@ describe('generated modules', () => {
     for (const [, text] of modules) expect(importsOf(text)).toEqual(['@tensorflow/tfjs']);
   });
 
-  it.each(golden)('%s matches tests/golden/codegen (UPDATE_GOLDEN=1 rewrites it)', (name) => {
-    const path = join(goldenDir, `${name}.ts`);
-    const text = modules.get(name)!;
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, text);
-    expect(text).toBe(readFileSync(path, 'utf8'));
+  it.each(golden)('%s matches tests/golden/codegen (vitest -u rewrites it)', async (name) => {
+    await expect(modules.get(name)!).toMatchFileSnapshot(join(goldenDir, `${name}.ts`));
   });
 
   it('embed exactly the netc classes each model uses, registered', () => {

@@ -1,9 +1,11 @@
 /**
  * Compiled vs interpreted: for every sample and fixture model, the generated module (imported
  * as TypeScript) builds a model whose topology JSON (layer classes, names, configs, wiring),
- * weight names and weight order equal the interpreter's; with the interpreter's weights
- * (randomised, batch-norm statistics included) both predict the same on the smallest input the
- * model allows, within 1e-5. wasm backend, batch 1, one forward pass each.
+ * weight names, weight order and parameter count equal the interpreter's. Given the same layer
+ * classes, that is the same computation; the classes themselves are proved on tensors once, on
+ * `layers.every_layer`, the small fixture that uses every layer class netc generates: with the
+ * interpreter's weights (randomised, batch-norm statistics included) both predict the same on
+ * the smallest input the model allows, within 1e-5 (wasm backend, batch 1).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModule } from '../../codegen/index.js';
+import { layerLibrary } from '../../codegen/embed.js';
 import type { Graph } from '../../compiler/ir/graph.js';
 import { summarize } from '../../compiler/summary.js';
 import { buildModel, concreteInputShapes, inferShapes } from '../../api/index.js';
@@ -28,6 +31,9 @@ const dir = scratchDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => useBackend('wasm'));
 
+/** The one model whose predictions are compared too. */
+const PREDICTS = 'layers.every_layer';
+
 const cases: [string, string, string | undefined][] = [
   ...sampleFiles.map((f): [string, string, undefined] => [
     f.replace(/\.net$/, ''),
@@ -39,8 +45,17 @@ const cases: [string, string, string | undefined][] = [
   ['layers.small', join(fixturesDir, 'layers.net'), 'small'],
 ];
 
+it('compares the predictions of a model that uses every generated layer class', async () => {
+  const graph = graphOf(join(fixturesDir, 'layers.net'), 'every_layer');
+  const text = await generateModule(graph, { sourcePath: join(fixturesDir, 'layers.net') });
+  const embedded = [...text.matchAll(/^export class (\w+)/gm)].map((m) => m[1]).sort();
+  expect(cases.map((c) => c[0])).toContain(PREDICTS);
+  expect(embedded).toEqual([...layerLibrary().classes.values()].map((c) => c.name).sort());
+});
+
 describe.each(cases)('%s', (name, path, model) => {
-  it('compiled and interpreted models agree: topology, weights, predictions', async () => {
+  const predicts = name === PREDICTS;
+  it(`compiled and interpreted models agree: topology, weights${predicts ? ', predictions' : ''}`, async () => {
     const graph = graphOf(path, model);
     const file = join(dir, `${name}.ts`);
     writeFileSync(file, await generateModule(graph, { sourcePath: path }));
@@ -68,6 +83,7 @@ describe.each(cases)('%s', (name, path, model) => {
         m.weights.map((w) => [w.originalName, w.shape, w.trainable]);
       expect(names(compiled)).toEqual(names(interpreted));
       expect(compiled.countParams()).toBe(summary.totalParams);
+      if (!predicts) return;
 
       randomize(interpreted);
       const weights = interpreted.getWeights();

@@ -1,7 +1,7 @@
 /**
  * `createOnnxRuntimeModel`: inputs and outputs in port order and netc's layout, checks on what it
  * is given, dispose, threads; and onnxruntime-node missing or broken, simulated with an injected
- * loader (the package stays installed).
+ * loader (the package stays installed). The tests that run models skip without onnxruntime-node.
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +11,14 @@ import {
   OnnxRuntimeUnavailableError,
   setOnnxRuntimeLoader,
 } from '../../engines/onnxruntime-loader.js';
-import { fixturesDir, graphOf, pseudoRandom, samplesDir, syntheticWeights } from './helpers.js';
+import {
+  fixturesDir,
+  graphOf,
+  ortAvailable,
+  pseudoRandom,
+  samplesDir,
+  syntheticWeights,
+} from './helpers.js';
 
 afterEach(() => setOnnxRuntimeLoader());
 
@@ -35,7 +42,7 @@ function moduleNotFound(): Error {
   return Object.assign(e, { code: 'ERR_MODULE_NOT_FOUND' });
 }
 
-describe('createOnnxRuntimeModel', () => {
+describe.skipIf(!ortAvailable)('createOnnxRuntimeModel', () => {
   it('runs batches in port order, netc layout, and computes the dense layers by hand', async () => {
     const g = graphOf(join(fixturesDir, 'ops.net'), 'unknown');
     const model = await createOnnxRuntimeModel(g, syntheticWeights(g), { threads: 1 });
@@ -99,12 +106,6 @@ describe('createOnnxRuntimeModel', () => {
     await model.dispose(); // twice is fine
   });
 
-  it('refuses a thread count that is not a positive integer', async () => {
-    await expect(createOnnxRuntimeModel(mlp, mlpWeights, { threads: 0 })).rejects.toThrow(
-      'threads must be a positive integer, found 0',
-    );
-  });
-
   it('onnxruntime-node missing: a clear error, and the next attempt tries again', async () => {
     setOnnxRuntimeLoader(() => Promise.reject(moduleNotFound()));
     const error = await createOnnxRuntimeModel(mlp, mlpWeights).catch((e: unknown) => e);
@@ -116,6 +117,14 @@ describe('createOnnxRuntimeModel', () => {
     setOnnxRuntimeLoader();
     const model = await createOnnxRuntimeModel(mlp, mlpWeights);
     await model.dispose();
+  });
+});
+
+describe('createOnnxRuntimeModel, without running onnxruntime-node', () => {
+  it('refuses a thread count that is not a positive integer', async () => {
+    await expect(createOnnxRuntimeModel(mlp, mlpWeights, { threads: 0 })).rejects.toThrow(
+      'threads must be a positive integer, found 0',
+    );
   });
 
   it('onnxruntime-node present but broken: says so, with the cause', async () => {

@@ -12,6 +12,8 @@ import { createOnnxRuntimeModel } from '../../engines/onnxruntime.js';
 import { readGraphWeights } from '../../runtime/graph-weights.js';
 import { randomize } from '../runtime/helpers.js';
 
+export { ortAvailable } from './ort-probe.js';
+
 export const repo = join(import.meta.dirname, '../..');
 export const samplesDir = join(repo, 'samples');
 export const fixturesDir = join(import.meta.dirname, 'fixtures');

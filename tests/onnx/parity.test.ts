@@ -4,6 +4,7 @@
  * statistics included), same batch-2 inputs. Bound: max |tfjs - ort| / max(1, max |tfjs|) <= 1e-4
  * on every output. Outputs ending in a softmax over 1000 classes are compared as logits (the
  * softmax removed from both), where a wrong layer cannot hide behind tiny probabilities.
+ * Skipped without onnxruntime-node.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import {
   fixturesDir,
   graphOf,
   logitsOf,
+  ortAvailable,
   parity,
   samplesDir,
   type OutputParity,
@@ -21,9 +23,6 @@ import {
 
 const BOUND = 1e-4;
 const figures: string[] = [];
-
-beforeAll(() => useBackend('wasm'));
-afterAll(() => console.log(`ONNX Runtime vs tfjs (batch 2):\n${figures.join('\n')}`));
 
 interface Case {
   readonly label: string;
@@ -65,14 +64,19 @@ const cases: Case[] = [
 const show = (p: OutputParity): string =>
   `${p.name} [${p.shape.join(', ')}]: max diff ${p.maxDiff.toExponential(2)}, max |y| ${p.maxAbs.toExponential(2)}`;
 
-describe.each(cases)('$label', ({ label, graph, sizes, optimize }) => {
-  it(`onnxruntime predicts what tfjs does, within ${BOUND}`, async () => {
-    const results = await parity(graph(), { sizes, optimize });
-    figures.push(`  ${label}: ${results.map(show).join('; ')}`);
-    for (const r of results) {
-      expect(r.finite, r.name).toBe(true);
-      expect(r.maxAbs, `${r.name} is not all zeros`).toBeGreaterThan(0);
-      expect(r.error, r.name).toBeLessThanOrEqual(BOUND);
-    }
+describe.skipIf(!ortAvailable)('ONNX Runtime vs tfjs', () => {
+  beforeAll(() => useBackend('wasm'));
+  afterAll(() => console.log(`ONNX Runtime vs tfjs (batch 2):\n${figures.join('\n')}`));
+
+  describe.each(cases)('$label', ({ label, graph, sizes, optimize }) => {
+    it(`onnxruntime predicts what tfjs does, within ${BOUND}`, async () => {
+      const results = await parity(graph(), { sizes, optimize });
+      figures.push(`  ${label}: ${results.map(show).join('; ')}`);
+      for (const r of results) {
+        expect(r.finite, r.name).toBe(true);
+        expect(r.maxAbs, `${r.name} is not all zeros`).toBeGreaterThan(0);
+        expect(r.error, r.name).toBeLessThanOrEqual(BOUND);
+      }
+    });
   });
 });

@@ -1,7 +1,31 @@
-// The sample architectures against the reference figures of
-// shared/reference/seed-architectures.md (Keras convention: params = trainable + non-trainable).
-// Totals are typed here from the reference tables; the per-layer and per-stage tables are
-// transcribed into tests/fixtures/reference/*.json.
+/**
+ * The sample architectures against published or independently computed figures, in the Keras
+ * convention: params = trainable + non-trainable, a BatchNormalization layer holding 4 values per
+ * channel of which the 2 moving statistics are non-trainable (3 and 1 with `scale=False`). The
+ * totals are typed below; the per-layer and per-stage tables are in
+ * tests/fixtures/reference/*.json, each naming its source. Where the figures come from:
+ *
+ * - inception_v3, inception_resnet_v2, resnet50: `model.summary()` of keras.applications
+ *   InceptionV3, InceptionResNetV2 and ResNet50 with their 1000-class tops
+ *   (https://keras.io/api/applications/).
+ * - mlp_mnist: the Keras mnist_mlp example (784-512-512-10, 669,706 params), the MLP of seed
+ *   note 004.
+ * - lenet_bn, resnet18_d2l: "Dive into Deep Learning" (https://d2l.ai), chapters "Batch
+ *   Normalization" and "Residual Networks (ResNet)". The book's PyTorch counts (44,878 and
+ *   11,178,378) are the trainable counts here; the Keras convention adds the BN statistics.
+ * - resnext50: the per-layer `model.summary()` listing of a Keras ResNeXt-50 32x4d in seed
+ *   note 001.
+ * - ecg_resnet: the per-layer output shapes of seed note 000 (the Keras model of Aiwiscal's ECG
+ *   classifier, MIT_Scheme config, itself cut down from the Stanford ML Group network of
+ *   Hannun et al., Nature Medicine 2019), params counted by the Keras rules.
+ * - resnet_v1, resnet_v2: the `res_block_v1` / `res_block_v2` Keras code of seed note 004 on a
+ *   32x32x3 input, params counted by the Keras rules.
+ * - resnet50_attention, irv2_finetune: a keras.applications base without its top plus the
+ *   heads of seed note 004, whose params are derived by hand in the last tests below.
+ *
+ * The seed notes are the five blog posts (numbered 000 to 004) the project was started from;
+ * they are not part of the repository.
+ */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
