@@ -28,7 +28,10 @@ export interface BackendStatus {
   readonly name: BackendName;
   /** The threads its kernels run on (1 for cpu). */
   readonly threads: number;
-  /** One line saying why wasm runs on fewer threads than asked, when it does. */
+  /**
+   * wasm on fewer than the threads asked (or on one): a one-line reason, e.g. `1 thread asked`,
+   * `SharedArrayBuffer is not available`, `a wasm pthread worker failed: ...`.
+   */
   readonly note?: string;
 }
 
@@ -86,8 +89,8 @@ async function startWasm(threads: number): Promise<BackendStatus> {
   let note =
     threads === 1
       ? availableParallelism() === 1
-        ? 'wasm runs on 1 thread: this machine has 1 core'
-        : 'wasm runs on 1 thread, as asked'
+        ? 'this machine has 1 core'
+        : '1 thread asked'
       : threadsUnavailable();
   if (note === undefined) {
     pinPthreadWorker();
@@ -100,11 +103,13 @@ async function startWasm(threads: number): Promise<BackendStatus> {
       const actual = getThreadsCount();
       return actual === threads
         ? { name: 'wasm', threads }
-        : { name: 'wasm', threads: actual, note: `wasm runs on ${actual} threads, not ${threads}` };
+        : {
+            name: 'wasm',
+            threads: actual,
+            note: `the backend started ${actual} of ${threads} threads`,
+          };
     }
-    note = `wasm runs on 1 thread: ${failure}`;
-  } else if (threads > 1) {
-    note = `wasm runs on 1 thread: ${note}`;
+    note = failure;
   }
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setThreadsCount(1);

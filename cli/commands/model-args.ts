@@ -44,7 +44,9 @@ max and mean), and the build and predict times.
                           exported to ONNX with the weights (--weights, or those --seed or
                           tfjs's initialisers give on --backend) and run there; same inputs,
                           outputs and report
-  --threads N             with --engine onnxruntime: its intra-op threads (default: its choice)
+  --threads N             wasm's threads (default: one per core; one where threads cannot
+                          start, with the reason); with --engine onnxruntime its intra-op
+                          threads (default: its choice)
 
 ${WEIGHTS_PATHS}
 
@@ -53,7 +55,7 @@ ${EXIT_STATUS}`;
 export const trainHelp = `usage: netc train FILE --x [NAME=]X.npy... --y [NAME=]Y.npy... [--epochs N] [--batch-size B]
                   [--optimizer sgd|adam] [--lr F] [--momentum F] [--loss LOSS] [--metrics accuracy]
                   [--validation-split F] [--seed N] [--weights PATH] [--save PATH]
-                  [--backend wasm|cpu] [--model NAME]
+                  [--backend wasm|cpu] [--threads N] [--model NAME]
 
 Train FILE's model with TensorFlow.js (model.fit) and save the weights. One progress line per
 epoch (updated in place on a terminal: batches, loss, metrics, time left).
@@ -74,6 +76,8 @@ epoch (updated in place on a terminal: batches, loss, metrics, time left).
   --weights PATH          start from these weights (not with --seed)
   --save PATH             where the trained weights go; without it they are not saved
   --backend wasm|cpu      the TensorFlow.js backend (default: wasm)
+  --threads N             wasm's threads (default: one per core; one where threads cannot
+                          start, with the reason)
   --model NAME            the model to train when FILE defines several
 
 ${WEIGHTS_PATHS}
@@ -122,7 +126,7 @@ export interface RunOptions extends Common {
   readonly optimize: boolean;
   /** What runs the model (`--engine`, default tfjs). */
   readonly engine: Engine;
-  /** ONNX Runtime's intra-op threads (`--threads`, onnxruntime only). */
+  /** wasm's threads, or ONNX Runtime's intra-op threads (`--threads`; not with cpu). */
   readonly threads?: number;
 }
 
@@ -136,6 +140,8 @@ export interface TrainOptions extends Common {
   readonly momentum: number;
   readonly loss: Loss;
   readonly metrics: readonly Metric[];
+  /** wasm's threads (`--threads`; default: one per core). */
+  readonly threads?: number;
   readonly validationSplit: number;
   readonly seed?: number;
   readonly weights?: string;
@@ -267,6 +273,14 @@ function commonOf(
   };
 }
 
+/** `--threads N`: for wasm or onnxruntime (the cpu backend has one thread). */
+function threadsOf(text: string | undefined, backend: Backend, engine: Engine): number | undefined {
+  if (text === undefined) return undefined;
+  if (engine !== 'onnxruntime' && backend !== 'wasm')
+    throw new UsageError('--threads applies to --backend wasm or --engine onnxruntime');
+  return parseInteger('threads', text, 1, 1024);
+}
+
 export function parseRunArgs(argv: string[]): RunOptions {
   const { values, file } = parse('run', argv, {
     ...common,
@@ -284,17 +298,14 @@ export function parseRunArgs(argv: string[]): RunOptions {
     ['tfjs', 'onnxruntime'],
     'tfjs',
   );
-  const threadsText = values.threads as string | undefined;
-  if (threadsText !== undefined && engine !== 'onnxruntime')
-    throw new UsageError('--threads applies to --engine onnxruntime');
-  const threads =
-    threadsText === undefined ? undefined : parseInteger('threads', threadsText, 1, 1024);
+  const common_ = commonOf(values, file);
+  const threads = threadsOf(values.threads as string | undefined, common_.backend, engine);
   const weights = nonEmpty('weights', values.weights as string | undefined);
   const seed = seedOf(values.seed as string | undefined);
   if (weights !== undefined && seed !== undefined)
     throw new UsageError('--seed sets initial weights: it cannot go with --weights');
   return {
-    ...commonOf(values, file),
+    ...common_,
     inputs: assignments('input', values.input as string[] | undefined, true),
     outputs: assignments('output', values.output as string[] | undefined, false),
     weights,
@@ -328,8 +339,11 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
     seed: { type: 'string' },
     weights: { type: 'string' },
     save: { type: 'string' },
+    threads: { type: 'string' },
   });
   const str = (k: string) => values[k] as string | undefined;
+  const common_ = commonOf(values, file);
+  const threads = threadsOf(str('threads'), common_.backend, 'tfjs');
   const optimizer = oneOf('optimizer', str('optimizer'), ['sgd', 'adam'], 'sgd');
   const lr =
     str('lr') === undefined
@@ -353,7 +367,8 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
     throw new UsageError('--seed sets initial weights: it cannot go with --weights');
   const split = str('validation-split');
   return {
-    ...commonOf(values, file),
+    ...common_,
+    threads,
     x: assignments('x', values.x as string[] | undefined, true),
     y: assignments('y', values.y as string[] | undefined, true),
     epochs:

@@ -253,10 +253,15 @@ export function inputsFit(io: Output, graph: Graph, inputs: readonly BoundArray[
   return false;
 }
 
-/** Starts a TensorFlow.js backend, without tfjs's console advice about tfjs-node. */
-export async function startBackend(name: Backend): Promise<void> {
+/**
+ * Starts a TensorFlow.js backend, without tfjs's console advice about tfjs-node. Returns how it
+ * names itself in a report: `wasm (2 threads)`, `wasm (1 thread: REASON)`, `cpu`.
+ */
+export async function startBackend(name: Backend, threads?: number): Promise<string> {
   tf.env().set('PROD', true);
-  await initBackend(name);
+  const s = await initBackend(name, { threads });
+  if (name === 'cpu') return name;
+  return `${name} (${s.threads} thread${s.threads === 1 ? '' : 's'}${s.note ? `: ${s.note}` : ''})`;
 }
 
 /** Loads weights into the model (nothing is set unless all match); maps every failure. */

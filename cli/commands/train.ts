@@ -118,7 +118,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
   if (!inputsFit(io, graph, xs)) return 1;
 
   const t0 = performance.now();
-  await startBackend(o.backend);
+  const backend = await startBackend(o.backend, o.threads);
   const model = buildModel(graph, { seed: o.seed });
   const x = toTensors(xs);
   const y = toTensors(ys);
@@ -138,7 +138,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
         : `adam lr ${o.lr}`;
     const held = n - nTrain;
     io.out(
-      `model    ${graph.name} (${o.file}) on ${o.backend}, ${o.weights ? `weights from ${o.weights}` : o.seed !== undefined ? `initial weights from --seed ${o.seed}` : 'random initial weights'}`,
+      `model    ${graph.name} (${o.file}) on ${backend}, ${o.weights ? `weights from ${o.weights}` : o.seed !== undefined ? `initial weights from --seed ${o.seed}` : 'random initial weights'}`,
     );
     io.out(
       `data     ${nTrain} examples${held > 0 ? ` + ${held} for validation` : ''}, batch ${o.batchSize}, ${opt}, loss ${o.loss}`,
