@@ -39,13 +39,20 @@ export function threadedScripts(): { worker: string; main: string } {
 
 /**
  * The code a pthread worker runs (as an `eval` worker): it evaluates the worker script that the
- * package's `…worker.js` module exports as a string. That string holds `\n` escapes which the
- * template literal turned into newlines; they are turned back, as tfjs does for its Blob.
+ * package's `…worker.js` module exports as a string, with `require` and `__filename` in scope
+ * (from a dynamic import, so that it runs whether eval workers are CommonJS or, with
+ * `--input-type=module` among the parent's flags, ES modules). The string holds `\n` escapes
+ * that its template literal turned into newlines; they are turned back, as tfjs does for its Blob.
  */
 function bootstrapCode(workerModule: string): string {
+  const path = JSON.stringify(workerModule);
   return (
-    `const source = require(${JSON.stringify(workerModule)}).wasmWorkerContents;\n` +
-    `eval(source.split(String.fromCharCode(10)).join(String.fromCharCode(92, 110)));\n`
+    `import('node:module').then(({ createRequire }) => {\n` +
+    `  const require = createRequire(${path});\n` +
+    `  const __filename = ${path};\n` +
+    `  const source = require(${path}).wasmWorkerContents;\n` +
+    `  eval(source.split(String.fromCharCode(10)).join(String.fromCharCode(92, 110)));\n` +
+    `});\n`
   );
 }
 
