@@ -82,7 +82,7 @@ export class PthreadWorker extends NodeWorker {
     const fromBlob = String(url).startsWith('blob:');
     super(
       fromBlob ? bootstrapCode(scripts.worker) : url,
-      fromBlob ? { ...options, eval: true } : options,
+      fromBlob ? { ...options, eval: true, execArgv: [] } : options,
     );
     this.mainScript = scripts.main;
     const w = watch;
