@@ -10,8 +10,10 @@
  * - turn the flag on, and ask XNNPACK for N threads with the package's own `setThreadsCount`;
  *   the backend caps that at half the logical cores it sees (1 on a 2-core machine), which
  *   its glue reads from `os.cpus()`: that lists 2N cores while the backend starts;
- * - pin `globalThis.Worker` to {@link PthreadWorker}, a worker_threads `Worker` that starts a
- *   `blob:` worker from the package's on-disk `wasm-out/…worker.js` instead, and rewrites the
+ * - pin `globalThis.Worker` to {@link LazyPthreadWorker}, which starts a thread only when the
+ *   glue gives it a pthread (the glue pre-fills a pool of 8), as a {@link PthreadWorker}: a
+ *   worker_threads `Worker` that runs the package's on-disk `wasm-out/…worker.js` instead of the
+ *   `blob:` one, and rewrites the
  *   `load` message's `Blob` main script into the path of the on-disk `wasm-out/…threaded-simd.js`
  *   (the same build as the bundled glue and `.wasm`);
  * - watch the workers while the backend starts: one that fails makes the start fail (instead of
@@ -20,6 +22,7 @@
  *
  * Workers that loaded are `unref()`ed by the glue itself, so they never keep Node alive.
  */
+import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { CpuInfo } from 'node:os';
@@ -50,16 +53,44 @@ function bootstrapCode(workerModule: string): string {
     `import('node:module').then(({ createRequire }) => {\n` +
     `  const require = createRequire(${path});\n` +
     `  const __filename = ${path};\n` +
+    HOLD_UNTIL_LOADED +
     `  const source = require(${path}).wasmWorkerContents;\n` +
     `  eval(source.split(String.fromCharCode(10)).join(String.fromCharCode(92, 110)));\n` +
     `});\n`
   );
 }
 
+/**
+ * Worker-side part of {@link LazyPthreadWorker}: the main thread may post `run` right after
+ * `load`, so the messages after `load` are held until this worker has posted `loaded` (which
+ * the glue's main thread, told so already, never sees).
+ */
+const HOLD_UNTIL_LOADED = `
+  const { parentPort } = require('node:worker_threads');
+  let ready = false;
+  const held = [];
+  let deliver = () => {};
+  const on = parentPort.on.bind(parentPort);
+  parentPort.on = (event, listener) => {
+    if (event !== 'message') return on(event, listener);
+    deliver = listener;
+    return on('message', (d) => (ready || (d && d.cmd === 'load') ? listener(d) : held.push(d)));
+  };
+  const post = parentPort.postMessage.bind(parentPort);
+  parentPort.postMessage = (m, t) => {
+    if (m && m.cmd === 'loaded') {
+      ready = true;
+      setImmediate(() => held.splice(0).forEach((d) => deliver(d)));
+      return;
+    }
+    post(m, t);
+  };
+`;
+
 /** What a watch over the workers of one backend start does with a failing worker. */
 interface StartWatch {
   fail(reason: string): void;
-  readonly workers: NodeWorker[];
+  readonly workers: { terminate(): Promise<number> }[];
 }
 
 let watch: StartWatch | undefined;
@@ -87,7 +118,6 @@ export class PthreadWorker extends NodeWorker {
     this.mainScript = scripts.main;
     const w = watch;
     if (w) {
-      w.workers.push(this);
       this.on('exit', (code) => {
         if (code !== 0) w.fail(`a wasm pthread worker exited with code ${code}`);
       });
@@ -111,6 +141,62 @@ export class PthreadWorker extends NodeWorker {
         ? { ...value, urlOrBlob: this.mainScript }
         : value;
     super.postMessage(message, transferList);
+  }
+}
+
+/**
+ * The `Worker` the glue gets: the pthread worker pool that it fills at start (8 of them,
+ * whatever the thread count) costs no threads until one is given a pthread to run. It answers
+ * `load` with `loaded` at once and keeps the message; the first other message (`run`) starts a
+ * {@link PthreadWorker}, which gets `load` and then that message (held in the worker until it
+ * has loaded, see HOLD_UNTIL_LOADED). Starting threads here does not need the main thread's
+ * event loop, which XNNPACK blocks while its pool threads start.
+ */
+export class LazyPthreadWorker extends EventEmitter {
+  private real: PthreadWorker | undefined;
+  private load: [unknown, Parameters<NodeWorker['postMessage']>[1]] | undefined;
+  private unrefed = false;
+  private errorHandler: ((e: unknown) => void) | undefined;
+
+  constructor(
+    private readonly url: string | URL,
+    private readonly options?: WorkerOptions,
+  ) {
+    super();
+    watch?.workers.push(this);
+  }
+
+  /** Keeps `load` (answering `loaded`); anything else starts the thread and goes to it. */
+  postMessage(value: unknown, transferList?: Parameters<NodeWorker['postMessage']>[1]): void {
+    if (this.real === undefined && isLoadMessage(value)) {
+      this.load = [value, transferList];
+      setImmediate(() => this.emit('message', { cmd: 'loaded' }));
+      return;
+    }
+    this.start().postMessage(value, transferList);
+  }
+
+  private start(): PthreadWorker {
+    if (this.real) return this.real;
+    const real = new PthreadWorker(this.url, this.options);
+    real.on('message', (d: unknown) => this.emit('message', d));
+    real.on('error', (e: unknown) => this.emit('error', e));
+    if (this.unrefed) real.unref();
+    if (this.load) real.postMessage(this.load[0], this.load[1]);
+    this.real = real;
+    return real;
+  }
+
+  /** A no-op, as {@link PthreadWorker.ref}. */
+  ref(): void {}
+
+  unref(): void {
+    this.unrefed = true;
+    this.real?.unref();
+  }
+
+  terminate(): Promise<number> {
+    return this.real ? this.real.terminate() : Promise.resolve(0);
   }
 
   /**
@@ -171,12 +257,12 @@ export async function withLogicalCores<T>(count: number, fn: () => Promise<T>): 
 
 let workerPinned = false;
 
-/** Makes `globalThis.Worker` {@link PthreadWorker} for good; the glue's assignments are ignored. */
+/** Makes `globalThis.Worker` {@link LazyPthreadWorker} for good; the glue's assignments are ignored. */
 export function pinPthreadWorker(): void {
   if (workerPinned) return;
   Object.defineProperty(globalThis, 'Worker', {
     configurable: true,
-    get: () => PthreadWorker,
+    get: () => LazyPthreadWorker,
     set: () => {},
   });
   workerPinned = true;
@@ -193,7 +279,7 @@ export async function watchThreadedStart(
   timeoutMs: number,
 ): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const workers: NodeWorker[] = [];
+  const workers: { terminate(): Promise<number> }[] = [];
   const failed = new Promise<string>((resolve) => {
     watch = { fail: resolve, workers };
     timer = setTimeout(
