@@ -13,14 +13,14 @@
  * - pin `globalThis.Worker` to {@link LazyPthreadWorker}, which starts a thread only when the
  *   glue gives it a pthread (the glue pre-fills a pool of 8), as a {@link PthreadWorker}: a
  *   worker_threads `Worker` that runs the package's on-disk `wasm-out/…worker.js` instead of the
- *   `blob:` one, and rewrites the
- *   `load` message's `Blob` main script into the path of the on-disk `wasm-out/…threaded-simd.js`
- *   (the same build as the bundled glue and `.wasm`);
+ *   `blob:` one, and rewrites the `load` message's `Blob` main script into the path of the
+ *   on-disk `wasm-out/…threaded-simd.js` (the same build as the bundled glue and `.wasm`);
  * - watch the workers while the backend starts: one that fails makes the start fail (instead of
  *   Emscripten's `throw` from an event handler, or a start waiting forever for it), and then every
  *   worker of that attempt is terminated, so the caller can fall back to one thread.
  *
- * Workers that loaded are `unref()`ed by the glue itself, so they never keep Node alive.
+ * Workers never keep Node alive: the glue `unref()`s them once loaded, and their `ref()` (which
+ * the glue calls while one runs a pthread, i.e. forever for XNNPACK's pool) is a no-op.
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
