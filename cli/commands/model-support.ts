@@ -185,14 +185,14 @@ export function inputsFit(io: Output, graph: Graph, inputs: readonly BoundArray[
 
 /**
  * Starts a TensorFlow.js backend, without tfjs's console advice about tfjs-node. `threads`:
- * the wasm backend's thread count (`--threads`; undefined: its default).
+ * the wasm backend's thread count (`--threads`; undefined: one per core). Returns how it names
+ * itself in a report: `wasm (2 threads)`, `wasm (1 thread: REASON)`, `cpu`.
  */
-export async function startBackend(name: Backend, threads?: number): Promise<void> {
+export async function startBackend(name: Backend, threads?: number): Promise<string> {
   tf.env().set('PROD', true);
-  // TODO(threads merge): pass `threads !== undefined ? { threads } : undefined` as
-  // initBackend's second argument once runtime/backend.ts takes it (branch `threads`).
-  void threads;
-  await initBackend(name);
+  const s = await initBackend(name, { threads });
+  if (name === 'cpu') return name;
+  return `${name} (${s.threads} thread${s.threads === 1 ? '' : 's'}${s.note ? `: ${s.note}` : ''})`;
 }
 
 /** Checks, before any work, that a file can be written at `path` (its folder exists). */

@@ -24,7 +24,7 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
   const { arrays, batch } = data;
 
   const t0 = performance.now();
-  await startBackend(o.backend, o.threads);
+  const backend = await startBackend(o.backend, o.threads);
   const t1 = performance.now();
   const built = buildModel(graph, { seed: o.seed });
   const t2 = performance.now();
@@ -53,9 +53,7 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
       const what = [o.weights ? 'weights' : '', o.optimize ? 'optimize' : ''];
       parts.push(`${what.filter(Boolean).join(' + ')} ${duration(t3 - t2)}`);
     }
-    const threads =
-      o.threads === undefined ? '' : ` (${o.threads} thread${o.threads === 1 ? '' : 's'})`;
-    io.out(`model    ${graph.name} (${o.file}) on ${o.backend}${threads}, ${weights}`);
+    io.out(`model    ${graph.name} (${o.file}) on ${backend}, ${weights}`);
     if (o.optimize)
       io.out(`graph    ${describeOptimized(graph.nodes.length, model.layers.length)}`);
     io.out(`build    ${duration(compiled - start + t3 - t0)} (${parts.join(', ')})`);

@@ -118,7 +118,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
   if (!inputsFit(io, graph, xs)) return 1;
 
   const t0 = performance.now();
-  await startBackend(o.backend, o.threads);
+  const backend = await startBackend(o.backend, o.threads);
   const model = buildModel(graph, { seed: o.seed });
   const xt = checkInputs(
     graph,
@@ -141,7 +141,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
         ? `sgd lr ${o.lr}${o.momentum > 0 ? ` momentum ${o.momentum}` : ''}`
         : `adam lr ${o.lr}`;
     const held = n - nTrain;
-    io.out(`model    ${graph.name} (${o.file}) on ${o.backend}, ${describeWeights(o, loaded)}`);
+    io.out(`model    ${graph.name} (${o.file}) on ${backend}, ${describeWeights(o, loaded)}`);
     io.out(
       `data     ${nTrain} examples${held > 0 ? ` + ${held} for validation` : ''}, batch ${o.batchSize}, ${opt}, loss ${o.loss}`,
     );

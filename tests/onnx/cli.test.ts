@@ -322,7 +322,10 @@ describe('netc run --engine onnxruntime', () => {
 
   it.each([
     [['--engine', 'tensorrt'], /--engine must be one of tfjs, onnxruntime, found 'tensorrt'/],
-    [['--backend', 'cpu', '--threads', '2'], /--threads applies to --engine onnxruntime/],
+    [
+      ['--backend', 'cpu', '--threads', '2'],
+      /--threads applies to --engine onnxruntime or the wasm backend, not --backend cpu/,
+    ],
     [['--engine', 'onnxruntime', '--threads', '0'], /--threads must be an integer in \[1, 1024\]/],
   ])('usage error %j (exit 2)', async (extra, message) => {
     const r = await netc(['run', tiny, '--input', 'x.npy', ...extra]);
