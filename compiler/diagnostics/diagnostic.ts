@@ -40,7 +40,7 @@ export class DiagnosticBag {
   }
 
   add(d: Diagnostic): void {
-    const key = `${d.code}@${d.span.source.path}:${d.span.start}-${d.span.end}`;
+    const key = repeatKey(d);
     const seen = this.repeats.get(key);
     if (seen) {
       seen.count++;
@@ -58,12 +58,12 @@ export class DiagnosticBag {
   /** Diagnostics sorted by file and position, with a note on merged repeats. */
   all(): Diagnostic[] {
     const out = this.items.map((d) => {
-      const key = `${d.code}@${d.span.source.path}:${d.span.start}-${d.span.end}`;
+      const key = repeatKey(d);
       const count = this.repeats.get(key)?.count ?? 1;
       if (count === 1) return d;
       const more = count - 1;
       const note = {
-        message: `the same error occurs in ${more} more expansion${more === 1 ? '' : 's'}`,
+        message: `the same ${d.severity} occurs in ${more} more expansion${more === 1 ? '' : 's'}`,
       };
       return { ...d, notes: [...d.notes, note] };
     });
@@ -75,3 +75,7 @@ export class DiagnosticBag {
     );
   }
 }
+
+/** Diagnostics with the same code, place and message are one, repeated by block expansions. */
+const repeatKey = (d: Diagnostic): string =>
+  `${d.code}@${d.span.source.path}:${d.span.start}-${d.span.end}:${d.message}`;
