@@ -10,11 +10,24 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *   tfjs: `npm run test:tensor`.
  * - onnx: everything that exports to ONNX or runs on onnxruntime-node: `npm run test:onnx`.
  */
-const unitOnly = [
-  'tests/passes/passes.test.ts',
-  'tests/runtime-cli/progress.test.ts',
-  'tests/runtime-io/npy.test.ts',
-  'tests/runtime-io/safetensors.test.ts',
+/** Files of the unit folders below that run TensorFlow.js or onnxruntime-node in the test process. */
+const tensorFiles = [
+  'tests/cli/args.test.ts',
+  'tests/cli/conventions.test.ts',
+  'tests/cli/ecg-train.test.ts',
+  'tests/cli/run.test.ts',
+  'tests/cli/train.test.ts',
+  'tests/cli/weights.test.ts',
+  'tests/compiler/initial-weights.test.ts',
+  'tests/compiler/passes/codegen.test.ts',
+  'tests/compiler/passes/parity.test.ts',
+  'tests/compiler/passes/random-graphs.test.ts',
+  'tests/io/tfjs-weights.test.ts',
+];
+const onnxFiles = [
+  'tests/codegen/onnx/**/*.test.ts',
+  'tests/engines/**/*.test.ts',
+  'tests/cli/onnx.test.ts',
 ];
 
 export const testProjects = {
@@ -23,26 +36,18 @@ export const testProjects = {
       'tests/*.test.ts',
       'tests/cli/**/*.test.ts',
       'tests/compiler/**/*.test.ts',
-      'tests/fuzz/**/*.test.ts',
       'tests/grammar/**/*.test.ts',
-      'tests/ops/**/*.test.ts',
+      'tests/io/**/*.test.ts',
       'tests/samples/**/*.test.ts',
-      ...unitOnly,
     ],
-    exclude: [],
+    exclude: [...tensorFiles, ...onnxFiles],
   },
   tensor: {
-    include: [
-      'tests/codegen/**/*.test.ts',
-      'tests/passes/**/*.test.ts',
-      'tests/runtime/**/*.test.ts',
-      'tests/runtime-cli/**/*.test.ts',
-      'tests/runtime-io/**/*.test.ts',
-    ],
-    exclude: unitOnly,
+    include: [...tensorFiles, 'tests/codegen/**/*.test.ts', 'tests/runtime/**/*.test.ts'],
+    exclude: onnxFiles,
   },
   onnx: {
-    include: ['tests/onnx/**/*.test.ts'],
+    include: onnxFiles,
     exclude: [],
   },
 } as const;
@@ -81,8 +86,8 @@ export default defineConfig({
           include: [...testProjects.onnx.include],
           exclude: [...configDefaults.exclude, ...testProjects.onnx.exclude],
           // Prints one line when onnxruntime-node is absent; with NETC_TEST_NO_ORT=1, simulates it.
-          globalSetup: ['tests/onnx/global-setup.ts'],
-          setupFiles: ['tests/onnx/setup.ts'],
+          globalSetup: ['tests/codegen/onnx/global-setup.ts'],
+          setupFiles: ['tests/codegen/onnx/setup.ts'],
         },
       },
     ],

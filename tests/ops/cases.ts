@@ -8,7 +8,7 @@
  * Suites that read it:
  * - tests/ops/contract.test.ts: the registry rules (no tensors);
  * - tests/runtime/op-contract.test.ts: the `run` cases build, predict and train on tfjs;
- * - tests/onnx/op-contract.test.ts: the `run` cases export to ONNX (and run on ONNX Runtime);
+ * - tests/codegen/onnx/op-contract.test.ts: the `run` cases export to ONNX (and run on ONNX Runtime);
  * - tests/codegen/op-contract.test.ts: the `run` cases as generated modules.
  *
  * Plain data: no tensor imports.

@@ -1,9 +1,9 @@
 /**
  * Whether the tests can use onnxruntime-node, an optional dependency. The test-only switch
- * `NETC_TEST_NO_ORT=1` makes the tests behave as if it were not installed (tests/onnx/setup.ts
+ * `NETC_TEST_NO_ORT=1` makes the tests behave as if it were not installed (tests/codegen/onnx/setup.ts
  * makes the engine's loader fail as well).
  */
-import { ORT_PACKAGE } from '../../engines/onnxruntime-loader.js';
+import { ORT_PACKAGE } from '../../../engines/onnxruntime-loader.js';
 
 /** The environment variable that simulates a missing onnxruntime-node. */
 export const NO_ORT_SWITCH = 'NETC_TEST_NO_ORT';

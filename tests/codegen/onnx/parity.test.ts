@@ -8,9 +8,9 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../../compiler/ir/graph.js';
-import type { Shape } from '../../compiler/ir/shape.js';
-import { useBackend } from '../runtime/helpers.js';
+import type { Graph } from '../../../compiler/ir/graph.js';
+import type { Shape } from '../../../compiler/ir/shape.js';
+import { useBackend } from '../../runtime/helpers.js';
 import {
   fixturesDir,
   graphOf,
@@ -34,7 +34,7 @@ interface Case {
 const sample = (name: string) => () => graphOf(join(samplesDir, `${name}.net`));
 const fixture = (file: string, model?: string) => () => graphOf(join(fixturesDir, file), model);
 const codegenFixture = (file: string, model?: string) => () =>
-  graphOf(join(import.meta.dirname, '../codegen/fixtures', file), model);
+  graphOf(join(import.meta.dirname, '../fixtures', file), model);
 
 const cases: Case[] = [
   { label: 'mlp_mnist', graph: sample('mlp_mnist') },

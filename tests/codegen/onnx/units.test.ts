@@ -1,16 +1,16 @@
 /** The pure helpers of the ONNX lowerings, on hand-computed cases. */
 import { describe, expect, it } from 'vitest';
-import { attribute } from '../../codegen/onnx/attributes.js';
-import { onnx } from '../../codegen/onnx/proto.js';
+import { attribute } from '../../../codegen/onnx/attributes.js';
+import { onnx } from '../../../codegen/onnx/proto.js';
 import {
   featureShape,
   layoutAxes,
   layoutPerm,
   onnxAxis,
   spatialAxes,
-} from '../../compiler/ops/onnx-layout.js';
-import { reshapeWeight, transposeWeight } from '../../compiler/ops/onnx-weights.js';
-import { kernelPerm, onnxPads } from '../../compiler/ops/onnx-window.js';
+} from '../../../compiler/ops/onnx-layout.js';
+import { reshapeWeight, transposeWeight } from '../../../compiler/ops/onnx-weights.js';
+import { kernelPerm, onnxPads } from '../../../compiler/ops/onnx-window.js';
 
 const w = (kernel: number[], stride: number[], dilation: number[], padding: unknown) => ({
   kernel,

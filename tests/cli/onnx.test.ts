@@ -9,16 +9,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../../cli/commands/model-args.js';
 import { getOp } from '../../compiler/ops/registry.js';
 import { loadOnnxRuntime, setOnnxRuntimeLoader } from '../../engines/onnxruntime-loader.js';
-import {
-  netc,
-  readArray,
-  tempDir,
-  TINY_SOURCE,
-  writeArray,
-  writeText,
-} from '../runtime-cli/helpers.js';
+import { netc, readArray, tempDir, TINY_SOURCE, writeArray, writeText } from './helpers.js';
 import { relDiff } from '../runtime/helpers.js';
-import { decode, nodesOf, ortAvailable, pseudoRandom, samplesDir } from './helpers.js';
+import {
+  decode,
+  nodesOf,
+  ortAvailable,
+  pseudoRandom,
+  samplesDir,
+} from '../codegen/onnx/helpers.js';
 
 afterEach(() => setOnnxRuntimeLoader());
 

@@ -2,7 +2,7 @@
  * Property-based fuzzing of the whole front end (`checkSource`): arbitrary text, token soup,
  * and mutations of real sources. Every run uses a fixed seed, so CI is deterministic; a failure
  * prints the seed and path to replay it (`fc.assert(..., { seed, path })`). For a longer hunt:
- * `NETC_FUZZ_SEED=7 NETC_FUZZ_SCALE=20 npx vitest run tests/fuzz`.
+ * `NETC_FUZZ_SEED=7 NETC_FUZZ_SCALE=20 npx vitest run tests/compiler/fuzz.test.ts`.
  *
  * Properties: nothing throws; every diagnostic is located inside its file (line >= 1, column
  * >= 1, within the file's lines) and renders in every output format; `ok` agrees with the

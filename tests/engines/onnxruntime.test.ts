@@ -18,7 +18,7 @@ import {
   pseudoRandom,
   samplesDir,
   syntheticWeights,
-} from './helpers.js';
+} from '../codegen/onnx/helpers.js';
 
 afterEach(() => setOnnxRuntimeLoader());
 

@@ -6,12 +6,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeOrt } from './ort-probe.js';
 
-/** The test files of tests/onnx that skip tests without onnxruntime-node. */
+/** The onnx project's test files (as the repository names them) that skip tests without onnxruntime-node. */
 export function ortGuardedFiles(): string[] {
-  const dir = import.meta.dirname;
-  return readdirSync(dir)
+  const repo = join(import.meta.dirname, '../../..');
+  const dirs = ['tests/codegen/onnx', 'tests/engines', 'tests/cli'];
+  return dirs
+    .flatMap((d) => readdirSync(join(repo, d)).map((f) => `${d}/${f}`))
     .filter((f) => f.endsWith('.test.ts'))
-    .filter((f) => /\bskipIf\(!ortAvailable\)/.test(readFileSync(join(dir, f), 'utf8')))
+    .filter((f) => /\bskipIf\(!ortAvailable\)/.test(readFileSync(join(repo, f), 'utf8')))
     .sort();
 }
 
@@ -22,7 +24,7 @@ export async function skipLine(): Promise<string | undefined> {
   const files = ortGuardedFiles();
   return (
     `onnxruntime-node ${why}: the ONNX Runtime tests of ${files.length} test files are skipped ` +
-    `(tests/onnx/{${files.map((f) => f.replace(/\.test\.ts$/, '')).join(',')}}.test.ts)`
+    `(${files.join(', ')})`
   );
 }
 

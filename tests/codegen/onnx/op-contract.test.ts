@@ -6,11 +6,11 @@
  * matches tfjs (wasm) within 1e-4 relative: max |tfjs - ort| / max(1, max |tfjs|).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportOnnx } from '../../codegen/onnx/index.js';
-import type { Shape } from '../../compiler/ir/shape.js';
-import { loadOnnxRuntime } from '../../engines/onnxruntime-loader.js';
-import { caseTitle, runCases } from '../ops/cases.js';
-import { opGraph, useBackend, type Arg } from '../runtime/helpers.js';
+import { exportOnnx } from '../../../codegen/onnx/index.js';
+import type { Shape } from '../../../compiler/ir/shape.js';
+import { loadOnnxRuntime } from '../../../engines/onnxruntime-loader.js';
+import { caseTitle, runCases } from '../../ops/cases.js';
+import { opGraph, useBackend, type Arg } from '../../runtime/helpers.js';
 import { decode, ioDims, nodesOf, parity, syntheticWeights } from './helpers.js';
 
 const BOUND = 1e-4;

@@ -4,16 +4,19 @@
  * and is not skipped fails as it would without it.
  */
 import { beforeEach } from 'vitest';
-import { ORT_PACKAGE, setOnnxRuntimeLoader } from '../../engines/onnxruntime-loader.js';
+import { ORT_PACKAGE, setOnnxRuntimeLoader } from '../../../engines/onnxruntime-loader.js';
 import { ortSimulatedMissing } from './ort-probe.js';
 
 if (ortSimulatedMissing()) {
   beforeEach(() =>
     setOnnxRuntimeLoader(() =>
       Promise.reject(
-        Object.assign(new Error(`Cannot find package '${ORT_PACKAGE}' imported from tests/onnx`), {
-          code: 'ERR_MODULE_NOT_FOUND',
-        }),
+        Object.assign(
+          new Error(`Cannot find package '${ORT_PACKAGE}' imported from tests/codegen/onnx`),
+          {
+            code: 'ERR_MODULE_NOT_FOUND',
+          },
+        ),
       ),
     ),
   );

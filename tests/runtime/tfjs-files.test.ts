@@ -8,7 +8,7 @@ import {
   loadLayersModelFromDir,
   saveLayersModel,
 } from '../../runtime/io/tfjs-files.js';
-import { useTempDirs } from './helpers.js';
+import { useTempDirs } from '../io/helpers.js';
 
 let x: tf.Tensor;
 

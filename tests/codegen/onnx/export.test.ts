@@ -11,13 +11,13 @@ import {
   OnnxExportError,
   unsupportedOnnxNodes,
   weightProblems,
-} from '../../codegen/onnx/index.js';
-import type { Graph } from '../../compiler/ir/graph.js';
-import { weightKey } from '../../compiler/ir/weights.js';
-import { allOps, getOp } from '../../compiler/ops/registry.js';
-import { loadOnnxRuntime } from '../../engines/onnxruntime-loader.js';
-import { checkSource } from '../../compiler/compile.js';
-import { Source } from '../../compiler/source.js';
+} from '../../../codegen/onnx/index.js';
+import type { Graph } from '../../../compiler/ir/graph.js';
+import { weightKey } from '../../../compiler/ir/weights.js';
+import { allOps, getOp } from '../../../compiler/ops/registry.js';
+import { loadOnnxRuntime } from '../../../engines/onnxruntime-loader.js';
+import { checkSource } from '../../../compiler/compile.js';
+import { Source } from '../../../compiler/source.js';
 import {
   attr,
   decode,

@@ -1,20 +1,20 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { checkFile } from '../../compiler/compile.js';
-import type { Graph } from '../../compiler/ir/graph.js';
-import type { Shape } from '../../compiler/ir/shape.js';
-import { weightKey, type GraphWeights, type WeightArray } from '../../compiler/ir/weights.js';
-import { getOp } from '../../compiler/ops/registry.js';
-import { onnx, type OnnxProto } from '../../codegen/onnx/proto.js';
-import { buildModel, concreteInputShapes } from '../../api/index.js';
-import { createOnnxRuntimeModel } from '../../engines/onnxruntime.js';
-import { readGraphWeights } from '../../runtime/graph-weights.js';
-import { randomize } from '../runtime/helpers.js';
+import { checkFile } from '../../../compiler/compile.js';
+import type { Graph } from '../../../compiler/ir/graph.js';
+import type { Shape } from '../../../compiler/ir/shape.js';
+import { weightKey, type GraphWeights, type WeightArray } from '../../../compiler/ir/weights.js';
+import { getOp } from '../../../compiler/ops/registry.js';
+import { onnx, type OnnxProto } from '../../../codegen/onnx/proto.js';
+import { buildModel, concreteInputShapes } from '../../../api/index.js';
+import { createOnnxRuntimeModel } from '../../../engines/onnxruntime.js';
+import { readGraphWeights } from '../../../runtime/graph-weights.js';
+import { randomize } from '../../runtime/helpers.js';
 
 export { ortAvailable } from './ort-probe.js';
 
-export const repo = join(import.meta.dirname, '../..');
+export const repo = join(import.meta.dirname, '../../..');
 export const samplesDir = join(repo, 'samples');
 export const fixturesDir = join(import.meta.dirname, 'fixtures');
 export const sampleFiles = readdirSync(samplesDir).filter((f) => f.endsWith('.net'));
