@@ -26,8 +26,9 @@ export function oneShape(shape: TfShape | TfShape[]): TfShape {
   return Array.isArray(shape[0]) ? one(shape as TfShape[]) : (shape as TfShape);
 }
 
-/** Padding as configs store it: a mode, or `[before, after]` per spatial axis. */
-export type PaddingConfig = 'same' | 'valid' | [number, number][];
+import type { PaddingConfig } from '../../compiler/ops/custom-layers.js';
+
+export type { PaddingConfig } from '../../compiler/ops/custom-layers.js';
 
 /** The padding argument of tf.conv2d / tf.depthwiseConv2d for NHWC input (1-D: height 1). */
 export function corePadding(
