@@ -321,8 +321,8 @@ const depthMultiplier = {
   doc: 'Output channels per input channel of the depthwise step.',
 } as const;
 
-const convParams = (rank: number) =>
-  [
+function convParams(rank: number) {
+  return [
     { name: 'filters', type: intType, doc: 'Number of output channels.' },
     ...windowParams(rank),
     {
@@ -333,6 +333,7 @@ const convParams = (rank: number) =>
     },
     ...tailParams,
   ] as const;
+}
 type ConvAttrs = AttrsOf<ReturnType<typeof convParams>>;
 
 const depthwiseParams = [...windowParams(2), depthMultiplier, ...tailParams] as const;
