@@ -223,7 +223,7 @@ function convOp(rank: 1 | 2): OpDef {
         rank,
         kernelSize,
         strides,
-        padding: padding as [number, number][],
+        padding,
         dilationRate,
         groups: a.groups,
         activation: a.activation,
@@ -305,7 +305,7 @@ function depthwiseLowering(c: TfjsContext<DepthwiseAttrs>, filters: number | nul
   }
   return c.custom('NetcDepthwiseConv', {
     ...base,
-    padding: padding as [number, number][],
+    padding,
     filters,
     activation: a.activation,
   });

@@ -7,7 +7,7 @@ import { intType, paddingType } from './param-types.js';
 
 const grow = (n: Dim, by: number): Dim => (by === 0 ? n : typeof n === 'number' ? n + by : null);
 
-function padded(x: Shape, a: { readonly padding: number[][] }): Shape {
+function padded(x: Shape, a: { readonly padding: [number, number][] }): Shape {
   const p = a.padding;
   if (p.some(([before, after]) => before < 0 || after < 0)) {
     throw invalid('padding', 'no negative amounts', a.padding);
@@ -63,7 +63,7 @@ function zeroPadOp(rank: 1 | 2): OpDef {
     tfjs(c) {
       const p = c.attrs.padding;
       if (rank === 1) {
-        return c.custom('NetcZeroPad1D', { name: c.name, padding: [p[0][0], p[0][1]] });
+        return c.custom('NetcZeroPad1D', { name: c.name, padding: p[0] });
       }
       return c.tf.layers.zeroPadding2d({
         name: c.name,

@@ -13,7 +13,7 @@ export interface ParamType<T extends AttrValue = AttrValue> {
 }
 
 /** `"same"`, `"valid"`, or explicit `[before, after]` zeros per spatial axis. */
-export type Padding = 'same' | 'valid' | number[][];
+export type Padding = 'same' | 'valid' | [number, number][];
 
 const isInt = (v: Value): v is { kind: 'int'; value: number } => v.kind === 'int';
 
@@ -73,7 +73,7 @@ export function intOrTupleType(n: number): ParamType<number[]> {
  * as a list of `n` pairs.
  */
 export function paddingType(n: number): ParamType<Padding>;
-export function paddingType(n: number, modes: false): ParamType<number[][]>;
+export function paddingType(n: number, modes: false): ParamType<[number, number][]>;
 export function paddingType(n: number, modes = true): ParamType<Padding> {
   const pairs = intPairsType(n);
   return {
@@ -87,23 +87,25 @@ export function paddingType(n: number, modes = true): ParamType<Padding> {
   };
 }
 
-function intPairsType(n: number): ParamType<number[][]> {
+function intPairsType(n: number): ParamType<[number, number][]> {
   return {
     label: 'padding',
     convert(v) {
-      if (isInt(v)) return Array.from({ length: n }, () => [v.value, v.value]);
+      if (isInt(v)) return Array.from({ length: n }, (): [number, number] => [v.value, v.value]);
       if (v.kind !== 'list' || v.items.length !== n) {
         // A single [before, after] pair is accepted for one axis.
         if (n === 1 && v.kind === 'list' && v.items.length === 2 && v.items.every(isInt)) {
-          return [v.items.map((i) => (i as { value: number }).value)];
+          const [before, after] = v.items.map((i) => (i as { value: number }).value);
+          return [[before, after]];
         }
         return undefined;
       }
-      const out: number[][] = [];
+      const out: [number, number][] = [];
       for (const item of v.items) {
         if (isInt(item)) out.push([item.value, item.value]);
         else if (item.kind === 'list' && item.items.length === 2 && item.items.every(isInt)) {
-          out.push(item.items.map((i) => (i as { value: number }).value));
+          const [before, after] = item.items.map((i) => (i as { value: number }).value);
+          out.push([before, after]);
         } else return undefined;
       }
       return out;
