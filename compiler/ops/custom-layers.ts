@@ -1,10 +1,9 @@
-import type { ActivationName } from './activations.js';
-
 /**
  * The configs of netc's own tfjs layers (runtime/layers), by class name: what an op's tfjs
  * lowering passes to `ctx.custom(className, config)`. Types only, so the compiler names the
  * layers without loading them; each runtime layer's constructor takes its config (plus tfjs's
  * own layer arguments), so a misspelt key or a wrong value type is a compile error on both sides.
+ * Self-contained (no imports): the code generator copies it with the layers.
  */
 export interface CustomLayerConfigs {
   NetcBatchNorm: NetcBatchNormConfig;
@@ -49,8 +48,8 @@ export interface NetcConvConfig extends NamedLayerConfig {
   dilationRate: number[];
   groups: number;
   useBias: boolean;
-  /** A netc activation name. */
-  activation: ActivationName;
+  /** A netc activation name (`ActivationName`; a string here, so this file imports nothing). */
+  activation: string;
 }
 
 export interface NetcConvTransposeConfig extends NamedLayerConfig {
@@ -61,7 +60,8 @@ export interface NetcConvTransposeConfig extends NamedLayerConfig {
   /** Extra rows / columns at the end of the output (Keras `output_padding`), or null. */
   outputPadding: [number, number] | null;
   useBias: boolean;
-  activation: ActivationName;
+  /** A netc activation name. */
+  activation: string;
 }
 
 export interface NetcDepthwiseConvConfig extends NamedLayerConfig {
@@ -73,7 +73,8 @@ export interface NetcDepthwiseConvConfig extends NamedLayerConfig {
   /** Output channels of a following 1x1 pointwise convolution (separable), or null. */
   filters: number | null;
   useBias: boolean;
-  activation: ActivationName;
+  /** A netc activation name. */
+  activation: string;
 }
 
 export interface NetcEluConfig extends NamedLayerConfig {

@@ -8,10 +8,9 @@ import {
   windowSizes,
   type Kwargs,
   type LayerArgs,
-  type PaddingConfig,
   type TfShape,
 } from './common.js';
-import type { NetcConvConfig } from '../../compiler/ops/custom-layers.js';
+import type { NetcConvConfig, PaddingConfig } from '../../compiler/ops/custom-layers.js';
 
 /** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
 export type NetcConvArgs = LayerArgs & NetcConvConfig;

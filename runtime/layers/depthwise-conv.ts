@@ -7,10 +7,9 @@ import {
   windowSizes,
   type Kwargs,
   type LayerArgs,
-  type PaddingConfig,
   type TfShape,
 } from './common.js';
-import type { NetcDepthwiseConvConfig } from '../../compiler/ops/custom-layers.js';
+import type { NetcDepthwiseConvConfig, PaddingConfig } from '../../compiler/ops/custom-layers.js';
 
 /** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
 export type NetcDepthwiseConvArgs = LayerArgs & NetcDepthwiseConvConfig;
