@@ -40,6 +40,12 @@ const cases: Case[] = [
     [[8, 8, 3]],
     { filters: 5, kernel_size: 3, padding: 1, depth_multiplier: 2 },
   ],
+  ['conv2d_transpose', [[5, 7, 3]], { filters: 2, kernel_size: 3, stride: 2 }],
+  [
+    'conv2d_transpose',
+    [[5, 7, 3]],
+    { filters: 2, kernel_size: 3, stride: 2, padding: 'valid', output_padding: 1 },
+  ],
   ['dense', [[6]], { units: 3 }],
   ['dense', [[4, 6]], { units: 3, bias: false, activation: 'softmax' }],
   ['batch_norm', [[5, 5, 3]], {}],
