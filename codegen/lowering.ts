@@ -86,7 +86,8 @@ export function lowerGraph(graph: Graph, names: ReadonlyMap<number, string>): Lo
         activations.push({ name, id: id as string });
         return id;
       },
-      custom: (className, config) => record({ kind: 'custom', className, config }),
+      custom: (className, config) =>
+        record({ kind: 'custom', className, config: Object.fromEntries(Object.entries(config)) }),
     };
     const result = op.tfjs(ctx) as unknown;
     if (calls.length !== 1 || result !== calls[0]) {

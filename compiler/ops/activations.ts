@@ -1,11 +1,12 @@
-import { axisIndex, invalid, num, text } from './attrs.js';
-import { defineOp, type Attrs, type OpDef, type ParamSpec, type TfjsLowering } from './op.js';
+import { axisIndex, invalid } from './attrs.js';
+import { defineOp, type AttrsOf, type OpDef, type ParamSpec, type TfjsContext } from './op.js';
 import type { OnnxContext, OnnxValue } from './onnx.js';
 import { onnxAxis } from './onnx-layout.js';
 import { subName } from './onnx-nodes.js';
 import { scalarWeight } from './onnx-weights.js';
-import { floatType, intType } from './param-types.js';
+import { enumType, floatType, intType, type ParamType } from './param-types.js';
 import type { Shape } from '../ir/shape.js';
+import type * as Tfjs from '@tensorflow/tfjs';
 
 /** Arguments of an activation, as the op's attributes give them (defaults: Keras's). */
 export interface ActivationArgs {
@@ -73,86 +74,110 @@ export function onnxActivation(
 }
 
 /** The `activation` attribute of conv / dense applied to its output `y`, named `<node>/<kind>`. */
-export function onnxFusedActivation(c: OnnxContext, y: OnnxValue): OnnxValue {
-  const kind = text(c.attrs, 'activation');
+export function onnxFusedActivation(
+  c: OnnxContext<{ readonly activation: ActivationName }>,
+  y: OnnxValue,
+): OnnxValue {
+  const kind = c.attrs.activation;
   return onnxActivation(c, y, kind, c.output.length, {}, kind);
 }
 
-/** The ONNX lowering of a standalone activation op. */
-const activationOnnx =
-  (kind: string, args: (a: Attrs, rank: number) => ActivationArgs = () => ({})) =>
-  (c: OnnxContext): OnnxValue =>
-    onnxActivation(c, c.input(0), kind, c.inputs[0].length, args(c.attrs, c.inputs[0].length));
+/** An activation op; `fusable`: its name is also a valid fused `activation:` of conv / dense. */
+export type ActivationOp<N extends string = string, F extends boolean = boolean> = OpDef & {
+  readonly name: N;
+  readonly fusable: F;
+};
 
-/** A weightless elementwise activation; `check` validates its arguments against the input. */
-function activation(
-  name: string,
-  doc: string,
-  params: ParamSpec[] = [],
-  check: (x: Shape, a: Attrs) => void = () => {},
-  tfjs: TfjsLowering = (c) =>
-    c.tf.layers.activation({ name: c.name, activation: c.activation(name) }),
-  onnxArgs?: (a: Attrs, rank: number) => ActivationArgs,
-): OpDef {
-  return defineOp({
+/**
+ * A weightless elementwise activation. `check` validates its arguments against the input;
+ * `onnxArgs` gives the arguments of its ONNX nodes. `fusable` (true unless said otherwise): conv
+ * and dense take its name as their fused `activation` (with the op's default arguments), which
+ * needs a tfjs activation identifier of that name (`tfjsActivation`) and an `onnxActivation` case.
+ */
+function activation<
+  const N extends string,
+  const P extends readonly ParamSpec[] = [],
+  const F extends boolean = true,
+>(spec: {
+  readonly name: N;
+  readonly doc: string;
+  readonly params?: P;
+  readonly fusable?: F;
+  check?(x: Shape, a: AttrsOf<P>): void;
+  tfjs?(c: TfjsContext<AttrsOf<P>>): Tfjs.layers.Layer;
+  onnxArgs?(a: AttrsOf<P>, rank: number): ActivationArgs;
+}): ActivationOp<N, F> {
+  const { name } = spec;
+  const op = defineOp({
     name,
     category: 'activation',
-    doc: `${doc} Keeps the input shape; counted as 0 MACs.`,
+    doc: `${spec.doc} Keeps the input shape; counted as 0 MACs.`,
     inputs: { min: 1, max: 1 },
-    params,
-    shape([x], a) {
-      check(x, a);
+    params: (spec.params ?? []) as P,
+    shape([x], a: AttrsOf<P>) {
+      spec.check?.(x, a);
       return x;
     },
     weights: () => [],
     macs: () => 0,
-    tfjs,
-    onnx: activationOnnx(name, onnxArgs),
+    tfjs: (c: TfjsContext<AttrsOf<P>>) =>
+      spec.tfjs
+        ? spec.tfjs(c)
+        : c.tf.layers.activation({ name: c.name, activation: c.activation(name) }),
+    onnx: (c: OnnxContext<AttrsOf<P>>) =>
+      onnxActivation(
+        c,
+        c.input(0),
+        name,
+        c.inputs[0].length,
+        spec.onnxArgs?.(c.attrs, c.inputs[0].length) ?? {},
+      ),
   });
+  return Object.assign(op, { fusable: (spec.fusable ?? true) as F }) as ActivationOp<N, F>;
 }
 
-const alpha = (value: number, doc: string): ParamSpec => ({
-  name: 'alpha',
-  type: floatType,
-  default: value,
-  doc,
-});
+const alpha = <const V extends number>(value: V, doc: string) =>
+  ({ name: 'alpha', type: floatType, default: value, doc }) as const;
 
-export const relu = activation('relu', 'Rectified linear unit, `max(x, 0)`.');
-export const relu6 = activation('relu6', 'ReLU capped at 6, `min(max(x, 0), 6)`.');
-export const leakyRelu = activation(
-  'leaky_relu',
-  'Leaky ReLU: `x` for positive inputs, `alpha * x` otherwise.',
-  [alpha(0.3, 'Slope for negative inputs (at least 0).')],
-  (_x, a) => {
-    if (!(num(a, 'alpha') >= 0)) throw invalid('alpha', 'a value of at least 0', a.alpha);
+export const relu = activation({ name: 'relu', doc: 'Rectified linear unit, `max(x, 0)`.' });
+export const relu6 = activation({ name: 'relu6', doc: 'ReLU capped at 6, `min(max(x, 0), 6)`.' });
+export const leakyRelu = activation({
+  name: 'leaky_relu',
+  doc: 'Leaky ReLU: `x` for positive inputs, `alpha * x` otherwise.',
+  params: [alpha(0.3, 'Slope for negative inputs (at least 0).')],
+  // tfjs has no leaky-ReLU activation identifier, only the LeakyReLU layer.
+  fusable: false,
+  check(_x, a) {
+    if (!(a.alpha >= 0)) throw invalid('alpha', 'a value of at least 0', a.alpha);
   },
-  (c) => c.tf.layers.leakyReLU({ name: c.name, alpha: num(c.attrs, 'alpha') }),
-  (a) => ({ alpha: num(a, 'alpha') }),
-);
-export const elu = activation(
-  'elu',
-  'Exponential linear unit: `x` for positive inputs, `alpha * (exp(x) - 1)` otherwise.',
-  [alpha(1.0, 'Scale of the negative part.')],
-  undefined,
+  tfjs: (c) => c.tf.layers.leakyReLU({ name: c.name, alpha: c.attrs.alpha }),
+  onnxArgs: (a) => ({ alpha: a.alpha }),
+});
+export const elu: ActivationOp<'elu', true> = activation({
+  name: 'elu',
+  doc: 'Exponential linear unit: `x` for positive inputs, `alpha * (exp(x) - 1)` otherwise.',
+  params: [alpha(1.0, 'Scale of the negative part.')],
   // tfjs's ELU layer only takes alpha = 1.
-  (c) =>
-    num(c.attrs, 'alpha') === 1
+  tfjs: (c) =>
+    c.attrs.alpha === 1
       ? c.tf.layers.elu({ name: c.name })
-      : c.custom('NetcElu', { name: c.name, alpha: num(c.attrs, 'alpha') }),
-  (a) => ({ alpha: num(a, 'alpha') }),
-);
-export const gelu = activation(
-  'gelu',
-  'Gaussian error linear unit (exact, not the tanh approximation).',
-);
-export const swish = activation('swish', 'Swish (SiLU), `x * sigmoid(x)`.');
-export const sigmoid = activation('sigmoid', 'Logistic sigmoid, `1 / (1 + exp(-x))`.');
-export const tanh = activation('tanh', 'Hyperbolic tangent.');
-export const softmax = activation(
-  'softmax',
-  'Softmax along `axis`.',
-  [
+      : c.custom('NetcElu', { name: c.name, alpha: c.attrs.alpha }),
+  onnxArgs: (a) => ({ alpha: a.alpha }),
+});
+export const gelu = activation({
+  name: 'gelu',
+  doc: 'Gaussian error linear unit (exact, not the tanh approximation).',
+});
+export const swish = activation({ name: 'swish', doc: 'Swish (SiLU), `x * sigmoid(x)`.' });
+export const sigmoid = activation({
+  name: 'sigmoid',
+  doc: 'Logistic sigmoid, `1 / (1 + exp(-x))`.',
+});
+export const tanh = activation({ name: 'tanh', doc: 'Hyperbolic tangent.' });
+export const softmax: ActivationOp<'softmax', true> = activation({
+  name: 'softmax',
+  doc: 'Softmax along `axis`.',
+  params: [
     {
       name: 'axis',
       type: intType,
@@ -160,23 +185,24 @@ export const softmax = activation(
       doc: 'Axis to normalize, over the non-batch dimensions (negative counts from the end).',
     },
   ],
-  (x, a) => void axisIndex(a, 'axis', x.length),
+  check: (x, a) => void axisIndex(a, 'axis', x.length),
   // tfjs's softmax only runs on the last axis.
-  (c) => {
+  tfjs(c) {
     const rank = c.inputs[0].length;
     const axis = axisIndex(c.attrs, 'axis', rank) + 1;
     return axis === rank
       ? c.tf.layers.softmax({ name: c.name, axis })
       : c.custom('NetcSoftmax', { name: c.name, axis });
   },
-  (a, rank) => ({ axis: axisIndex(a, 'axis', rank) }),
-);
-export const hardSigmoid = activation(
-  'hard_sigmoid',
-  'Piecewise-linear sigmoid, `clip(x / 6 + 0.5, 0, 1)` (Keras 3 definition).',
-);
+  onnxArgs: (a, rank) => ({ axis: axisIndex(a, 'axis', rank) }),
+});
+export const hardSigmoid = activation({
+  name: 'hard_sigmoid',
+  doc: 'Piecewise-linear sigmoid, `clip(x / 6 + 0.5, 0, 1)` (Keras 3 definition).',
+});
 
-export const activationOps: readonly OpDef[] = [
+/** Every activation op, in documentation order. */
+export const activationOps = [
   relu,
   relu6,
   leakyRelu,
@@ -187,4 +213,24 @@ export const activationOps: readonly OpDef[] = [
   tanh,
   softmax,
   hardSigmoid,
+] as const;
+
+/**
+ * A valid fused `activation:` of conv and dense: `linear` (none), or the name of a fusable
+ * activation op. Derived from `activationOps`: a new fusable activation op is a valid value.
+ */
+export type ActivationName =
+  'linear' | Extract<(typeof activationOps)[number], { fusable: true }>['name'];
+
+const isFusable = (
+  op: (typeof activationOps)[number],
+): op is Extract<(typeof activationOps)[number], { fusable: true }> => op.fusable;
+
+/** The fused activations, `linear` first, then the fusable activation ops in order. */
+export const activationNames: readonly ActivationName[] = [
+  'linear',
+  ...activationOps.filter(isFusable).map((op) => op.name),
 ];
+
+/** The type of the fused `activation` argument of conv and dense. */
+export const activationType: ParamType<ActivationName> = enumType(activationNames);

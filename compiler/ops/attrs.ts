@@ -1,23 +1,15 @@
 import type { Dim, Shape } from '../ir/shape.js';
 import { formatShape } from '../ir/shape.js';
-import { OpError, type AttrValue, type Attrs } from './op.js';
+import { OpError, type Attrs } from './op.js';
 
 /** An attribute as messages show it: `[3, 0]`, `"same"`, `0.5`. */
 export function show(v: unknown): string {
   return Array.isArray(v) ? `[${v.map(show).join(', ')}]` : JSON.stringify(v);
 }
 
-/** Typed readers for validated attributes (the lowering has already checked their types). */
-export const num = (a: Attrs, k: string): number => a[k] as number;
-export const bool = (a: Attrs, k: string): boolean => a[k] as boolean;
-export const text = (a: Attrs, k: string): string => a[k] as string;
-export const ints = (a: Attrs, k: string): number[] => a[k] as number[];
-export const pairs = (a: Attrs, k: string): number[][] => a[k] as number[][];
-export const raw = (a: Attrs, k: string): AttrValue => a[k];
-
 /** Require `value > 0` for an int argument, Keras-style. */
-export function positive(a: Attrs, k: string): number {
-  const v = a[k];
+export function positive<A>(a: A, k: keyof A & string): number {
+  const v = (a as Attrs)[k];
   const list = Array.isArray(v) ? (v as number[]) : [v as number];
   if (list.some((x) => x <= 0)) {
     throw new OpError(
@@ -73,8 +65,8 @@ export function invalid(k: string, expected: string, found: unknown): OpError {
  * The axis named by attribute `k`, over the non-batch dims of a rank-`rank` input: 0 is the first,
  * negative values count from the end. Returns it as a non-negative index.
  */
-export function axisIndex(a: Attrs, k: string, rank: number): number {
-  const axis = num(a, k);
+export function axisIndex<A>(a: A, k: keyof A & string, rank: number): number {
+  const axis = (a as Attrs)[k] as number;
   if (rank === 0) {
     throw new OpError(`the input has rank 0, so there is no axis ${axis} to use`, 'E3004', k);
   }
@@ -92,4 +84,12 @@ export function expectMinRank(shape: Shape, min: number, op: string): void {
       'E3004',
     );
   }
+}
+
+/**
+ * True when both shapes are fully known and equal: an op that keeps the row-major order
+ * (reshape, flatten, channel padding) then moves nothing.
+ */
+export function sameKnownShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => typeof d === 'number' && d === b[i]);
 }

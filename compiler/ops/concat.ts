@@ -69,6 +69,7 @@ export const concat = defineOp({
   },
   weights: () => [],
   macs: () => 0,
+  isIdentity: (_a, inputs) => inputs.length === 1,
   tfjs: (c) =>
     c.tf.layers.concatenate({
       name: c.name,

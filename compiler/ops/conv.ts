@@ -1,16 +1,6 @@
 import type { Shape } from '../ir/shape.js';
-import {
-  expectRank,
-  ints,
-  knownChannels,
-  num,
-  positive,
-  product,
-  bool,
-  show,
-  text,
-} from './attrs.js';
-import { onnxFusedActivation } from './activations.js';
+import { expectRank, knownChannels, positive, product, show } from './attrs.js';
+import { activationType, onnxFusedActivation } from './activations.js';
 import { axisPaddings, windowOutput } from './conv-geometry.js';
 import type { OnnxContext, OnnxValue } from './onnx.js';
 import { onnxBias } from './onnx-nodes.js';
@@ -21,20 +11,19 @@ import {
   GLOROT_UNIFORM,
   ZEROS,
   OpError,
-  type Attrs,
+  type AttrsOf,
   type OpDef,
-  type ParamSpec,
   type TfjsContext,
   type WeightDoc,
   type WeightSpec,
 } from './op.js';
-import { activationType, boolType, intOrTupleType, intType, paddingType } from './param-types.js';
+import { boolType, intOrTupleType, intType, paddingType, type Padding } from './param-types.js';
 
 const axisNames = (rank: number): string[] => (rank === 1 ? ['length'] : ['height', 'width']);
 const layout = (rank: number): string => `[${[...axisNames(rank), 'channels'].join(', ')}]`;
 
 /** kernel_size, stride, padding, dilation: the window parameters shared by every convolution. */
-function windowParams(rank: number): ParamSpec[] {
+export function windowParams(rank: number) {
   return [
     {
       name: 'kernel_size',
@@ -59,10 +48,19 @@ function windowParams(rank: number): ParamSpec[] {
       default: Array(rank).fill(1),
       doc: 'Spacing between kernel taps.',
     },
-  ];
+  ] as const;
 }
 
-const tailParams: ParamSpec[] = [
+/** The window attributes every convolution has, and pooling is read as. */
+export interface WindowAttrs {
+  readonly kernel_size: number[];
+  readonly stride: number[];
+  readonly dilation: number[];
+  readonly padding: Padding;
+}
+
+/** bias and the fused activation, the last arguments of every convolution and dense. */
+export const tailParams = [
   { name: 'bias', type: boolType, default: true, doc: 'Add a learned bias per output channel.' },
   {
     name: 'activation',
@@ -70,7 +68,7 @@ const tailParams: ParamSpec[] = [
     default: 'linear',
     doc: 'Activation fused after the op.',
   },
-];
+] as const;
 
 const kernelDims = (rank: number): string =>
   rank === 1 ? 'kernel_length' : 'kernel_height, kernel_width';
@@ -83,12 +81,10 @@ const biasDoc = (size: string): WeightDoc => ({
 });
 
 /** Output spatial dims of a window op, after validating the window arguments. */
-export function windowShape(op: string, input: Shape, attrs: Attrs, rank: number): Shape {
+export function windowShape(op: string, input: Shape, attrs: WindowAttrs, rank: number): Shape {
   expectRank(input, rank + 1, layout(rank), op);
-  for (const k of ['kernel_size', 'stride', 'dilation']) positive(attrs, k);
-  const kernel = ints(attrs, 'kernel_size');
-  const stride = ints(attrs, 'stride');
-  const dilation = ints(attrs, 'dilation');
+  for (const k of ['kernel_size', 'stride', 'dilation'] as const) positive(attrs, k);
+  const { kernel_size: kernel, stride, dilation } = attrs;
   if (stride.some((s) => s > 1) && dilation.some((d) => d > 1)) {
     throw new OpError(
       `${op} cannot combine stride > 1 with dilation > 1 (TensorFlow rule)`,
@@ -111,9 +107,13 @@ export function windowShape(op: string, input: Shape, attrs: Attrs, rank: number
 }
 
 /** Warn when a stride > 1 `same` window meets a length the stride does not divide. */
-export function oddSameWarnings(input: Shape, attrs: Attrs, rank: number): string[] {
+export function oddSameWarnings(
+  input: Shape,
+  attrs: Pick<WindowAttrs, 'stride' | 'padding'>,
+  rank: number,
+): string[] {
   if (attrs.padding !== 'same') return [];
-  const stride = ints(attrs, 'stride');
+  const stride = attrs.stride;
   const out: string[] = [];
   input.slice(0, rank).forEach((n, i) => {
     if (typeof n === 'number' && stride[i] > 1 && n % stride[i] !== 0) {
@@ -151,6 +151,9 @@ function checkGroups(cin: number, filters: number, groups: number): void {
   }
 }
 
+/** The linear-producer spec of a kernel `[..., in, filters]`: output channels on the last axis. */
+export const KERNEL_OUT_LAST = { kernel: 'kernel', outputAxis: -1 } as const;
+
 function convOp(rank: 1 | 2): OpDef {
   const name = `conv${rank}d`;
   return defineOp({
@@ -158,17 +161,7 @@ function convOp(rank: 1 | 2): OpDef {
     category: 'convolution',
     doc: `${rank}-D convolution over \`${layout(rank)}\` inputs, with optional groups (one op: grouped convolution is never split into slices).`,
     inputs: { min: 1, max: 1 },
-    params: [
-      { name: 'filters', type: intType, doc: 'Number of output channels.' },
-      ...windowParams(rank),
-      {
-        name: 'groups',
-        type: intType,
-        default: 1,
-        doc: 'Split input and output channels into this many independent groups.',
-      },
-      ...tailParams,
-    ],
+    params: convParams(rank),
     weightDocs: [
       { name: 'kernel', shape: `[${kernelDims(rank)}, in / groups, filters]`, trainable: true },
       biasDoc('filters'),
@@ -178,38 +171,39 @@ function convOp(rank: 1 | 2): OpDef {
       positive(a, 'groups');
       const spatial = windowShape(name, x, a, rank);
       const cin = x[rank];
-      if (typeof cin === 'number') checkGroups(cin, num(a, 'filters'), num(a, 'groups'));
-      return [...spatial, num(a, 'filters')];
+      if (typeof cin === 'number') checkGroups(cin, a.filters, a.groups);
+      return [...spatial, a.filters];
     },
     weights([x], a) {
       const cin = knownChannels(x, name);
-      const filters = num(a, 'filters');
+      const filters = a.filters;
       const w: WeightSpec[] = [
         {
           name: 'kernel',
-          shape: [...ints(a, 'kernel_size'), cin / num(a, 'groups'), filters],
+          shape: [...a.kernel_size, cin / a.groups, filters],
           trainable: true,
           init: GLOROT_UNIFORM,
         },
       ];
-      if (bool(a, 'bias')) w.push({ name: 'bias', shape: [filters], trainable: true, init: ZEROS });
+      if (a.bias) w.push({ name: 'bias', shape: [filters], trainable: true, init: ZEROS });
       return w;
     },
     macs([x], a, out) {
       const positions = product(out.slice(0, rank));
       const cin = x[rank];
       if (positions === null || typeof cin !== 'number') return null;
-      const taps = ints(a, 'kernel_size').reduce((p, k) => p * k, 1);
-      return positions * num(a, 'filters') * taps * (cin / num(a, 'groups'));
+      const taps = a.kernel_size.reduce((p, k) => p * k, 1);
+      return positions * a.filters * taps * (cin / a.groups);
     },
     warnings: ([x], a) => oddSameWarnings(x, a, rank),
+    linear: KERNEL_OUT_LAST,
     tfjs(c) {
       const a = c.attrs;
       const [kernelSize, strides, dilationRate] = windowArgs(a);
-      const base = { name: c.name, filters: num(a, 'filters'), useBias: bool(a, 'bias') };
-      const padding = a.padding as 'same' | 'valid' | number[][];
-      if (num(a, 'groups') === 1 && (padding === 'same' || padding === 'valid')) {
-        const args = { ...base, padding, activation: c.activation(text(a, 'activation')) };
+      const base = { name: c.name, filters: a.filters, useBias: a.bias };
+      const padding = a.padding;
+      if (a.groups === 1 && (padding === 'same' || padding === 'valid')) {
+        const args = { ...base, padding, activation: c.activation(a.activation) };
         return rank === 1
           ? c.tf.layers.conv1d({
               ...args,
@@ -231,8 +225,8 @@ function convOp(rank: 1 | 2): OpDef {
         strides,
         padding,
         dilationRate,
-        groups: num(a, 'groups'),
-        activation: text(a, 'activation'),
+        groups: a.groups,
+        activation: a.activation,
       });
     },
     // One Conv node, grouped or not; `same` padding as explicit pads (see onnxPads).
@@ -242,7 +236,7 @@ function convOp(rank: 1 | 2): OpDef {
       const inputs = [x, c.constant('kernel', kernel), ...onnxBias(c)];
       const attrs = {
         ...onnxWindowAttrs(c.inputs[0], windowOf(c.attrs)),
-        group: num(c.attrs, 'groups'),
+        group: c.attrs.groups,
       };
       return fusedActivation(c, c.node('Conv', inputs, attrs));
     },
@@ -250,15 +244,15 @@ function convOp(rank: 1 | 2): OpDef {
 }
 
 /** The window attributes of a convolution. */
-const windowOf = (a: Attrs): Window => ({
-  kernel: ints(a, 'kernel_size'),
-  stride: ints(a, 'stride'),
-  dilation: ints(a, 'dilation'),
+export const windowOf = (a: WindowAttrs): Window => ({
+  kernel: a.kernel_size,
+  stride: a.stride,
+  dilation: a.dilation,
   padding: a.padding,
 });
 
 /** A channels-first conv output, then the op's fused `activation`. */
-const fusedActivation = (c: OnnxContext, y: string): OnnxValue =>
+const fusedActivation = (c: OnnxContext<DepthwiseAttrs | ConvAttrs>, y: string): OnnxValue =>
   onnxFusedActivation(c, { name: y, layout: 'channels_first' });
 
 /**
@@ -266,7 +260,7 @@ const fusedActivation = (c: OnnxContext, y: string): OnnxValue =>
  * kernel `[kh, kw, in, m]` read as `[in * m, 1, kh, kw]` (output channel `i * m + k`, Keras's
  * order); a separable one adds the 1x1 pointwise Conv, which gets the bias.
  */
-function depthwiseOnnx(c: OnnxContext, separable: boolean): OnnxValue {
+function depthwiseOnnx(c: OnnxContext<DepthwiseAttrs>, separable: boolean): OnnxValue {
   const x = c.inputAs(0, 'channels_first');
   const cin = knownChannels(c.inputs[0], separable ? 'separable_conv2d' : 'depthwise_conv2d');
   const dk = c.weight('depthwise_kernel');
@@ -284,31 +278,27 @@ function depthwiseOnnx(c: OnnxContext, separable: boolean): OnnxValue {
 }
 
 /** kernel_size, stride, dilation as tfjs configs take them. */
-const windowArgs = (a: Attrs): number[][] => [
-  ints(a, 'kernel_size'),
-  ints(a, 'stride'),
-  ints(a, 'dilation'),
-];
+const windowArgs = (a: WindowAttrs): number[][] => [a.kernel_size, a.stride, a.dilation];
 
 /**
  * Depthwise and separable convolution on tfjs: its own layers for `same` / `valid`, netc's for
  * explicit padding and (depthwise) dilation, which tfjs's DepthwiseConv2D ignores.
  */
-function depthwiseLowering(c: TfjsContext, filters: number | null) {
+function depthwiseLowering(c: TfjsContext<DepthwiseAttrs>, filters: number | null) {
   const a = c.attrs;
   const [kernelSize, strides, dilationRate] = windowArgs(a) as [number, number][];
-  const padding = a.padding as 'same' | 'valid' | number[][];
+  const padding = a.padding;
   const base = {
     name: c.name,
     kernelSize,
     strides,
     dilationRate,
-    depthMultiplier: num(a, 'depth_multiplier'),
-    useBias: bool(a, 'bias'),
+    depthMultiplier: a.depth_multiplier,
+    useBias: a.bias,
   };
   const dilated = dilationRate.some((d) => d > 1);
   if ((padding === 'same' || padding === 'valid') && (filters !== null || !dilated)) {
-    const activation = c.activation(text(a, 'activation'));
+    const activation = c.activation(a.activation);
     return filters === null
       ? c.tf.layers.depthwiseConv2d({ ...base, padding, activation })
       : c.tf.layers.separableConv2d({ ...base, filters, padding, activation });
@@ -317,26 +307,45 @@ function depthwiseLowering(c: TfjsContext, filters: number | null) {
     ...base,
     padding,
     filters,
-    activation: text(a, 'activation'),
+    activation: a.activation,
   });
 }
 
 export const conv1d = convOp(1);
 export const conv2d = convOp(2);
 
-const depthMultiplier: ParamSpec = {
+const depthMultiplier = {
   name: 'depth_multiplier',
   type: intType,
   default: 1,
   doc: 'Output channels per input channel of the depthwise step.',
-};
+} as const;
+
+function convParams(rank: number) {
+  return [
+    { name: 'filters', type: intType, doc: 'Number of output channels.' },
+    ...windowParams(rank),
+    {
+      name: 'groups',
+      type: intType,
+      default: 1,
+      doc: 'Split input and output channels into this many independent groups.',
+    },
+    ...tailParams,
+  ] as const;
+}
+type ConvAttrs = AttrsOf<ReturnType<typeof convParams>>;
+
+const depthwiseParams = [...windowParams(2), depthMultiplier, ...tailParams] as const;
+/** What depthwise and separable lowerings read (separable adds `filters`). */
+type DepthwiseAttrs = AttrsOf<typeof depthwiseParams>;
 
 export const depthwiseConv2d = defineOp({
   name: 'depthwise_conv2d',
   category: 'convolution',
   doc: 'Depthwise 2-D convolution: each input channel is convolved with its own `depth_multiplier` filters.',
   inputs: { min: 1, max: 1 },
-  params: [...windowParams(2), depthMultiplier, ...tailParams],
+  params: depthwiseParams,
   weightDocs: [
     {
       name: 'depthwise_kernel',
@@ -349,27 +358,29 @@ export const depthwiseConv2d = defineOp({
     positive(a, 'depth_multiplier');
     const spatial = windowShape('depthwise_conv2d', x, a, 2);
     const cin = x[2];
-    return [...spatial, typeof cin === 'number' ? cin * num(a, 'depth_multiplier') : null];
+    return [...spatial, typeof cin === 'number' ? cin * a.depth_multiplier : null];
   },
   weights([x], a) {
     const cin = knownChannels(x, 'depthwise_conv2d');
-    const dm = num(a, 'depth_multiplier');
+    const dm = a.depth_multiplier;
     const w: WeightSpec[] = [
       {
         name: 'depthwise_kernel',
-        shape: [...ints(a, 'kernel_size'), cin, dm],
+        shape: [...a.kernel_size, cin, dm],
         trainable: true,
         init: GLOROT_UNIFORM,
       },
     ];
-    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [cin * dm], trainable: true, init: ZEROS });
+    if (a.bias) w.push({ name: 'bias', shape: [cin * dm], trainable: true, init: ZEROS });
     return w;
   },
   macs(_x, a, out) {
     const n = product(out);
-    return n === null ? null : n * ints(a, 'kernel_size').reduce((p, k) => p * k, 1);
+    return n === null ? null : n * a.kernel_size.reduce((p, k) => p * k, 1);
   },
   warnings: ([x], a) => oddSameWarnings(x, a, 2),
+  // Output channel i * multiplier + m: the flattening of the kernel's last two axes.
+  linear: { kernel: 'depthwise_kernel', outputAxis: -2, outputSpan: 2 },
   tfjs: (c) => depthwiseLowering(c, null),
   onnx: (c) => depthwiseOnnx(c, false),
 });
@@ -401,16 +412,16 @@ export const separableConv2d = defineOp({
   shape([x], a) {
     positive(a, 'filters');
     positive(a, 'depth_multiplier');
-    return [...windowShape('separable_conv2d', x, a, 2), num(a, 'filters')];
+    return [...windowShape('separable_conv2d', x, a, 2), a.filters];
   },
   weights([x], a) {
     const cin = knownChannels(x, 'separable_conv2d');
-    const dm = num(a, 'depth_multiplier');
-    const filters = num(a, 'filters');
+    const dm = a.depth_multiplier;
+    const filters = a.filters;
     const w: WeightSpec[] = [
       {
         name: 'depthwise_kernel',
-        shape: [...ints(a, 'kernel_size'), cin, dm],
+        shape: [...a.kernel_size, cin, dm],
         trainable: true,
         init: GLOROT_UNIFORM,
       },
@@ -421,18 +432,19 @@ export const separableConv2d = defineOp({
         init: GLOROT_UNIFORM,
       },
     ];
-    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [filters], trainable: true, init: ZEROS });
+    if (a.bias) w.push({ name: 'bias', shape: [filters], trainable: true, init: ZEROS });
     return w;
   },
   macs([x], a, out) {
     const positions = product(out.slice(0, 2));
     const cin = x[2];
     if (positions === null || typeof cin !== 'number') return null;
-    const mid = cin * num(a, 'depth_multiplier');
-    const taps = ints(a, 'kernel_size').reduce((p, k) => p * k, 1);
-    return positions * (mid * taps + mid * num(a, 'filters'));
+    const mid = cin * a.depth_multiplier;
+    const taps = a.kernel_size.reduce((p, k) => p * k, 1);
+    return positions * (mid * taps + mid * a.filters);
   },
   warnings: ([x], a) => oddSameWarnings(x, a, 2),
-  tfjs: (c) => depthwiseLowering(c, num(c.attrs, 'filters')),
+  linear: { kernel: 'pointwise_kernel', outputAxis: -1 },
+  tfjs: (c) => depthwiseLowering(c, c.attrs.filters),
   onnx: (c) => depthwiseOnnx(c, true),
 });

@@ -1,9 +1,9 @@
 import { formatShape } from '../ir/shape.js';
-import { bool, expectMinRank, num, positive, product, text } from './attrs.js';
-import { onnxFusedActivation } from './activations.js';
+import { expectMinRank, positive, product } from './attrs.js';
+import { activationType, onnxFusedActivation } from './activations.js';
 import { onnxBias } from './onnx-nodes.js';
 import { GLOROT_UNIFORM, ZEROS, defineOp, OpError, type WeightSpec } from './op.js';
-import { activationType, boolType, intType } from './param-types.js';
+import { boolType, intType } from './param-types.js';
 import type { Shape } from '../ir/shape.js';
 
 function inFeatures(x: Shape): number {
@@ -39,27 +39,28 @@ export const dense = defineOp({
   shape([x], a) {
     positive(a, 'units');
     expectMinRank(x, 1, 'dense');
-    return [...x.slice(0, -1), num(a, 'units')];
+    return [...x.slice(0, -1), a.units];
   },
   weights([x], a) {
-    const units = num(a, 'units');
+    const units = a.units;
     const w: WeightSpec[] = [
       { name: 'kernel', shape: [inFeatures(x), units], trainable: true, init: GLOROT_UNIFORM },
     ];
-    if (bool(a, 'bias')) w.push({ name: 'bias', shape: [units], trainable: true, init: ZEROS });
+    if (a.bias) w.push({ name: 'bias', shape: [units], trainable: true, init: ZEROS });
     return w;
   },
   macs([x], a) {
     const positions = product(x.slice(0, -1));
     const f = x[x.length - 1];
-    return positions === null || typeof f !== 'number' ? null : positions * f * num(a, 'units');
+    return positions === null || typeof f !== 'number' ? null : positions * f * a.units;
   },
+  linear: { kernel: 'kernel', outputAxis: -1 },
   tfjs: (c) =>
     c.tf.layers.dense({
       name: c.name,
-      units: num(c.attrs, 'units'),
-      useBias: bool(c.attrs, 'bias'),
-      activation: c.activation(text(c.attrs, 'activation')),
+      units: c.attrs.units,
+      useBias: c.attrs.bias,
+      activation: c.activation(c.attrs.activation),
     }),
   // Gemm on [batch, in]; MatMul (+ Add) on the last axis of anything longer, in netc's layout.
   onnx(c) {

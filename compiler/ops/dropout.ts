@@ -1,4 +1,4 @@
-import { invalid, num } from './attrs.js';
+import { invalid } from './attrs.js';
 import { defineOp } from './op.js';
 import { floatType } from './param-types.js';
 
@@ -16,13 +16,13 @@ export const dropout = defineOp({
     },
   ],
   shape([x], a) {
-    const rate = num(a, 'rate');
+    const rate = a.rate;
     if (!(rate >= 0 && rate < 1)) throw invalid('rate', 'a value in [0, 1)', rate);
     return x;
   },
   weights: () => [],
   macs: () => 0,
-  tfjs: (c) => c.tf.layers.dropout({ name: c.name, rate: num(c.attrs, 'rate') }),
+  tfjs: (c) => c.tf.layers.dropout({ name: c.name, rate: c.attrs.rate }),
   // The identity at inference (ONNX runtimes drop the node).
   onnx(c) {
     const x = c.input(0);

@@ -1,4 +1,4 @@
-import { num, positive } from './attrs.js';
+import { positive } from './attrs.js';
 import { defineOp } from './op.js';
 import { intType } from './param-types.js';
 
@@ -15,12 +15,12 @@ export const embedding = defineOp({
   shape([x], a) {
     positive(a, 'input_dim');
     positive(a, 'output_dim');
-    return [...x, num(a, 'output_dim')];
+    return [...x, a.output_dim];
   },
   weights: (_x, a) => [
     {
       name: 'embeddings',
-      shape: [num(a, 'input_dim'), num(a, 'output_dim')],
+      shape: [a.input_dim, a.output_dim],
       trainable: true,
       init: { kind: 'uniform', limit: 0.05 },
     },
@@ -29,8 +29,8 @@ export const embedding = defineOp({
   tfjs: (c) =>
     c.tf.layers.embedding({
       name: c.name,
-      inputDim: num(c.attrs, 'input_dim'),
-      outputDim: num(c.attrs, 'output_dim'),
+      inputDim: c.attrs.input_dim,
+      outputDim: c.attrs.output_dim,
     }),
   // Ids arrive as floats, truncated to integers as tfjs's Embedding does (Cast rounds to 0).
   onnx(c) {

@@ -1,4 +1,4 @@
-import { bool, expectRank } from './attrs.js';
+import { expectRank } from './attrs.js';
 import { defineOp, type OpDef } from './op.js';
 import { spatialAxes } from './onnx-layout.js';
 import { reduce } from './onnx-nodes.js';
@@ -23,12 +23,12 @@ function globalPoolOp(kind: 'max' | 'avg', rank: 1 | 2): OpDef {
     ],
     shape([x], a) {
       expectRank(x, rank + 1, layout, name);
-      return bool(a, 'keepdims') ? [...Array(rank).fill(1), x[rank]] : [x[rank]];
+      return a.keepdims ? [...Array(rank).fill(1), x[rank]] : [x[rank]];
     },
     weights: () => [],
     macs: () => 0,
     tfjs(c) {
-      if (bool(c.attrs, 'keepdims')) {
+      if (c.attrs.keepdims) {
         return c.custom('NetcGlobalPool', { name: c.name, mode: kind, rank, keepdims: true });
       }
       const l = c.tf.layers;
@@ -41,7 +41,7 @@ function globalPoolOp(kind: 'max' | 'avg', rank: 1 | 2): OpDef {
     // A reduction over the spatial axes, in whichever layout the input is.
     onnx(c) {
       const x = c.input(0);
-      const keepdims = bool(c.attrs, 'keepdims');
+      const keepdims = c.attrs.keepdims;
       const axes = spatialAxes(rank + 1, x.layout);
       const y = reduce(c, kind === 'max' ? 'ReduceMax' : 'ReduceMean', x.name, axes, keepdims);
       return { name: y, layout: keepdims ? x.layout : 'channels_last' };

@@ -16,7 +16,7 @@ export const input = defineOp({
     },
   ],
   shape(_inputs, a) {
-    const dims = a.shape as Dim[];
+    const dims: Dim[] = a.shape;
     const bad = dims.find((d) => typeof d === 'number' && (!Number.isInteger(d) || d <= 0));
     if (bad !== undefined) {
       throw new OpError(

@@ -64,6 +64,7 @@ function elementwise(
   max: number,
   tfjs: (c: TfjsContext) => Layer,
   onnx: (c: OnnxContext) => OnnxValue,
+  identityWhenAlone: boolean,
 ): OpDef {
   return defineOp({
     name,
@@ -74,6 +75,8 @@ function elementwise(
     shape: (inputs) => sameShape(name, inputs),
     weights: () => [],
     macs: () => 0,
+    // One operand left (after a pass removed the others): nothing to combine it with.
+    isIdentity: identityWhenAlone ? (_a, inputs) => inputs.length === 1 : undefined,
     tfjs,
     onnx,
   });
@@ -85,6 +88,7 @@ export const add = elementwise(
   Infinity,
   (c) => c.tf.layers.add({ name: c.name }),
   elementwiseOnnx('Add', 'Sum'),
+  true,
 );
 export const subtract = elementwise(
   'subtract',
@@ -93,6 +97,7 @@ export const subtract = elementwise(
   // tfjs-layers has no Subtract layer.
   (c) => c.custom('NetcSubtract', { name: c.name }),
   elementwiseOnnx('Sub'),
+  false,
 );
 export const multiply = elementwise(
   'multiply',
@@ -100,6 +105,7 @@ export const multiply = elementwise(
   Infinity,
   (c) => c.tf.layers.multiply({ name: c.name }),
   elementwiseOnnx('Mul'),
+  true,
 );
 
 export const scale = defineOp({
@@ -111,10 +117,11 @@ export const scale = defineOp({
   shape: ([x]) => x,
   weights: () => [],
   macs: () => 0,
-  tfjs: (c) => c.custom('NetcScale', { name: c.name, factor: c.attrs.factor as number }),
+  isIdentity: (a) => a.factor === 1,
+  tfjs: (c) => c.custom('NetcScale', { name: c.name, factor: c.attrs.factor }),
   onnx(c) {
     const x = c.input(0);
-    const factor = c.constant('factor', scalarWeight(c.attrs.factor as number));
+    const factor = c.constant('factor', scalarWeight(c.attrs.factor));
     return { name: c.node('Mul', [x.name, factor]), layout: x.layout };
   },
 });

@@ -1,49 +1,46 @@
 import { formatShape, type Shape } from '../ir/shape.js';
-import { axisIndex, bool, invalid, num } from './attrs.js';
-import {
-  ONES,
-  ZEROS,
-  defineOp,
-  OpError,
-  type Attrs,
-  type ParamSpec,
-  type WeightSpec,
-} from './op.js';
+import { axisIndex, invalid } from './attrs.js';
+import { ONES, ZEROS, defineOp, OpError, type AttrsOf, type WeightSpec } from './op.js';
 import type { OnnxContext, OnnxValue } from './onnx.js';
 import { featureShape, onnxAxis } from './onnx-layout.js';
 import { reduce } from './onnx-nodes.js';
 import { filledWeight, reshapeWeight, scalarWeight } from './onnx-weights.js';
 import { boolType, floatType, intType } from './param-types.js';
 
-const axisParam: ParamSpec = {
+const axisParam = {
   name: 'axis',
   type: intType,
   default: -1,
   doc: 'The feature axis, over the non-batch dimensions (0 is the first; negative counts from the end).',
-};
+} as const;
 
-const tailParams: ParamSpec[] = [
-  {
-    name: 'epsilon',
-    type: floatType,
-    default: 0.001,
-    doc: 'Added to the variance to avoid dividing by zero.',
-  },
+const epsilonParam = {
+  name: 'epsilon',
+  type: floatType,
+  default: 0.001,
+  doc: 'Added to the variance to avoid dividing by zero.',
+} as const;
+
+const affineParams = [
   { name: 'center', type: boolType, default: true, doc: 'Learn an offset `beta`.' },
   { name: 'scale', type: boolType, default: true, doc: 'Learn a factor `gamma`.' },
-];
+] as const;
 
-function checkArgs(x: Shape, a: Attrs): void {
+const layerNormParams = [axisParam, epsilonParam, ...affineParams] as const;
+/** The attributes both normalizations have (batch norm adds `momentum`). */
+type NormAttrs = AttrsOf<typeof layerNormParams>;
+
+function checkArgs(x: Shape, a: NormAttrs): void {
   axisIndex(a, 'axis', x.length);
-  if (!(num(a, 'epsilon') > 0)) throw invalid('epsilon', 'a strictly positive value', a.epsilon);
+  if (!(a.epsilon > 0)) throw invalid('epsilon', 'a strictly positive value', a.epsilon);
 }
 
 /** Size of the normalized axis, which every weight has. */
-function features(x: Shape, a: Attrs, op: string): number {
+function features(x: Shape, a: NormAttrs, op: string): number {
   const c = x[axisIndex(a, 'axis', x.length)];
   if (typeof c !== 'number') {
     throw new OpError(
-      `${op} needs a known size on axis ${num(a, 'axis')} to size its weights, but the input is ${formatShape(x)}`,
+      `${op} needs a known size on axis ${a.axis} to size its weights, but the input is ${formatShape(x)}`,
       'E3004',
     );
   }
@@ -51,13 +48,13 @@ function features(x: Shape, a: Attrs, op: string): number {
 }
 
 /** The feature axis as Keras counts it: the batch is axis 0. */
-const kerasAxis = (x: Shape, a: Attrs): number => axisIndex(a, 'axis', x.length) + 1;
+const kerasAxis = (x: Shape, a: NormAttrs): number => axisIndex(a, 'axis', x.length) + 1;
 
 /** gamma then beta, as Keras creates them. */
-function affine(c: number, a: Attrs): WeightSpec[] {
+function affine(c: number, a: NormAttrs): WeightSpec[] {
   const w: WeightSpec[] = [];
-  if (bool(a, 'scale')) w.push({ name: 'gamma', shape: [c], trainable: true, init: ONES });
-  if (bool(a, 'center')) w.push({ name: 'beta', shape: [c], trainable: true, init: ZEROS });
+  if (a.scale) w.push({ name: 'gamma', shape: [c], trainable: true, init: ONES });
+  if (a.center) w.push({ name: 'beta', shape: [c], trainable: true, init: ZEROS });
   return w;
 }
 
@@ -84,10 +81,13 @@ export function batchNormAffine(bn: {
 }
 
 /** gamma and beta as ONNX needs them: ones and zeros stand in for the absent ones. */
-function onnxAffine(c: OnnxContext, n: number): { gamma: Float32Array; beta: Float32Array } {
+function onnxAffine(
+  c: OnnxContext<NormAttrs>,
+  n: number,
+): { gamma: Float32Array; beta: Float32Array } {
   return {
-    gamma: bool(c.attrs, 'scale') ? c.weight('gamma').data : filledWeight(n, 1).data,
-    beta: bool(c.attrs, 'center') ? c.weight('beta').data : filledWeight(n, 0).data,
+    gamma: c.attrs.scale ? c.weight('gamma').data : filledWeight(n, 1).data,
+    beta: c.attrs.center ? c.weight('beta').data : filledWeight(n, 0).data,
   };
 }
 
@@ -96,12 +96,12 @@ function onnxAffine(c: OnnxContext, n: number): { gamma: Float32Array; beta: Flo
  * tensors, `[batch, features]`); otherwise `x * scale + shift` with both folded from the
  * statistics, shaped to broadcast along the feature axis.
  */
-function batchNormOnnx(c: OnnxContext): OnnxValue {
+function batchNormOnnx(c: OnnxContext<NormAttrs>): OnnxValue {
   const x = c.input(0);
   const rank = c.inputs[0].length;
   const axis = axisIndex(c.attrs, 'axis', rank);
   const n = features(c.inputs[0], c.attrs, 'batch_norm');
-  const eps = num(c.attrs, 'epsilon');
+  const eps = c.attrs.epsilon;
   const { gamma, beta } = onnxAffine(c, n);
   const mean = c.weight('moving_mean').data;
   const variance = c.weight('moving_variance').data;
@@ -130,12 +130,12 @@ function batchNormOnnx(c: OnnxContext): OnnxValue {
  * Layer norm on ONNX: LayerNormalization when the axis is the tensor's last ONNX axis (it
  * normalizes from `axis` to the end); otherwise its arithmetic, over that one axis.
  */
-function layerNormOnnx(c: OnnxContext): OnnxValue {
+function layerNormOnnx(c: OnnxContext<NormAttrs>): OnnxValue {
   const x = c.input(0);
   const rank = c.inputs[0].length;
   const axis = axisIndex(c.attrs, 'axis', rank);
   const n = features(c.inputs[0], c.attrs, 'layer_norm');
-  const eps = num(c.attrs, 'epsilon');
+  const eps = c.attrs.epsilon;
   const { gamma, beta } = onnxAffine(c, n);
   const at = onnxAxis(axis, rank, x.layout);
   const out = (name: string): OnnxValue => ({ name, layout: x.layout });
@@ -170,14 +170,14 @@ export const batchNorm = defineOp({
   inputs: { min: 1, max: 1 },
   params: [
     axisParam,
-    tailParams[0],
+    epsilonParam,
     {
       name: 'momentum',
       type: floatType,
       default: 0.99,
       doc: 'Momentum of the moving mean and variance.',
     },
-    ...tailParams.slice(1),
+    ...affineParams,
   ],
   weightDocs: [
     { name: 'gamma', shape: '[features]', trainable: true, when: 'scale' },
@@ -187,7 +187,7 @@ export const batchNorm = defineOp({
   ],
   shape([x], a) {
     checkArgs(x, a);
-    const m = num(a, 'momentum');
+    const m = a.momentum;
     if (!(m >= 0 && m <= 1)) throw invalid('momentum', 'a value in [0, 1]', m);
     return x;
   },
@@ -205,10 +205,10 @@ export const batchNorm = defineOp({
     const args = {
       name,
       axis: kerasAxis(x, a),
-      epsilon: num(a, 'epsilon'),
-      momentum: num(a, 'momentum'),
-      center: bool(a, 'center'),
-      scale: bool(a, 'scale'),
+      epsilon: a.epsilon,
+      momentum: a.momentum,
+      center: a.center,
+      scale: a.scale,
     };
     return args.axis === x.length
       ? tf.layers.batchNormalization(args)
@@ -222,7 +222,7 @@ export const layerNorm = defineOp({
   category: 'normalization',
   doc: 'Layer normalization over one axis of each sample (Keras `LayerNormalization`); counted as 0 MACs.',
   inputs: { min: 1, max: 1 },
-  params: [axisParam, ...tailParams],
+  params: layerNormParams,
   weightDocs: [
     { name: 'gamma', shape: '[features]', trainable: true, when: 'scale' },
     { name: 'beta', shape: '[features]', trainable: true, when: 'center' },
@@ -237,9 +237,9 @@ export const layerNorm = defineOp({
     tf.layers.layerNormalization({
       name,
       axis: kerasAxis(x, a),
-      epsilon: num(a, 'epsilon'),
-      center: bool(a, 'center'),
-      scale: bool(a, 'scale'),
+      epsilon: a.epsilon,
+      center: a.center,
+      scale: a.scale,
     }),
   onnx: layerNormOnnx,
 });

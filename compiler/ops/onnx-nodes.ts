@@ -1,4 +1,3 @@
-import { bool } from './attrs.js';
 import type { OnnxContext, OnnxLayout } from './onnx.js';
 
 /** Node patterns that several ONNX lowerings share. */
@@ -26,8 +25,8 @@ export const subName = (suffix: string | undefined, part: string): string =>
   suffix ? `${suffix}/${part}` : part;
 
 /** The bias input of an ONNX Conv / Gemm / Add, when the op has one (`bias: true`). */
-export const onnxBias = (c: OnnxContext): string[] =>
-  bool(c.attrs, 'bias') ? [c.constant('bias', c.weight('bias'))] : [];
+export const onnxBias = (c: OnnxContext<{ readonly bias: boolean }>): string[] =>
+  c.attrs.bias ? [c.constant('bias', c.weight('bias'))] : [];
 
 /**
  * The layout in which to combine several inputs (add, concat...): the one most of them already

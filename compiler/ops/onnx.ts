@@ -31,10 +31,10 @@ export type OnnxAttr =
  * What an ONNX lowering gets. Types only: compiler/ never loads protobufjs; the exporter
  * (codegen/onnx) implements it. Every name it hands out is unique in the model.
  */
-export interface OnnxContext {
+export interface OnnxContext<A = Attrs> {
   /** The IR node's hierarchical name: the name of its main ONNX node and tensor. */
   readonly name: string;
-  readonly attrs: Attrs;
+  readonly attrs: A;
   /** netc shapes (no batch) of the inputs and of the output. */
   readonly inputs: readonly Shape[];
   readonly output: Shape;

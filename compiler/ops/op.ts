@@ -2,18 +2,44 @@ import type { Shape } from '../ir/shape.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { ParamType } from './param-types.js';
 import type * as Tfjs from '@tensorflow/tfjs';
-import type { OnnxLowering } from './onnx.js';
+import type { OnnxContext, OnnxLowering, OnnxValue } from './onnx.js';
+import type { CustomLayerConfigs, CustomLayerName } from './custom-layers.js';
 
 import type { AttrValue, Attrs } from '../ir/attrs.js';
 
 export type { AttrValue, Attrs } from '../ir/attrs.js';
 
-export interface ParamSpec {
-  readonly name: string;
-  readonly type: ParamType;
+/** One argument of an op: its name, its type (whose conversion gives the attribute's value type `T`). */
+export interface ParamSpec<N extends string = string, T extends AttrValue = AttrValue> {
+  readonly name: N;
+  readonly type: ParamType<T>;
   /** Absent: the argument is required. */
   readonly default?: AttrValue;
   readonly doc: string;
+}
+
+/**
+ * The attributes of an op with parameters `P`, typed from its specs: `{ filters: number;
+ * padding: 'same' | 'valid' | number[][]; ... }`. Reading a name that is not a parameter is a
+ * compile error.
+ */
+export type AttrsOf<P extends readonly ParamSpec[]> = {
+  readonly [S in P[number] as S['name']]: S['type'] extends ParamType<infer T> ? T : never;
+};
+
+/**
+ * Which weight of a linear producer (conv, dense: `y = x * kernel + bias`, then the fused
+ * `activation`) indexes its output channels, so that a per-channel factor after it (batch norm,
+ * scale) can be folded into its kernel and bias. The output channel of a kernel element is the
+ * row-major flattening of its axes `outputAxis .. outputAxis + outputSpan - 1` (negative axes count
+ * from the end): `[kh, kw, in, filters]` has it on -1, a transposed conv's `[kh, kw, filters, in]`
+ * on -2, a depthwise `[kh, kw, in, multiplier]` on -2 with span 2 (channel `i * multiplier + m`).
+ */
+export interface LinearSpec {
+  readonly kernel: string;
+  readonly outputAxis: number;
+  /** How many axes from `outputAxis` the output channel spans; default 1. */
+  readonly outputSpan?: number;
 }
 
 /**
@@ -82,23 +108,55 @@ export interface OpDef {
    * value (see `OnnxContext`). Absent: models using the op cannot be exported to ONNX.
    */
   readonly onnx?: OnnxLowering;
+  /**
+   * True when a node of this op, with these attributes, input shapes and output shape, returns
+   * its (only) input unchanged at inference whatever the values (padding by 0, a 1x1 pool...);
+   * the remove-identities pass asks it. Absent: never an identity.
+   */
+  isIdentity?(attrs: Attrs, inputs: readonly Shape[], output: Shape): boolean;
+  /** Present on linear producers, into which batch norm, scale and activations fold. */
+  readonly linear?: LinearSpec;
+}
+
+/**
+ * An op as its file defines it: `OpDef` with attributes typed from its `params` (`A`), for the
+ * rules and lowerings. `defineOp` erases it to `OpDef` for the registry.
+ */
+export interface OpSpec<P extends readonly ParamSpec[], A = AttrsOf<P>> {
+  readonly name: string;
+  readonly category: OpCategory;
+  readonly doc: string;
+  readonly inputs: InputArity;
+  readonly params: P;
+  readonly weightDocs?: readonly WeightDoc[];
+  shape(inputs: readonly Shape[], attrs: A): Shape;
+  weights(inputs: readonly Shape[], attrs: A): WeightSpec[];
+  macs(inputs: readonly Shape[], attrs: A, output: Shape): number | null;
+  warnings?(inputs: readonly Shape[], attrs: A): string[];
+  readonly tfjs?: (ctx: TfjsContext<A>) => Tfjs.layers.Layer;
+  readonly onnx?: (ctx: OnnxContext<A>) => OnnxValue;
+  isIdentity?(attrs: A, inputs: readonly Shape[], output: Shape): boolean;
+  readonly linear?: LinearSpec;
 }
 
 /**
  * What a TensorFlow.js lowering gets. Types only: compiler/ never loads TensorFlow.js; the runtime
  * passes the module in `tf`.
  */
-export interface TfjsContext {
+export interface TfjsContext<A = Attrs> {
   readonly tf: typeof Tfjs;
   /** The layer name, already valid and unique for tfjs. */
   readonly name: string;
-  readonly attrs: Attrs;
+  readonly attrs: A;
   readonly inputs: readonly Shape[];
   readonly output: Shape;
   /** The tfjs activation identifier of a netc activation name (`hard_sigmoid` has its own). */
   activation(name: string): TfjsActivation;
-  /** One of netc's own layers (runtime/layers), by registered class name and config. */
-  custom(className: string, config: Record<string, unknown>): Tfjs.layers.Layer;
+  /**
+   * One of netc's own layers (runtime/layers), by registered class name and its typed config
+   * (`CustomLayerConfigs`): a wrong class name, key or value type does not compile.
+   */
+  custom<K extends CustomLayerName>(className: K, config: CustomLayerConfigs[K]): Tfjs.layers.Layer;
 }
 
 /** A tfjs activation identifier, as layer configs take it. */
@@ -134,6 +192,12 @@ export class OpError extends Error {
   }
 }
 
-export function defineOp(def: OpDef): OpDef {
-  return def;
+/**
+ * Defines an op. `params` is inferred as a tuple of literal names (the `const` parameter), so the
+ * rules and lowerings see `attrs.filters: number`, `attrs.padding: 'same' | 'valid' | ...`; the
+ * result is the erased `OpDef` the registry holds (the lowering validated the attributes
+ * against the same specs, so the erasure is sound).
+ */
+export function defineOp<const P extends readonly ParamSpec[]>(def: OpSpec<P>): OpDef {
+  return def as unknown as OpDef;
 }

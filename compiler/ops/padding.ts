@@ -1,14 +1,14 @@
 import { formatShape, type Dim, type Shape } from '../ir/shape.js';
-import { expectMinRank, expectRank, invalid, num, pairs, positive } from './attrs.js';
-import { defineOp, OpError, type Attrs, type OpDef } from './op.js';
+import { expectMinRank, expectRank, invalid, positive, sameKnownShape } from './attrs.js';
+import { defineOp, OpError, type OpDef } from './op.js';
 import type { OnnxContext, OnnxLayout, OnnxValue } from './onnx.js';
 import { onnxAxis } from './onnx-layout.js';
 import { intType, paddingType } from './param-types.js';
 
 const grow = (n: Dim, by: number): Dim => (by === 0 ? n : typeof n === 'number' ? n + by : null);
 
-function padded(x: Shape, a: Attrs): Shape {
-  const p = pairs(a, 'padding');
+function padded(x: Shape, a: { readonly padding: [number, number][] }): Shape {
+  const p = a.padding;
   if (p.some(([before, after]) => before < 0 || after < 0)) {
     throw invalid('padding', 'no negative amounts', a.padding);
   }
@@ -59,9 +59,12 @@ function zeroPadOp(rank: 1 | 2): OpDef {
     },
     weights: () => [],
     macs: () => 0,
+    isIdentity: (a) => a.padding.every((p) => p.every((n) => n === 0)),
     tfjs(c) {
-      const p = pairs(c.attrs, 'padding');
-      if (rank === 1) return c.custom('NetcZeroPad1D', { name: c.name, padding: p[0] });
+      const p = c.attrs.padding;
+      if (rank === 1) {
+        return c.custom('NetcZeroPad1D', { name: c.name, padding: p[0] });
+      }
       return c.tf.layers.zeroPadding2d({
         name: c.name,
         padding: [
@@ -71,8 +74,7 @@ function zeroPadOp(rank: 1 | 2): OpDef {
       });
     },
     // Channels-first, like the convolution or pooling that usually follows.
-    onnx: (c) =>
-      padOnnx(c, new Map(pairs(c.attrs, 'padding').map((p, axis) => [axis, p])), 'channels_first'),
+    onnx: (c) => padOnnx(c, new Map(c.attrs.padding.map((p, axis) => [axis, p])), 'channels_first'),
   });
 }
 
@@ -96,12 +98,12 @@ export const zeroPadChannels = defineOp({
         'channels',
       );
     }
-    return [...x.slice(0, -1), num(a, 'channels')];
+    return [...x.slice(0, -1), a.channels];
   },
   weights: () => [],
   macs: () => 0,
-  tfjs: (c) =>
-    c.custom('NetcZeroPadChannels', { name: c.name, channels: num(c.attrs, 'channels') }),
+  isIdentity: (_a, [x], out) => sameKnownShape(x, out),
+  tfjs: (c) => c.custom('NetcZeroPadChannels', { name: c.name, channels: c.attrs.channels }),
   // The amount must be fixed in the ONNX graph, so the input's channel count must be known.
   onnx(c) {
     const x = c.inputs[0];
@@ -112,6 +114,6 @@ export const zeroPadChannels = defineOp({
         'E3004',
       );
     }
-    return padOnnx(c, new Map([[x.length - 1, [0, num(c.attrs, 'channels') - have]]]));
+    return padOnnx(c, new Map([[x.length - 1, [0, c.attrs.channels - have]]]));
   },
 });

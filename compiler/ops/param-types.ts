@@ -5,40 +5,44 @@ import type { AttrValue } from './op.js';
  * The type of an op parameter: a label for docs and errors, and a conversion from a language
  * value to an IR attribute that returns undefined when the value has the wrong type.
  */
-export interface ParamType {
+export interface ParamType<T extends AttrValue = AttrValue> {
   readonly label: string;
   /** The accepted strings of an enum type, for did-you-mean suggestions. */
   readonly choices?: readonly string[];
-  convert(v: Value): AttrValue | undefined;
+  convert(v: Value): T | undefined;
 }
+
+/** `"same"`, `"valid"`, or explicit `[before, after]` zeros per spatial axis. */
+export type Padding = 'same' | 'valid' | [number, number][];
 
 const isInt = (v: Value): v is { kind: 'int'; value: number } => v.kind === 'int';
 
-export const intType: ParamType = {
+export const intType: ParamType<number> = {
   label: 'int',
   convert: (v) => (isInt(v) ? v.value : undefined),
 };
 
-export const floatType: ParamType = {
+export const floatType: ParamType<number> = {
   label: 'float',
   convert: (v) => (v.kind === 'int' || v.kind === 'float' ? v.value : undefined),
 };
 
-export const boolType: ParamType = {
+export const boolType: ParamType<boolean> = {
   label: 'bool',
   convert: (v) => (v.kind === 'bool' ? v.value : undefined),
 };
 
-export function enumType(choices: readonly string[]): ParamType {
+export function enumType<const C extends readonly string[]>(choices: C): ParamType<C[number]> {
+  const is = (s: string): s is C[number] => choices.includes(s);
   return {
     label: choices.map((c) => JSON.stringify(c)).join(' | '),
     choices,
-    convert: (v) => (v.kind === 'string' && choices.includes(v.value) ? v.value : undefined),
+    convert: (v) => (v.kind === 'string' && is(v.value) ? v.value : undefined),
   };
 }
 
 /** A list of ints of a given length range. */
-export function intListType(minLength = 1, maxLength = Infinity): ParamType {
+export function intListType(minLength = 1, maxLength = Infinity): ParamType<number[]> {
   return {
     label: '[int, ...]',
     convert(v) {
@@ -50,7 +54,7 @@ export function intListType(minLength = 1, maxLength = Infinity): ParamType {
 }
 
 /** An int, or a list of `n` ints (one per spatial axis); always stored as a list of `n`. */
-export function intOrTupleType(n: number): ParamType {
+export function intOrTupleType(n: number): ParamType<number[]> {
   return {
     label: n === 1 ? 'int' : `int or [${Array(n).fill('int').join(', ')}]`,
     convert(v) {
@@ -68,7 +72,9 @@ export function intOrTupleType(n: number): ParamType {
  * of `n` ints (both sides per axis), or a list of `n` `[before, after]` pairs. Numbers are stored
  * as a list of `n` pairs.
  */
-export function paddingType(n: number, modes = true): ParamType {
+export function paddingType(n: number): ParamType<Padding>;
+export function paddingType(n: number, modes: false): ParamType<[number, number][]>;
+export function paddingType(n: number, modes = true): ParamType<Padding> {
   const pairs = intPairsType(n);
   return {
     choices: modes ? ['same', 'valid'] : undefined,
@@ -81,23 +87,25 @@ export function paddingType(n: number, modes = true): ParamType {
   };
 }
 
-function intPairsType(n: number): ParamType {
+function intPairsType(n: number): ParamType<[number, number][]> {
   return {
     label: 'padding',
     convert(v) {
-      if (isInt(v)) return Array.from({ length: n }, () => [v.value, v.value]);
+      if (isInt(v)) return Array.from({ length: n }, (): [number, number] => [v.value, v.value]);
       if (v.kind !== 'list' || v.items.length !== n) {
         // A single [before, after] pair is accepted for one axis.
         if (n === 1 && v.kind === 'list' && v.items.length === 2 && v.items.every(isInt)) {
-          return [v.items.map((i) => (i as { value: number }).value)];
+          const [before, after] = v.items.map((i) => (i as { value: number }).value);
+          return [[before, after]];
         }
         return undefined;
       }
-      const out: number[][] = [];
+      const out: [number, number][] = [];
       for (const item of v.items) {
         if (isInt(item)) out.push([item.value, item.value]);
         else if (item.kind === 'list' && item.items.length === 2 && item.items.every(isInt)) {
-          out.push(item.items.map((i) => (i as { value: number }).value));
+          const [before, after] = item.items.map((i) => (i as { value: number }).value);
+          out.push([before, after]);
         } else return undefined;
       }
       return out;
@@ -106,7 +114,7 @@ function intPairsType(n: number): ParamType {
 }
 
 /** Like `intOrTupleType`, or `none` (stored as null) for "derive it from another argument". */
-export function optionalIntOrTupleType(n: number): ParamType {
+export function optionalIntOrTupleType(n: number): ParamType<number[] | null> {
   const base = intOrTupleType(n);
   return {
     label: `${base.label} or none`,
@@ -122,7 +130,7 @@ function dimOf(v: Value): number | string | null | undefined {
 }
 
 /** A shape: a list of dims, each an int, a symbolic name (string or dim) or none (unknown). */
-export const dimListType: ParamType = {
+export const dimListType: ParamType<(number | string | null)[]> = {
   label: '[int | string | none, ...]',
   convert(v) {
     if (v.kind !== 'list') return undefined;
@@ -130,19 +138,3 @@ export const dimListType: ParamType = {
     return dims.some((d) => d === undefined) ? undefined : (dims as (number | string | null)[]);
   },
 };
-
-export const activationNames = [
-  'linear',
-  'relu',
-  'relu6',
-  'elu',
-  'gelu',
-  'swish',
-  'sigmoid',
-  'tanh',
-  'softmax',
-  'hard_sigmoid',
-] as const;
-
-/** A fused activation on conv and dense ops. */
-export const activationType: ParamType = enumType(activationNames);

@@ -1,27 +1,50 @@
 import type { Shape } from '../ir/shape.js';
-import { expectRank, ints, positive } from './attrs.js';
-import { oddSameWarnings, windowShape } from './conv.js';
-import { defineOp, OpError, type Attrs, type OpDef } from './op.js';
+import { expectRank, positive } from './attrs.js';
+import { oddSameWarnings, windowOf, windowShape, type WindowAttrs } from './conv.js';
+import { defineOp, OpError, type AttrsOf, type OpDef } from './op.js';
 import { onnxWindowAttrs } from './onnx-window.js';
 import { enumType, intOrTupleType, optionalIntOrTupleType } from './param-types.js';
 
 const axisNames = (rank: number): string[] => (rank === 1 ? ['length'] : ['height', 'width']);
 const layout = (rank: number): string => `[${[...axisNames(rank), 'channels'].join(', ')}]`;
 
+const poolParams = (rank: number) =>
+  [
+    {
+      name: 'pool_size',
+      type: intOrTupleType(rank),
+      default: Array(rank).fill(2),
+      doc: 'Window size, one int per spatial axis or one for all.',
+    },
+    {
+      name: 'stride',
+      type: optionalIntOrTupleType(rank),
+      default: null,
+      doc: 'Step of the window; `none` means `pool_size`.',
+    },
+    {
+      name: 'padding',
+      type: enumType(['valid', 'same']),
+      default: 'valid',
+      doc: '`"valid"` (whole windows only) or `"same"` (TensorFlow rules: output = ceil(input / stride)).',
+    },
+  ] as const;
+type PoolAttrs = AttrsOf<ReturnType<typeof poolParams>>;
+
 /** The pooling arguments in the form the convolution window helpers read. */
-function windowAttrs(a: Attrs, rank: number): Attrs {
+function windowAttrs(a: PoolAttrs, rank: number): WindowAttrs {
   return {
     kernel_size: a.pool_size,
     stride: a.stride ?? a.pool_size,
-    dilation: Array(rank).fill(1),
+    dilation: Array<number>(rank).fill(1),
     padding: a.padding,
   };
 }
 
 /** Under `valid`, every pooled axis must hold at least one window. */
-function checkFits(op: string, x: Shape, a: Attrs, rank: number): void {
+function checkFits(op: string, x: Shape, a: PoolAttrs, rank: number): void {
   if (a.padding !== 'valid') return;
-  const pool = ints(a, 'pool_size');
+  const pool = a.pool_size;
   x.slice(0, rank).forEach((n, i) => {
     if (typeof n === 'number' && n < pool[i]) {
       const axis = axisNames(rank)[i];
@@ -43,26 +66,7 @@ function poolOp(kind: 'max' | 'avg', rank: 1 | 2): OpDef {
     category: 'pooling',
     doc: `${what} pooling over the spatial axes of \`${layout(rank)}\` inputs, per channel; counted as 0 MACs.`,
     inputs: { min: 1, max: 1 },
-    params: [
-      {
-        name: 'pool_size',
-        type: intOrTupleType(rank),
-        default: Array(rank).fill(2),
-        doc: 'Window size, one int per spatial axis or one for all.',
-      },
-      {
-        name: 'stride',
-        type: optionalIntOrTupleType(rank),
-        default: null,
-        doc: 'Step of the window; `none` means `pool_size`.',
-      },
-      {
-        name: 'padding',
-        type: enumType(['valid', 'same']),
-        default: 'valid',
-        doc: '`"valid"` (whole windows only) or `"same"` (TensorFlow rules: output = ceil(input / stride)).',
-      },
-    ],
+    params: poolParams(rank),
     shape([x], a) {
       positive(a, 'pool_size');
       if (a.stride !== null) positive(a, 'stride');
@@ -73,10 +77,13 @@ function poolOp(kind: 'max' | 'avg', rank: 1 | 2): OpDef {
     weights: () => [],
     macs: () => 0,
     warnings: ([x], a) => oddSameWarnings(x, windowAttrs(a, rank), rank),
+    // A 1x1 window moving by 1 copies its input.
+    isIdentity: (a) =>
+      a.pool_size.every((k) => k === 1) && (a.stride === null || a.stride.every((s) => s === 1)),
     tfjs(c) {
-      const poolSize = ints(c.attrs, 'pool_size');
-      const strides = c.attrs.stride === null ? poolSize : ints(c.attrs, 'stride');
-      const padding = c.attrs.padding as 'same' | 'valid';
+      const poolSize = c.attrs.pool_size;
+      const strides = c.attrs.stride ?? poolSize;
+      const padding = c.attrs.padding;
       const l = c.tf.layers;
       if (rank === 1) {
         const make = kind === 'max' ? l.maxPooling1d : l.averagePooling1d;
@@ -94,16 +101,7 @@ function poolOp(kind: 'max' | 'avg', rank: 1 | 2): OpDef {
     onnx(c) {
       const x = c.inputAs(0, 'channels_first');
       const w = windowAttrs(c.attrs, rank);
-      const window = onnxWindowAttrs(
-        c.inputs[0],
-        {
-          kernel: ints(w, 'kernel_size'),
-          stride: ints(w, 'stride'),
-          dilation: ints(w, 'dilation'),
-          padding: w.padding,
-        },
-        false,
-      );
+      const window = onnxWindowAttrs(c.inputs[0], windowOf(w), false);
       const y =
         kind === 'max'
           ? c.node('MaxPool', [x], window)

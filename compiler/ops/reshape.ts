@@ -1,9 +1,13 @@
 import { elementCount, formatShape, type Shape } from '../ir/shape.js';
-import { expectMinRank, expectRank, ints, invalid, num, positive, show } from './attrs.js';
+import { expectMinRank, expectRank, invalid, positive, sameKnownShape, show } from './attrs.js';
 import { defineOp, OpError } from './op.js';
 import { intListType, intType } from './param-types.js';
 
 const weightless = { weights: () => [], macs: () => 0 };
+
+/** Same known shape in and out: a row-major reshape then moves nothing. */
+const sameShapeIdentity = (_a: unknown, [x]: readonly Shape[], out: Shape): boolean =>
+  sameKnownShape(x, out);
 
 /** ONNX value in netc's own layout, which every reshaping op needs (they follow netc's order). */
 const ownLayout = (name: string) => ({ name, layout: 'channels_last' as const });
@@ -23,6 +27,7 @@ export const flatten = defineOp({
     return x.length === 1 ? x : [elementCount(x)];
   },
   ...weightless,
+  isIdentity: sameShapeIdentity,
   // tfjs's Flatten wants rank >= 2 and known sizes; a reshape covers the rest.
   tfjs: ({ tf, name, inputs: [x], output }) =>
     x.length >= 2 && x.every((d) => typeof d === 'number')
@@ -63,7 +68,7 @@ export const reshape = defineOp({
     },
   ],
   shape([x], a) {
-    const target = ints(a, 'shape');
+    const target = a.shape;
     const holes = target.filter((d) => d === -1).length;
     if (holes > 1 || target.some((d) => d === 0 || d < -1)) {
       throw invalid('shape', 'strictly positive sizes and at most one -1', target);
@@ -71,12 +76,12 @@ export const reshape = defineOp({
     return reshaped(x, target);
   },
   ...weightless,
+  isIdentity: sameShapeIdentity,
   // The resolved shape when known: tfjs leaves a -1 unknown in its symbolic shapes.
-  tfjs: (c) =>
-    c.tf.layers.reshape({ name: c.name, targetShape: known(c.output) ?? ints(c.attrs, 'shape') }),
+  tfjs: (c) => c.tf.layers.reshape({ name: c.name, targetShape: known(c.output) ?? c.attrs.shape }),
   // 0 copies the batch size; the rest is the target, its -1 resolved when the sizes are known.
   onnx(c) {
-    const shape = c.int64s('shape', [0, ...(known(c.output) ?? ints(c.attrs, 'shape'))]);
+    const shape = c.int64s('shape', [0, ...(known(c.output) ?? c.attrs.shape)]);
     return ownLayout(c.node('Reshape', [c.inputAs(0, 'channels_last'), shape]));
   },
 });
@@ -94,7 +99,7 @@ export const permute = defineOp({
     },
   ],
   shape([x], a) {
-    const dims = ints(a, 'dims');
+    const dims = a.dims;
     const sorted = [...dims].sort((p, q) => p - q);
     if (dims.length !== x.length || sorted.some((d, i) => d !== i)) {
       const all = Array.from({ length: x.length }, (_, i) => i).join(', ');
@@ -110,10 +115,11 @@ export const permute = defineOp({
     return dims.map((d) => x[d]);
   },
   ...weightless,
+  isIdentity: (a) => a.dims.every((d, i) => d === i),
   // Keras counts the batch: its dims are ours + 1.
-  tfjs: (c) => c.tf.layers.permute({ name: c.name, dims: ints(c.attrs, 'dims').map((d) => d + 1) }),
+  tfjs: (c) => c.tf.layers.permute({ name: c.name, dims: c.attrs.dims.map((d) => d + 1) }),
   onnx(c) {
-    const perm = [0, ...ints(c.attrs, 'dims').map((d) => d + 1)];
+    const perm = [0, ...c.attrs.dims.map((d) => d + 1)];
     return ownLayout(c.node('Transpose', [c.inputAs(0, 'channels_last')], { perm }));
   },
 });
@@ -127,14 +133,14 @@ export const repeatVector = defineOp({
   shape([x], a) {
     positive(a, 'n');
     expectRank(x, 1, '[features]', 'repeat_vector');
-    return [num(a, 'n'), x[0]];
+    return [a.n, x[0]];
   },
   ...weightless,
-  tfjs: (c) => c.tf.layers.repeatVector({ name: c.name, n: num(c.attrs, 'n') }),
+  tfjs: (c) => c.tf.layers.repeatVector({ name: c.name, n: c.attrs.n }),
   // [batch, features] -> [batch, 1, features] -> tiled n times on axis 1.
   onnx(c) {
     const x = c.inputAs(0, 'channels_last');
     const row = c.node('Unsqueeze', [x, c.int64s('axes', [1])], {}, 'unsqueeze');
-    return ownLayout(c.node('Tile', [row, c.int64s('repeats', [1, num(c.attrs, 'n'), 1])]));
+    return ownLayout(c.node('Tile', [row, c.int64s('repeats', [1, c.attrs.n, 1])]));
   },
 });

@@ -1,5 +1,5 @@
 import type { Dim } from '../ir/shape.js';
-import { expectRank, ints, positive } from './attrs.js';
+import { expectRank, positive } from './attrs.js';
 import { defineOp } from './op.js';
 import { enumType, intOrTupleType } from './param-types.js';
 
@@ -27,21 +27,22 @@ export const upsampling2d = defineOp({
   shape([x], a) {
     positive(a, 'size');
     expectRank(x, 3, '[height, width, channels]', 'upsampling2d');
-    const [h, w] = ints(a, 'size');
+    const [h, w] = a.size;
     return [times(x[0], h), times(x[1], w), x[2]];
   },
   weights: () => [],
   macs: () => 0,
+  isIdentity: (a) => a.size.every((k) => k === 1),
   tfjs: (c) =>
     c.tf.layers.upSampling2d({
       name: c.name,
-      size: ints(c.attrs, 'size'),
-      interpolation: c.attrs.interpolation as 'nearest' | 'bilinear',
+      size: c.attrs.size,
+      interpolation: c.attrs.interpolation,
     }),
   // tfjs resizes with align_corners and half_pixel_centers off: ONNX's `asymmetric` mode.
   onnx(c) {
     const x = c.inputAs(0, 'channels_first');
-    const [h, w] = ints(c.attrs, 'size');
+    const [h, w] = c.attrs.size;
     const scales = c.constant('scales', { shape: [4], data: Float32Array.of(1, 1, h, w) });
     const nearest = c.attrs.interpolation === 'nearest';
     const y = c.node('Resize', [x, '', scales], {

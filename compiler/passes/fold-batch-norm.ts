@@ -1,5 +1,6 @@
 import { batchNormAffine } from '../ops/normalization.js';
-import { foldingPass, outputKernel } from './foldable.js';
+import { foldingPass, targetLinear } from './foldable.js';
+import type { LinearSpec } from '../ops/op.js';
 import type { WeightTable } from './weight-edits.js';
 
 /**
@@ -19,24 +20,44 @@ export function foldBatchNormWeights(
     beta: bn.center ? w.get(bn.name, 'beta').data : undefined,
     epsilon: bn.epsilon,
   });
-  const kernelName = outputKernel(target.op);
-  const k = w.get(target.name, kernelName);
-  // The output channel is the fastest-varying index of the kernel's trailing output axes
-  // ([.., filters], or [.., in, multiplier] whose flattening is channel in * multiplier + m).
-  w.set(target.name, kernelName, { shape: k.shape, data: scaleChannels(k.data, scale) });
+  const linear = targetLinear(target.op);
+  const k = w.get(target.name, linear.kernel);
+  // Each kernel value times the factor of the output channel it feeds (the op's declared axes).
+  w.set(target.name, linear.kernel, {
+    shape: k.shape,
+    data: scaleAlong(k.data, k.shape, linear, scale),
+  });
   const oldBias = w.find(target.name, 'bias')?.data;
   const bias = Float32Array.from(shift, (t, i) => (oldBias ? oldBias[i] * scale[i] : 0) + t);
   w.set(target.name, 'bias', { shape: [bias.length], data: bias });
   for (const name of ['gamma', 'beta', 'moving_mean', 'moving_variance']) w.remove(bn.name, name);
 }
 
-/** `data[i] * s[i % s.length]`: each value times its output channel's factor (channels last). */
-export function scaleChannels(data: Float32Array, s: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(data.length);
-  const c = s.length;
-  for (let i = 0; i < data.length; i += c) {
-    for (let j = 0; j < c; j++) out[i + j] = data[i + j] * s[j];
+/**
+ * Each value of a row-major tensor of `shape` times the factor of its output channel: the
+ * channel is the flattened index over axes `outputAxis .. outputAxis + outputSpan - 1` (negative
+ * axes count from the end), so `s` has the product of those sizes as its length.
+ */
+export function scaleAlong(
+  data: Float32Array,
+  shape: readonly number[],
+  axes: Pick<LinearSpec, 'outputAxis' | 'outputSpan'>,
+  s: ArrayLike<number>,
+): Float32Array {
+  const first = axes.outputAxis < 0 ? axes.outputAxis + shape.length : axes.outputAxis;
+  const span = axes.outputSpan ?? 1;
+  if (first < 0 || first + span > shape.length) {
+    throw new Error(
+      `axis ${axes.outputAxis} (span ${span}) is outside a kernel of rank ${shape.length}`,
+    );
   }
+  const channels = shape.slice(first, first + span).reduce((p, d) => p * d, 1);
+  if (channels !== s.length) {
+    throw new Error(`${s.length} factors for ${channels} output channels of [${shape.join(', ')}]`);
+  }
+  const inner = shape.slice(first + span).reduce((p, d) => p * d, 1);
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] * s[Math.floor(i / inner) % channels];
   return out;
 }
 

@@ -1,5 +1,4 @@
-import { scaleChannels } from './fold-batch-norm.js';
-import { foldingPass, outputKernel } from './foldable.js';
+import { foldingPass, targetLinear } from './foldable.js';
 
 /** `scale(factor)` after a conv or dense with no activation: kernel and bias times the factor. */
 export const foldScale = foldingPass({
@@ -9,10 +8,11 @@ export const foldScale = foldingPass({
   fold(ctx, node, target) {
     const factor = node.attrs.factor as number;
     const name = target.name;
-    const kernelName = outputKernel(target.op);
+    const kernelName = targetLinear(target.op).kernel;
+    // One factor for every output channel: every value of the kernel and bias.
+    const times = (x: Float32Array) => Float32Array.from(x, (v) => v * factor);
     ctx.weights((w) => {
       const k = w.get(name, kernelName);
-      const times = (x: Float32Array) => scaleChannels(x, [factor]);
       w.set(name, kernelName, { shape: k.shape, data: times(k.data) });
       const b = w.find(name, 'bias');
       if (b) w.set(name, 'bias', { shape: b.shape, data: times(b.data) });

@@ -1,22 +1,22 @@
+import type { LinearSpec } from '../ops/op.js';
+import { getOp } from '../ops/registry.js';
 import type { EditNode, GraphEditor } from './graph-editor.js';
 import type { Pass, PassContext } from './pass.js';
 
-/** Ops that end in `+ bias` then a fused `activation`: BN, scale and activations fold into them. */
-export const LINEAR_PRODUCERS: ReadonlySet<string> = new Set([
-  'conv1d',
-  'conv2d',
-  'depthwise_conv2d',
-  'separable_conv2d',
-  'dense',
-]);
+/**
+ * How op `op` is a linear producer (ends in `+ bias` then a fused `activation`, so BN, scale
+ * and activations fold into it), as the op declares (`OpDef.linear`); undefined otherwise.
+ */
+export function linearSpec(op: string): LinearSpec | undefined {
+  return getOp(op)?.linear;
+}
 
-/** The weight whose last axes index the output channels of a linear producer. */
-export const outputKernel = (op: string): string =>
-  op === 'separable_conv2d'
-    ? 'pointwise_kernel'
-    : op === 'depthwise_conv2d'
-      ? 'depthwise_kernel'
-      : 'kernel';
+/** The linear spec of a fold target (`foldTarget` only returns linear producers). */
+export function targetLinear(op: string): LinearSpec {
+  const spec = linearSpec(op);
+  if (!spec) throw new Error(`op '${op}' is not a linear producer`);
+  return spec;
+}
 
 /**
  * The linear producer that `node` may be folded into: its single input, a conv or dense with no
@@ -25,7 +25,7 @@ export const outputKernel = (op: string): string =>
 export function foldTarget(graph: GraphEditor, node: EditNode): EditNode | undefined {
   if (node.inputs.length !== 1) return undefined;
   const p = graph.node(node.inputs[0]);
-  if (!LINEAR_PRODUCERS.has(p.op) || p.attrs.activation !== 'linear') return undefined;
+  if (!linearSpec(p.op) || p.attrs.activation !== 'linear') return undefined;
   return graph.onlyFeeds(p.id, node.id) ? p : undefined;
 }
 

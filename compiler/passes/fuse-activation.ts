@@ -1,5 +1,5 @@
 import { getOp } from '../ops/registry.js';
-import { activationNames } from '../ops/param-types.js';
+import { activationNames } from '../ops/activations.js';
 import type { EditNode } from './graph-editor.js';
 import { foldingPass } from './foldable.js';
 

@@ -1,14 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { one, oneShape, type Kwargs, type LayerArgs, type TfShape } from './common.js';
+import type { NetcBatchNormConfig } from '../../compiler/ops/custom-layers.js';
 
-export interface NetcBatchNormArgs extends LayerArgs {
-  /** The feature axis, Keras-style (the batch is 0). */
-  axis: number;
-  epsilon: number;
-  momentum: number;
-  center: boolean;
-  scale: boolean;
-}
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcBatchNormArgs = LayerArgs & NetcBatchNormConfig;
 
 /**
  * Batch normalization on a feature axis that is not the last one. tfjs's BatchNormalization

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { PaddingConfig } from '../../compiler/ops/custom-layers.js';
 import {
   windowLength,
   windowTooLarge,
@@ -25,9 +26,6 @@ export function one<T>(inputs: T | T[]): T {
 export function oneShape(shape: TfShape | TfShape[]): TfShape {
   return Array.isArray(shape[0]) ? one(shape as TfShape[]) : (shape as TfShape);
 }
-
-/** Padding as configs store it: a mode, or `[before, after]` per spatial axis. */
-export type PaddingConfig = 'same' | 'valid' | [number, number][];
 
 /** The padding argument of tf.conv2d / tf.depthwiseConv2d for NHWC input (1-D: height 1). */
 export function corePadding(

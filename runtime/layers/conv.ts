@@ -8,22 +8,12 @@ import {
   windowSizes,
   type Kwargs,
   type LayerArgs,
-  type PaddingConfig,
   type TfShape,
 } from './common.js';
+import type { NetcConvConfig, PaddingConfig } from '../../compiler/ops/custom-layers.js';
 
-export interface NetcConvArgs extends LayerArgs {
-  rank: 1 | 2;
-  filters: number;
-  kernelSize: number[];
-  strides: number[];
-  padding: PaddingConfig;
-  dilationRate: number[];
-  groups: number;
-  useBias: boolean;
-  /** A netc activation name. */
-  activation: string;
-}
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcConvArgs = LayerArgs & NetcConvConfig;
 
 /**
  * A 1-D or 2-D convolution with `groups` and explicit padding, which tfjs's Conv1D/Conv2D lack.

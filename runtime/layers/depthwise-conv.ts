@@ -7,21 +7,12 @@ import {
   windowSizes,
   type Kwargs,
   type LayerArgs,
-  type PaddingConfig,
   type TfShape,
 } from './common.js';
+import type { NetcDepthwiseConvConfig, PaddingConfig } from '../../compiler/ops/custom-layers.js';
 
-export interface NetcDepthwiseConvArgs extends LayerArgs {
-  kernelSize: [number, number];
-  strides: [number, number];
-  padding: PaddingConfig;
-  dilationRate: [number, number];
-  depthMultiplier: number;
-  /** Output channels of a following 1x1 pointwise convolution (separable), or null. */
-  filters: number | null;
-  useBias: boolean;
-  activation: string;
-}
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcDepthwiseConvArgs = LayerArgs & NetcDepthwiseConvConfig;
 
 /**
  * Depthwise (and, with `filters`, separable) 2-D convolution with explicit padding or dilation,

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { one, oneShape, type Kwargs, type LayerArgs, type TfShape } from './common.js';
+import type { NetcEluConfig } from '../../compiler/ops/custom-layers.js';
 
-export interface NetcEluArgs extends LayerArgs {
-  alpha: number;
-}
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcEluArgs = LayerArgs & NetcEluConfig;
 
 /** ELU with any `alpha`: `x` for x > 0, `alpha * (exp(x) - 1)` otherwise (tfjs's ELU: alpha 1). */
 export class NetcElu extends tf.layers.Layer {

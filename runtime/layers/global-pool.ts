@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { one, oneShape, type Kwargs, type LayerArgs, type TfShape } from './common.js';
+import type { NetcGlobalPoolConfig } from '../../compiler/ops/custom-layers.js';
 
-export interface NetcGlobalPoolArgs extends LayerArgs {
-  mode: 'max' | 'avg';
-  /** Spatial axes: 1 (`[length, channels]`) or 2 (`[height, width, channels]`). */
-  rank: 1 | 2;
-  keepdims: boolean;
-}
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcGlobalPoolArgs = LayerArgs & NetcGlobalPoolConfig;
 
 /**
  * Global max / average pooling with `keepdims`, which tfjs's GlobalPooling layers lack (they

@@ -1,4 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { CustomLayerConfigs, CustomLayerName } from '../../compiler/ops/custom-layers.js';
+import { NetcConvTranspose } from './conv-transpose.js';
 import { NetcBatchNorm } from './batch-norm.js';
 import { NetcConv } from './conv.js';
 import { NetcDepthwiseConv } from './depthwise-conv.js';
@@ -14,6 +16,7 @@ export { NetcHardSigmoid, tfjsActivation, activationFn } from './activations.js'
 export { NetcConv, groupedConv2d } from './conv.js';
 export {
   NetcBatchNorm,
+  NetcConvTranspose,
   NetcDepthwiseConv,
   NetcElu,
   NetcGlobalPool,
@@ -27,10 +30,14 @@ export {
 /**
  * netc's own layers by class name: what a registry lowering's `ctx.custom(className, config)`
  * builds. Every class is also registered with `tf.serialization` for model (de)serialisation.
+ * Each constructor must take its `CustomLayerConfigs` entry, which the type checks.
  */
-const customLayers: Record<string, new (args: never) => tf.layers.Layer> = {
+const customLayers: {
+  [K in CustomLayerName]: new (args: CustomLayerConfigs[K]) => tf.layers.Layer;
+} = {
   NetcBatchNorm,
   NetcConv,
+  NetcConvTranspose,
   NetcDepthwiseConv,
   NetcElu,
   NetcGlobalPool,
@@ -41,8 +48,12 @@ const customLayers: Record<string, new (args: never) => tf.layers.Layer> = {
   NetcZeroPadChannels,
 };
 
-export function customLayer(className: string, config: Record<string, unknown>): tf.layers.Layer {
-  const cls = customLayers[className];
+/** Builds netc layer `className` from its typed config. */
+export function customLayer<K extends CustomLayerName>(
+  className: K,
+  config: CustomLayerConfigs[K],
+): tf.layers.Layer {
+  const cls: new (args: CustomLayerConfigs[K]) => tf.layers.Layer = customLayers[className];
   if (!cls) throw new Error(`no netc layer class '${className}'`);
-  return new cls(config as never);
+  return new cls(config);
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { one, oneShape, type Kwargs, type LayerArgs, type TfShape } from './common.js';
+import type { NetcScaleConfig } from '../../compiler/ops/custom-layers.js';
 
-export interface NetcScaleArgs extends LayerArgs {
-  factor: number;
-}
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcScaleArgs = LayerArgs & NetcScaleConfig;
 
 /** Multiplies by a constant `factor`. No weights. */
 export class NetcScale extends tf.layers.Layer {

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { one, oneShape, type Kwargs, type LayerArgs, type TfShape } from './common.js';
+import type { NetcSoftmaxConfig } from '../../compiler/ops/custom-layers.js';
 
-export interface NetcSoftmaxArgs extends LayerArgs {
-  /** The axis, Keras-style (the batch is 0). */
-  axis: number;
-}
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcSoftmaxArgs = LayerArgs & NetcSoftmaxConfig;
 
 /** Softmax along any axis (tfjs's softmax op only takes the last one). */
 export class NetcSoftmax extends tf.layers.Layer {

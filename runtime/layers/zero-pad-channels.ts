@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { one, oneShape, type Kwargs, type LayerArgs, type TfShape } from './common.js';
+import type { NetcZeroPadChannelsConfig } from '../../compiler/ops/custom-layers.js';
 
-export interface NetcZeroPadChannelsArgs extends LayerArgs {
-  /** Channel count of the output. */
-  channels: number;
-}
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcZeroPadChannelsArgs = LayerArgs & NetcZeroPadChannelsConfig;
 
 /** Appends zero channels on the last axis, after the real ones, up to `channels`. No weights. */
 export class NetcZeroPadChannels extends tf.layers.Layer {

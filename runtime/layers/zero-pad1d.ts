@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { one, oneShape, type Kwargs, type LayerArgs, type TfShape } from './common.js';
+import type { NetcZeroPad1DConfig } from '../../compiler/ops/custom-layers.js';
 
-export interface NetcZeroPad1DArgs extends LayerArgs {
-  /** Zeros `[before, after]` the length axis. */
-  padding: [number, number];
-}
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcZeroPad1DArgs = LayerArgs & NetcZeroPad1DConfig;
 
 /** Zero padding of the length axis of `[length, channels]` inputs (tfjs has no ZeroPadding1D). */
 export class NetcZeroPad1D extends tf.layers.Layer {

@@ -12,6 +12,7 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   conv2d: [[[32, 32, 8]], { filters: 4, kernel_size: 3 }],
   depthwise_conv2d: [[[32, 32, 8]], { kernel_size: 3 }],
   separable_conv2d: [[[32, 32, 8]], { filters: 4, kernel_size: 3 }],
+  conv2d_transpose: [[[8, 8, 6]], { filters: 4, kernel_size: 3, stride: 2 }],
   dense: [[[16]], { units: 4 }],
   batch_norm: [[[4, 16]]],
   layer_norm: [[[4, 16]]],

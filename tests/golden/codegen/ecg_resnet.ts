@@ -590,16 +590,25 @@ function apply(
 }
 
 // netc's layer code, embedded from its source files:
+//   compiler/ops/custom-layers.ts
 //   runtime/layers/common.ts
 //   runtime/layers/zero-pad-channels.ts
 
 /** The constructor arguments every tfjs layer takes (`name`, `trainable`, ...). */
 export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 
-export interface NetcZeroPadChannelsArgs extends LayerArgs {
+/** What every layer config holds: the layer name. */
+export interface NamedLayerConfig {
+  name: string;
+}
+
+export interface NetcZeroPadChannelsConfig extends NamedLayerConfig {
   /** Channel count of the output. */
   channels: number;
 }
+
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcZeroPadChannelsArgs = LayerArgs & NetcZeroPadChannelsConfig;
 
 /** A tfjs shape: the batch first, `null` for unknown sizes. */
 export type TfShape = (number | null)[];

@@ -1,0 +1,108 @@
+/**
+ * The configs of netc's own tfjs layers (runtime/layers), by class name: what an op's tfjs
+ * lowering passes to `ctx.custom(className, config)`. Types only, so the compiler names the
+ * layers without loading them; each runtime layer's constructor takes its config (plus tfjs's
+ * own layer arguments), so a misspelt key or a wrong value type is a compile error on both sides.
+ * Self-contained (no imports): the code generator copies it with the layers.
+ */
+export interface CustomLayerConfigs {
+  NetcBatchNorm: NetcBatchNormConfig;
+  NetcConv: NetcConvConfig;
+  NetcConvTranspose: NetcConvTransposeConfig;
+  NetcDepthwiseConv: NetcDepthwiseConvConfig;
+  NetcElu: NetcEluConfig;
+  NetcGlobalPool: NetcGlobalPoolConfig;
+  NetcScale: NetcScaleConfig;
+  NetcSoftmax: NetcSoftmaxConfig;
+  NetcSubtract: NamedLayerConfig;
+  NetcZeroPad1D: NetcZeroPad1DConfig;
+  NetcZeroPadChannels: NetcZeroPadChannelsConfig;
+}
+
+/** A registered class name of one of netc's own layers. */
+export type CustomLayerName = keyof CustomLayerConfigs;
+
+/** Padding as layer configs store it: a mode, or `[before, after]` per spatial axis. */
+export type PaddingConfig = 'same' | 'valid' | [number, number][];
+
+/** What every layer config holds: the layer name. */
+export interface NamedLayerConfig {
+  name: string;
+}
+
+export interface NetcBatchNormConfig extends NamedLayerConfig {
+  /** The feature axis, Keras-style (the batch is 0). */
+  axis: number;
+  epsilon: number;
+  momentum: number;
+  center: boolean;
+  scale: boolean;
+}
+
+export interface NetcConvConfig extends NamedLayerConfig {
+  rank: 1 | 2;
+  filters: number;
+  kernelSize: number[];
+  strides: number[];
+  padding: PaddingConfig;
+  dilationRate: number[];
+  groups: number;
+  useBias: boolean;
+  /** A netc activation name (`ActivationName`; a string here, so this file imports nothing). */
+  activation: string;
+}
+
+export interface NetcConvTransposeConfig extends NamedLayerConfig {
+  filters: number;
+  kernelSize: [number, number];
+  strides: [number, number];
+  padding: 'same' | 'valid';
+  /** Extra rows / columns at the end of the output (Keras `output_padding`), or null. */
+  outputPadding: [number, number] | null;
+  useBias: boolean;
+  /** A netc activation name. */
+  activation: string;
+}
+
+export interface NetcDepthwiseConvConfig extends NamedLayerConfig {
+  kernelSize: [number, number];
+  strides: [number, number];
+  padding: PaddingConfig;
+  dilationRate: [number, number];
+  depthMultiplier: number;
+  /** Output channels of a following 1x1 pointwise convolution (separable), or null. */
+  filters: number | null;
+  useBias: boolean;
+  /** A netc activation name. */
+  activation: string;
+}
+
+export interface NetcEluConfig extends NamedLayerConfig {
+  alpha: number;
+}
+
+export interface NetcGlobalPoolConfig extends NamedLayerConfig {
+  mode: 'max' | 'avg';
+  /** Spatial axes: 1 (`[length, channels]`) or 2 (`[height, width, channels]`). */
+  rank: 1 | 2;
+  keepdims: boolean;
+}
+
+export interface NetcScaleConfig extends NamedLayerConfig {
+  factor: number;
+}
+
+export interface NetcSoftmaxConfig extends NamedLayerConfig {
+  /** The axis, Keras-style (the batch is 0). */
+  axis: number;
+}
+
+export interface NetcZeroPad1DConfig extends NamedLayerConfig {
+  /** Zeros `[before, after]` the length axis. */
+  padding: [number, number];
+}
+
+export interface NetcZeroPadChannelsConfig extends NamedLayerConfig {
+  /** Channel count of the output. */
+  channels: number;
+}
