@@ -19,6 +19,7 @@ const tensorFiles = [
   'tests/cli/train.test.ts',
   'tests/cli/weights.test.ts',
   'tests/compiler/initial-weights.test.ts',
+  'tests/compiler/ops/conv-transpose.test.ts',
   'tests/compiler/passes/codegen.test.ts',
   'tests/compiler/passes/parity.test.ts',
   'tests/compiler/passes/random-graphs.test.ts',

@@ -1,5 +1,5 @@
 /**
- * The `run` cases of the op contract table (tests/ops/cases.ts) as generated modules: all of them
+ * The `run` cases of the op contract table (tests/compiler/ops/cases.ts) as generated modules: all of them
  * type-check (one `tsc --strict` program, no unused locals or parameters), and each, imported,
  * builds the interpreter's topology (layer classes, names, configs), weights and parameter count,
  * and with the interpreter's (randomised) weights predicts what it does, within 1e-5.
@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModule } from '../../codegen/index.js';
 import { buildModel } from '../../api/index.js';
-import { caseTitle, runCases } from '../ops/cases.js';
+import { caseTitle, runCases } from '../compiler/ops/cases.js';
 import {
   inputsFor,
   maxDiff,

@@ -13,7 +13,7 @@ import {
 } from '../../compiler/initial-weights.js';
 import { GLOROT_UNIFORM } from '../../compiler/ops/op.js';
 import { buildModel, readGraphWeights } from '../../api/index.js';
-import { graphOfText } from '../passes/helpers.js';
+import { graphOfText } from './passes/helpers.js';
 import { useBackend } from '../runtime/helpers.js';
 
 beforeAll(() => useBackend('cpu'));

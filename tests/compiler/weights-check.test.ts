@@ -8,7 +8,7 @@ import {
   weightProblems,
   WeightMismatchError,
 } from '../../compiler/weights-check.js';
-import { graphOfText } from '../passes/helpers.js';
+import { graphOfText } from './passes/helpers.js';
 
 const layers = Array.from({ length: 12 }, (_, i) => `dense(2, name: "l${i}")`).join(' |> ');
 const graph = graphOfText(`model wide(x: [2]) {

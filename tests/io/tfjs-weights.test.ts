@@ -21,7 +21,7 @@ import { buildModel } from '../../runtime/build-model.js';
 import { fillModel, readGraphWeights } from '../../runtime/graph-weights.js';
 import { fileLoadHandler } from '../../runtime/io/tfjs-files.js';
 import { saveWeights } from '../../runtime/weights-files.js';
-import { graphOfText } from '../passes/helpers.js';
+import { graphOfText } from '../compiler/passes/helpers.js';
 import { useTempDirs } from './helpers.js';
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { weightKey, type WeightArray } from '../../compiler/ir/weights.js';
 import { buildModel, fillModel, readGraphWeights, writeGraphWeights } from '../../api/index.js';
-import { graphOfText } from '../passes/helpers.js';
+import { graphOfText } from '../compiler/passes/helpers.js';
 import { useBackend } from './helpers.js';
 
 beforeAll(() => useBackend('cpu'));

@@ -5,7 +5,7 @@ import type { Attrs } from '../../compiler/ops/op.js';
 import { getOp } from '../../compiler/ops/registry.js';
 import { Source, span } from '../../compiler/source.js';
 import { buildModel, concreteInputShapes, initBackend, type BackendName } from '../../api/index.js';
-import { attrsOf as opAttrsOf, type Arg } from '../ops/helpers.js';
+import { attrsOf as opAttrsOf, type Arg } from '../compiler/ops/helpers.js';
 
 export type { Arg };
 

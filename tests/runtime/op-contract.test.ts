@@ -1,5 +1,5 @@
 /**
- * The `run` cases of the op contract table (tests/ops/cases.ts) on TensorFlow.js (cpu backend):
+ * The `run` cases of the op contract table (tests/compiler/ops/cases.ts) on TensorFlow.js (cpu backend):
  * each builds as a one-op model whose symbolic output shape is the inferred one and whose weights
  * are the declared ones; it predicts (batch 2) the registry's concrete shape, all finite; and one
  * training step succeeds: a `fit` step that changes every trainable weight of ops that have any,
@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, concreteInputShapes, inferShapes } from '../../api/index.js';
-import { caseTitle, runCases, type OpCase } from '../ops/cases.js';
+import { caseTitle, runCases, type OpCase } from '../compiler/ops/cases.js';
 import { opGraph, rand, useBackend, type Arg } from './helpers.js';
 
 beforeAll(() => useBackend('cpu'));

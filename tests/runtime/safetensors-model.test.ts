@@ -8,7 +8,7 @@ import { decodeSafetensors, encodeSafetensors, SafetensorsError } from '../../io
 import { exportSafetensors, importSafetensors } from '../../runtime/io/safetensors-model.js';
 import { WeightMismatchError } from '../../compiler/weights-check.js';
 import { buildModel } from '../../runtime/build-model.js';
-import { graphOfText } from '../passes/helpers.js';
+import { graphOfText } from '../compiler/passes/helpers.js';
 
 let x: tf.Tensor;
 

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, buildOptimizedModel } from '../../../api/index.js';
-import { graphOfText } from '../../passes/helpers.js';
+import { graphOfText } from '../../compiler/passes/helpers.js';
 import { inputsFor, randomize, relDiff, useBackend } from '../../runtime/helpers.js';
 import { parity } from './helpers.js';
 

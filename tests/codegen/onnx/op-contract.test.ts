@@ -1,5 +1,5 @@
 /**
- * The `run` cases of the op contract table (tests/ops/cases.ts) exported to ONNX: each exports
+ * The `run` cases of the op contract table (tests/compiler/ops/cases.ts) exported to ONNX: each exports
  * (with the registry's weights, synthetic values) to a model whose input and output dims are the
  * graph's (batch, then the inferred shape: sizes, symbols as dim_param, unknowns empty), with
  * nodes, and initializers when the op has weights; and, when onnxruntime-node can be imported, runs on ONNX Runtime and
@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../../codegen/onnx/index.js';
 import type { Shape } from '../../../compiler/ir/shape.js';
 import { loadOnnxRuntime } from '../../../engines/onnxruntime-loader.js';
-import { caseTitle, runCases } from '../../ops/cases.js';
+import { caseTitle, runCases } from '../../compiler/ops/cases.js';
 import { opGraph, useBackend, type Arg } from '../../runtime/helpers.js';
 import { decode, ioDims, nodesOf, parity, syntheticWeights } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { weightKey, type WeightArray } from '../../compiler/ir/weights.js';
-import { foldBatchNormWeights, scaleAlong } from '../../compiler/passes/fold-batch-norm.js';
-import { WeightTable } from '../../compiler/passes/weight-edits.js';
+import { weightKey, type WeightArray } from '../../../compiler/ir/weights.js';
+import { foldBatchNormWeights, scaleAlong } from '../../../compiler/passes/fold-batch-norm.js';
+import { WeightTable } from '../../../compiler/passes/weight-edits.js';
 
 const w = (shape: number[], data: number[]): WeightArray => ({
   shape,

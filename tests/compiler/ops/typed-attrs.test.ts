@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineOp, type TfjsContext } from '../../compiler/ops/op.js';
-import { enumType, intOrTupleType, intType } from '../../compiler/ops/param-types.js';
+import { defineOp, type TfjsContext } from '../../../compiler/ops/op.js';
+import { enumType, intOrTupleType, intType } from '../../../compiler/ops/param-types.js';
 
 /**
  * Compile-time checks (tsc runs over tests/): each `@ts-expect-error` line must be an error, or

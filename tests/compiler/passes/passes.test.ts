@@ -4,7 +4,7 @@
  * values.
  */
 import { describe, expect, it } from 'vitest';
-import { optimizeForInference, PASSES } from '../../compiler/passes/index.js';
+import { optimizeForInference, PASSES } from '../../../compiler/passes/index.js';
 import { arr, get, graphOfText, opsOf, weights } from './helpers.js';
 
 const only = (pass: string) => ({ passes: [pass] });

@@ -7,11 +7,11 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../../compiler/ir/graph.js';
-import { summarize } from '../../compiler/summary.js';
-import { buildModel, buildOptimizedModel } from '../../api/index.js';
-import { fixturesDir, graphOf, sampleFiles, samplesDir } from '../codegen/helpers.js';
-import { inputsFor, randomize, relDiff, useBackend } from '../runtime/helpers.js';
+import type { Graph } from '../../../compiler/ir/graph.js';
+import { summarize } from '../../../compiler/summary.js';
+import { buildModel, buildOptimizedModel } from '../../../api/index.js';
+import { fixturesDir, graphOf, sampleFiles, samplesDir } from '../../codegen/helpers.js';
+import { inputsFor, randomize, relDiff, useBackend } from '../../runtime/helpers.js';
 
 beforeAll(() => useBackend('wasm'));
 
@@ -37,7 +37,7 @@ describe.each(cases)('%s', (_name, path, model) => {
         const p = g.nodes[n.inputs[0]];
         const readers = g.nodes.filter((m) => m.inputs.includes(p.id)).length;
         const foldable =
-          /^(conv[12]d|dense|depthwise_conv2d|separable_conv2d)$/.test(p.op) &&
+          /^(conv[12]d|conv2d_transpose|dense|depthwise_conv2d|separable_conv2d)$/.test(p.op) &&
           p.attrs.activation === 'linear' &&
           readers === 1 &&
           !g.outputs.some((o) => o.node === p.id) &&

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { conv2dTranspose } from '../../compiler/ops/conv-transpose.js';
-import { deconvCrop } from '../../compiler/ops/deconv-geometry.js';
-import { tfjsActivation } from '../../compiler/ops/tfjs-activation.js';
-import { customLayer } from '../../runtime/layers/index.js';
+import { conv2dTranspose } from '../../../compiler/ops/conv-transpose.js';
+import { deconvCrop } from '../../../compiler/ops/deconv-geometry.js';
+import { tfjsActivation } from '../../../compiler/ops/tfjs-activation.js';
+import { customLayer } from '../../../runtime/layers/index.js';
 import { apply, attrsOf, opError, type Arg } from './helpers.js';
 
 /** A deterministic pseudo-random array in [-1, 1). */

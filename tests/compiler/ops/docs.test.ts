@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
-import { renderOpsMarkdown } from '../../compiler/ops/docs.js';
-import { allOps } from '../../compiler/ops/registry.js';
+import { renderOpsMarkdown } from '../../../compiler/ops/docs.js';
+import { allOps } from '../../../compiler/ops/registry.js';
 
-const path = fileURLToPath(new URL('../../docs/ops.md', import.meta.url));
+const path = fileURLToPath(new URL('../../../docs/ops.md', import.meta.url));
 
 describe('docs/ops.md', () => {
   const md = renderOpsMarkdown();

@@ -6,14 +6,14 @@
  * comment next to them.
  *
  * Suites that read it:
- * - tests/ops/contract.test.ts: the registry rules (no tensors);
+ * - tests/compiler/ops/contract.test.ts: the registry rules (no tensors);
  * - tests/runtime/op-contract.test.ts: the `run` cases build, predict and train on tfjs;
  * - tests/codegen/onnx/op-contract.test.ts: the `run` cases export to ONNX (and run on ONNX Runtime);
  * - tests/codegen/op-contract.test.ts: the `run` cases as generated modules.
  *
  * Plain data: no tensor imports.
  */
-import type { Shape } from '../../compiler/ir/shape.js';
+import type { Shape } from '../../../compiler/ir/shape.js';
 import type { Arg } from './helpers.js';
 
 /** A weight as `[name, shape, trainable]`, in creation order. */
@@ -507,6 +507,36 @@ const convOtherCases: OpCase[] = [
     params: 89, // 3*3*3*2 + 6*5 + 5 = 54 + 30 + 5
     trainable: 89,
     macs: 5_376, // 64 positions * (6*9 + 6*5) = 64 * 84
+    run: true,
+  },
+  {
+    op: 'conv2d_transpose',
+    note: '"same", stride 2: each side doubles',
+    inputs: [[5, 7, 3]],
+    args: { filters: 2, kernel_size: 3, stride: 2 },
+    shape: [10, 14, 2], // Keras deconv_output_length, "same": n * stride
+    weights: [
+      ['kernel', [3, 3, 2, 3], true], // [kh, kw, filters, in]
+      ['bias', [2], true],
+    ],
+    params: 56, // 3*3*2*3 + 2
+    trainable: 56,
+    macs: 1_890, // 5*7 input positions * 3*3 taps * 3 in * 2 filters
+    run: true,
+  },
+  {
+    op: 'conv2d_transpose',
+    note: '"valid" with output_padding 1',
+    inputs: [[5, 7, 3]],
+    args: { filters: 2, kernel_size: 3, stride: 2, padding: 'valid', output_padding: 1 },
+    shape: [12, 16, 2], // (n - 1) * stride + kernel + output_padding: 4*2+3+1, 6*2+3+1
+    weights: [
+      ['kernel', [3, 3, 2, 3], true],
+      ['bias', [2], true],
+    ],
+    params: 56,
+    trainable: 56,
+    macs: 1_890, // the same taps: output_padding only adds zero rows and columns
     run: true,
   },
 ];

@@ -1,15 +1,15 @@
 /**
- * The op contract table (tests/ops/cases.ts) against the registry rules, without tensors:
+ * The op contract table (tests/compiler/ops/cases.ts) against the registry rules, without tensors:
  * output shape, weights (names, shapes, trainability), parameter counts, MACs, warnings, and the
  * diagnostics of bad arguments. Also: every op of the registry has cases, and small ones that
  * the tensor-level suites run.
  */
 import { describe, expect, it } from 'vitest';
-import { activationOps, leakyRelu } from '../../compiler/ops/activations.js';
-import { input } from '../../compiler/ops/input.js';
-import { add, multiply, subtract } from '../../compiler/ops/merging.js';
-import type { OpDef } from '../../compiler/ops/op.js';
-import { allOps, getOp } from '../../compiler/ops/registry.js';
+import { activationOps, leakyRelu } from '../../../compiler/ops/activations.js';
+import { input } from '../../../compiler/ops/input.js';
+import { add, multiply, subtract } from '../../../compiler/ops/merging.js';
+import type { OpDef } from '../../../compiler/ops/op.js';
+import { allOps, getOp } from '../../../compiler/ops/registry.js';
 import { activationNames, caseTitle, opCases, runCases, type OpCase } from './cases.js';
 import { apply, attrsOf, opError, weightShapes } from './helpers.js';
 
@@ -23,7 +23,7 @@ describe('the table covers the registry', () => {
   it.each(allOps.map((op) => [op.name]))('%s has cases, and one that runs on tensors', (name) => {
     expect(
       opCases.some((c) => c.op === name),
-      `no case for ${name} in tests/ops/cases.ts`,
+      `no case for ${name} in tests/compiler/ops/cases.ts`,
     ).toBe(true);
     // `input` runs in every case: it is each graph's input.
     if (name !== 'input') {

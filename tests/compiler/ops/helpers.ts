@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import type { Shape } from '../../compiler/ir/shape.js';
-import type { Value } from '../../compiler/value.js';
-import { OpError, type Attrs, type OpDef, type WeightSpec } from '../../compiler/ops/op.js';
-import { resolveAttrs } from '../../compiler/ops/resolve-attrs.js';
+import type { Shape } from '../../../compiler/ir/shape.js';
+import type { Value } from '../../../compiler/value.js';
+import { OpError, type Attrs, type OpDef, type WeightSpec } from '../../../compiler/ops/op.js';
+import { resolveAttrs } from '../../../compiler/ops/resolve-attrs.js';
 
 /** A float that JS would otherwise read as an int, e.g. `f(1)` for the language's `1.0`. */
 export const f = (value: number): Value => ({ kind: 'float', value });

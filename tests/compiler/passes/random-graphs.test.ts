@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, buildOptimizedModel } from '../../api/index.js';
-import { inputsFor, randomize, relDiff, useBackend } from '../runtime/helpers.js';
+import { buildModel, buildOptimizedModel } from '../../../api/index.js';
+import { inputsFor, randomize, relDiff, useBackend } from '../../runtime/helpers.js';
 import { graphOfText } from './helpers.js';
 
 beforeAll(() => useBackend('cpu'));

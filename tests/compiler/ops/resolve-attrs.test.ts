@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { conv2d } from '../../compiler/ops/conv.js';
-import { dense } from '../../compiler/ops/dense.js';
-import { maxPool2d } from '../../compiler/ops/pooling.js';
-import { resolveAttrs } from '../../compiler/ops/resolve-attrs.js';
-import { suggest } from '../../compiler/util/did-you-mean.js';
+import { conv2d } from '../../../compiler/ops/conv.js';
+import { dense } from '../../../compiler/ops/dense.js';
+import { maxPool2d } from '../../../compiler/ops/pooling.js';
+import { resolveAttrs } from '../../../compiler/ops/resolve-attrs.js';
+import { suggest } from '../../../compiler/util/did-you-mean.js';
 import { f, toValue, type Arg } from './helpers.js';
 
 const resolve = (op: typeof dense, args: Record<string, Arg>) =>

@@ -1,7 +1,7 @@
-import { checkSource } from '../../compiler/compile.js';
-import type { Graph } from '../../compiler/ir/graph.js';
-import { weightKey, type GraphWeights, type WeightArray } from '../../compiler/ir/weights.js';
-import { Source } from '../../compiler/source.js';
+import { checkSource } from '../../../compiler/compile.js';
+import type { Graph } from '../../../compiler/ir/graph.js';
+import { weightKey, type GraphWeights, type WeightArray } from '../../../compiler/ir/weights.js';
+import { Source } from '../../../compiler/source.js';
 
 /** The one model of a `.net` text (std imports allowed). */
 export function graphOfText(text: string): Graph {

@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateModule } from '../../codegen/index.js';
+import { generateModule } from '../../../codegen/index.js';
 import {
   buildModel,
   optimizeForInference,
   readGraphWeights,
   writeGraphWeights,
-} from '../../api/index.js';
-import { graphOf, samplesDir, scratchDir, typecheck } from '../codegen/helpers.js';
-import { inputsFor, randomize, relDiff, useBackend } from '../runtime/helpers.js';
+} from '../../../api/index.js';
+import { graphOf, samplesDir, scratchDir, typecheck } from '../../codegen/helpers.js';
+import { inputsFor, randomize, relDiff, useBackend } from '../../runtime/helpers.js';
 
 const dir = scratchDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

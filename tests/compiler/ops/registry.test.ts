@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Shape } from '../../compiler/ir/shape.js';
-import type { Value } from '../../compiler/value.js';
-import type { AttrValue } from '../../compiler/ops/op.js';
-import { allOps, getOp, opNames } from '../../compiler/ops/registry.js';
+import type { Shape } from '../../../compiler/ir/shape.js';
+import type { Value } from '../../../compiler/value.js';
+import type { AttrValue } from '../../../compiler/ops/op.js';
+import { allOps, getOp, opNames } from '../../../compiler/ops/registry.js';
 import { apply, type Arg } from './helpers.js';
 
 /** A valid call of every op, with every optional weight switched on (the defaults). */
