@@ -16,7 +16,7 @@ const SEED = 0;
 
 export async function timeInference(io: Output, graph: Graph, sourcePath: string): Promise<void> {
   const t0 = performance.now();
-  await startBackend('wasm');
+  const backend = await startBackend('wasm');
   const t1 = performance.now();
   const model = buildModel(graph, { seed: SEED });
   const t2 = performance.now();
@@ -29,7 +29,7 @@ export async function timeInference(io: Output, graph: Graph, sourcePath: string
     const t4 = performance.now();
     let top = 0;
     for (let i = 1; i < probs.length; i++) if (probs[i] > probs[top]) top = i;
-    io.out(`\nTensorFlow.js, wasm backend (single-threaded), seed ${SEED}:`);
+    io.out(`\nTensorFlow.js on ${backend}, seed ${SEED}:`);
     io.out(
       `  build    ${duration(t2 - t0)} (backend ${duration(t1 - t0)}, layers and weights ${duration(t2 - t1)})`,
     );

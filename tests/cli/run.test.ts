@@ -285,7 +285,7 @@ describe('npm start (netc demo): the timed inference', () => {
       tiny,
     );
     const text = out.join('\n');
-    expect(text).toContain('TensorFlow.js, wasm backend (single-threaded), seed 0:');
+    expect(text).toMatch(/^TensorFlow.js on wasm \(\d+ threads?(: .+)?\), seed 0:$/m);
     expect(text).toMatch(/ {2}build +\d+ ms \(backend \d+ ms, layers and weights \d+ ms\)/);
     expect(text).toMatch(
       / {2}predict +\d+ ms \(first run\) for one \[6\] input \(batch 1\), output \[1, 3\], top class \d/,
