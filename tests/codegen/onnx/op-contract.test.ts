@@ -8,18 +8,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../../codegen/onnx/index.js';
 import type { Shape } from '../../../compiler/ir/shape.js';
-import { loadOnnxRuntime } from '../../../engines/onnxruntime-loader.js';
 import { caseTitle, runCases } from '../../compiler/ops/cases.js';
 import { opGraph, useBackend, type Arg } from '../../runtime/helpers.js';
-import { decode, ioDims, nodesOf, parity, syntheticWeights } from './helpers.js';
+import { decode, ioDims, nodesOf, ortAvailable, parity, syntheticWeights } from './helpers.js';
 
 const BOUND = 1e-4;
-
-const ort = await loadOnnxRuntime().then(
-  () => true,
-  () => false,
-);
-if (!ort) console.log('onnxruntime-node is not installed: ONNX Runtime checks skipped');
 
 const graphOf = (c: (typeof runCases)[number]) =>
   opGraph(c.op, [...c.inputs], (c.args ?? {}) as Record<string, Arg>);
@@ -42,7 +35,7 @@ describe.each(runCases.map((c) => [caseTitle(c), c] as const))('%s', (_title, c)
   });
 });
 
-describe.skipIf(!ort)('on ONNX Runtime (tfjs on wasm as the reference)', () => {
+describe.skipIf(!ortAvailable)('on ONNX Runtime (tfjs on wasm as the reference)', () => {
   beforeAll(() => useBackend('wasm'));
 
   it.each(runCases.map((c) => [caseTitle(c), c] as const))(
