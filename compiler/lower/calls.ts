@@ -117,7 +117,8 @@ function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Val
       { message: `write it as x |> ${op.name}(...) or ${op.name}(x, ...)` },
     ]);
   }
-  const given: Record<string, Value> = {};
+  // No prototype: an argument named `__proto__` is an own key, and then an unknown argument.
+  const given: Record<string, Value> = Object.create(null) as Record<string, Value>;
   const argLocs: Record<string, A.Loc> = {};
   const free = op.params.filter((p) => !args.named.has(p.name));
   if (pos.length > free.length) {

@@ -21,3 +21,13 @@ describe('model outputs', () => {
     expect(diagnostics(text)).toEqual([]);
   });
 });
+
+describe('argument names', () => {
+  it.each(['__proto__', 'constructor', 'toString'])(
+    'rejects %s as an unknown argument of an op (E1003)',
+    (name) => {
+      const text = `model m(x: [4]) {\n  return x |> dense(3, ${name}: 5)\n}\n`;
+      expect(diagnostics(text)).toEqual([['E1003', 2, 24, `dense has no argument '${name}'`]]);
+    },
+  );
+});
