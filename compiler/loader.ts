@@ -130,7 +130,7 @@ function loadImport(
   const path = realPath(resolveImport(from.path, item.path.value));
   if (!project.some((folder) => inside(folder, path))) {
     return fail(
-      `cannot import ${JSON.stringify(item.path.value)}: ${path} is outside the project (the root file's folder, the standard library and the folders allowed with --allow-imports)`,
+      `cannot import ${JSON.stringify(item.path.value)}: ${path} is outside the project (imports may read the root file's folder and below, and the standard library)`,
     );
   }
   if (loaded.has(path)) return undefined;
