@@ -2,6 +2,7 @@
  * The three kinds of failure a command reports, each with its exit status (cli/main.ts prints
  * them; anything else is an internal error, exit 70).
  */
+import { systemErrorReason } from '../compiler/system-errors.js';
 
 /** A problem with the command line: exit 2, one line and a hint (`run 'netc X --help'`). */
 export class UsageError extends Error {}
@@ -15,15 +16,6 @@ export class FileError extends Error {}
  */
 export class DataError extends Error {}
 
-const REASONS: Readonly<Record<string, string>> = {
-  EISDIR: 'is a folder',
-  ENOTDIR: 'a part of the path is not a folder',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOSPC: 'no space left on the device',
-  EPIPE: 'the reader closed the pipe',
-};
-
 /**
  * The `FileError` for a failed system call on `path` (`verb`: read / write), or undefined when
  * `e` is not one. `folder`: the path may name a folder (weights), so a missing one is a `no such
@@ -35,11 +27,6 @@ export function fileError(
   verb: 'read' | 'write',
   folder = false,
 ): FileError | undefined {
-  const code = e instanceof Error && 'code' in e ? e.code : undefined;
-  if (typeof code !== 'string' || !code.startsWith('E')) return undefined;
-  const why =
-    code === 'ENOENT'
-      ? `no such file${folder ? ' or folder' : ''}`
-      : (REASONS[code] ?? (e instanceof Error ? e.message : code));
-  return new FileError(`cannot ${verb} ${path}: ${why}`);
+  const why = systemErrorReason(e, folder);
+  return why === undefined ? undefined : new FileError(`cannot ${verb} ${path}: ${why}`);
 }

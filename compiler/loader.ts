@@ -8,6 +8,7 @@ import type { Limits } from './lower/limits.js';
 import { stdlibDir } from './package-root.js';
 import { describeSpan, Source, span } from './source.js';
 import { readSourceFile, SourceFileError } from './source-file.js';
+import { systemErrorReason } from './system-errors.js';
 
 /** Reads a source file: its text, or a `Source` (which may carry a UTF-8 error). */
 export type ReadFile = (path: string) => string | Source;
@@ -141,13 +142,8 @@ function loadImport(
   try {
     text = read(path);
   } catch (e) {
-    const why =
-      e instanceof SourceFileError
-        ? `${e.reason} (${path})`
-        : (e as NodeJS.ErrnoException).code === 'ENOENT'
-          ? `no such file (${path})`
-          : `${(e as Error).message} (${path})`;
-    return fail(`cannot import ${JSON.stringify(item.path.value)}: ${why}`);
+    const why = e instanceof SourceFileError ? e.reason : (systemErrorReason(e) ?? String(e));
+    return fail(`cannot import ${JSON.stringify(item.path.value)}: ${why} (${path})`);
   }
   const source = typeof text === 'string' ? new Source(path, text) : text;
   const parsed = parseWithDiagnostics(source);

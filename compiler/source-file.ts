@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
 import { Source } from './source.js';
+import { systemErrorReason } from './system-errors.js';
 
 /** The largest `.net` file netc reads (the parser's token limit stops far smaller ones). */
 export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
@@ -16,14 +17,7 @@ export class SourceFileError extends Error {
   }
 }
 
-const why = (e: unknown): string => {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a folder';
-  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
-  return (e as Error).message;
-};
+const why = (e: unknown): string => systemErrorReason(e) ?? String(e);
 
 /**
  * Reads a `.net` file: it must be a regular file (a FIFO, device or folder is refused before

@@ -1,17 +1,12 @@
 import type { Shape } from '../ir/shape.js';
 import { expectRank, invalid, knownChannels, positive } from './attrs.js';
-import { activationType, onnxFusedActivation } from './activations.js';
+import { onnxFusedActivation } from './activations.js';
+import { tailParams } from './conv.js';
 import { deconvConsistent, deconvCrop, deconvLength } from './deconv-geometry.js';
 import { onnxBias } from './onnx-nodes.js';
 import { transposeWeight } from './onnx-weights.js';
 import { defineOp, GLOROT_UNIFORM, OpError, ZEROS, type AttrsOf, type WeightSpec } from './op.js';
-import {
-  boolType,
-  enumType,
-  intOrTupleType,
-  intType,
-  optionalIntOrTupleType,
-} from './param-types.js';
+import { enumType, intOrTupleType, intType, optionalIntOrTupleType } from './param-types.js';
 
 const params = [
   { name: 'filters', type: intType, doc: 'Number of output channels.' },
@@ -44,13 +39,7 @@ const params = [
     default: [1, 1],
     doc: 'Spacing between kernel taps; only 1 is supported (tfjs has no dilated transposed convolution).',
   },
-  { name: 'bias', type: boolType, default: true, doc: 'Add a learned bias per output channel.' },
-  {
-    name: 'activation',
-    type: activationType,
-    default: 'linear',
-    doc: 'Activation fused after the op.',
-  },
+  ...tailParams,
 ] as const;
 
 type Attrs = AttrsOf<typeof params>;
