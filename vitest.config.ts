@@ -44,7 +44,12 @@ export const testProjects = {
     exclude: [...tensorFiles, ...onnxFiles],
   },
   tensor: {
-    include: [...tensorFiles, 'tests/codegen/**/*.test.ts', 'tests/runtime/**/*.test.ts'],
+    include: [
+      ...tensorFiles,
+      'tests/api/**/*.test.ts',
+      'tests/codegen/**/*.test.ts',
+      'tests/runtime/**/*.test.ts',
+    ],
     exclude: onnxFiles,
   },
   onnx: {

@@ -29,7 +29,14 @@ export {
   type PassReport,
 } from '../compiler/passes/index.js';
 export type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
-export { initBackend, wasmDir, type BackendName } from '../runtime/backend.js';
+export {
+  initBackend,
+  readyBackend,
+  wasmDir,
+  type BackendName,
+  type BackendOptions,
+  type BackendStatus,
+} from '../runtime/backend.js';
 export { customLayer, groupedConv2d } from '../runtime/layers/index.js';
 
 export { loadModel, NetcCompileError, type LoadOptions } from '../runtime/load-model.js';

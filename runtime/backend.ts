@@ -82,6 +82,30 @@ export async function initBackend(
   return (wasmStatus ??= { name, threads: getThreadsCount() });
 }
 
+/**
+ * The backend tensors run on now, starting the default one (`initBackend()`: wasm on every core)
+ * when none has started yet, as tfjs itself cannot: wasm starts asynchronously, and the first
+ * tensor made before it is ready fails with "The highest priority backend 'wasm' has not yet
+ * been initialized". A backend the caller started (cpu, webgl, ...) is left as it is.
+ */
+export async function readyBackend(): Promise<string> {
+  const current = tf.engine().backendName;
+  if (current) return current;
+  return (await initBackend()).name;
+}
+
+/**
+ * Throws a plain message where no TensorFlow.js backend has started, instead of tfjs's "highest
+ * priority backend has not yet been initialized" at the first tensor. For synchronous entry
+ * points (buildModel), which cannot start one themselves.
+ */
+export function requireBackend(what: string): void {
+  if (tf.engine().backendName) return;
+  throw new Error(
+    `${what} needs a TensorFlow.js backend: \`await initBackend()\` first (wasm; or 'cpu'), or use loadModel, which starts it`,
+  );
+}
+
 /** Starts wasm on `threads` threads, or on one (with the reason) where that fails. */
 async function startWasm(threads: number): Promise<BackendStatus> {
   if (!Number.isInteger(threads) || threads < 1)

@@ -6,6 +6,7 @@ import { customLayer, tfjsActivation } from './layers/index.js';
 import { layerNames, sanitizeName } from '../compiler/ir/layer-names.js';
 import { initialWeights } from '../compiler/initial-weights.js';
 import { fillModel } from './graph-weights.js';
+import { requireBackend } from './backend.js';
 
 export interface BuildOptions {
   /**
@@ -23,6 +24,7 @@ export interface BuildOptions {
  * tfjs-layers `training` flag (batch norm and dropout behave as in Keras).
  */
 export function buildModel(graph: Graph, options: BuildOptions = {}): tf.LayersModel {
+  requireBackend('buildModel');
   const names = layerNames(graph.nodes);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const tensors = new Map<number, tf.SymbolicTensor>();

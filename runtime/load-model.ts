@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { checkFile } from '../compiler/compile.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { pickModel } from '../compiler/pick-model.js';
-import { initBackend, type BackendName } from './backend.js';
+import { initBackend, readyBackend, type BackendName } from './backend.js';
 import { buildModel } from './build-model.js';
 import { buildOptimizedModel } from './optimized-model.js';
 
@@ -33,7 +33,10 @@ export interface LoadOptions {
   readonly model?: string;
   /** Deterministic initial weights (see BuildOptions.seed). */
   readonly seed?: number;
-  /** Initialise this backend first (see initBackend); default: leave the current one. */
+  /**
+   * Initialise this backend first (see initBackend); default: the one already started, or wasm
+   * (on every core) when none has.
+   */
   readonly backend?: BackendName;
   /**
    * Build the inference-optimized model (compiler/passes: batch norm folded into the conv
@@ -54,6 +57,7 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
   const picked = pickModel(result, path, "the 'model' option");
   if (!picked.ok) throw new NetcCompileError(path, result.diagnostics, picked.message);
   if (options.backend) await initBackend(options.backend);
+  else await readyBackend();
   const { graph } = picked;
   const model = buildModel(graph, { seed: options.seed });
   if (!options.optimize) return model;
