@@ -3,7 +3,9 @@
  * way side by side (interleaved rounds, median ms): the filter gradient one tap at a time
  * (a strided slice and a matMul per tap, what netc had) vs one convolution with batch and
  * channels swapped (runtime/kernels/conv2d-backprop.ts); the input gradient by the backend's own
- * kernel (a naive loop in tfjs-backend-wasm 4.22) vs one convolution of the spread gradient.
+ * kernel (a naive loop in tfjs-backend-wasm 4.22) vs netc's: one convolution of the spread
+ * gradient, a matMul spread by the stride for 1x1 kernels, the backend's own for strided
+ * kernels into fewer than 4 channels.
  * Also prints the largest difference between the two ways (they compute the same sums).
  *
  *   npx tsx bench/conv-grads.ts [--rounds N]
@@ -31,7 +33,8 @@ interface Case {
   pad: 'same' | 'valid';
 }
 
-const cases: Case[] = [
+const only = process.env.NETC_CONV_GRADS_ONLY;
+const all: Case[] = [
   { name: 'LeNet conv1', x: [256, 28, 28, 1], f: [5, 5, 1, 6], stride: 1, pad: 'valid' },
   { name: 'LeNet conv2', x: [256, 12, 12, 6], f: [5, 5, 6, 16], stride: 1, pad: 'valid' },
   { name: 'ECG stem', x: [32, 1, 1280, 1], f: [1, 32, 1, 12], stride: 1, pad: 'same' },
@@ -45,6 +48,8 @@ const cases: Case[] = [
   { name: 'R18 3x3 256', x: [32, 6, 6, 256], f: [3, 3, 256, 256], stride: 1, pad: 'same' },
   { name: 'R18 3x3 512', x: [32, 3, 3, 512], f: [3, 3, 512, 512], stride: 1, pad: 'same' },
 ];
+
+const cases = only ? all.filter((c) => c.name.includes(only)) : all;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -75,7 +80,12 @@ for (const c of cases) {
       }) as tf.TensorInfo;
       return tf.engine().makeTensorFromTensorInfo(info);
     },
-    conv: () => (c.f[0] * c.f[1] === 1 ? inputBy1x1(dy, f, g) : inputByConv(dy, f, g)),
+    conv: () =>
+      c.f[0] * c.f[1] === 1
+        ? inputBy1x1(dy, f, g)
+        : (g.sh > 1 || g.sw > 1) && c.f[2] < 4
+          ? ways.tfjs()
+          : inputByConv(dy, f, g),
   };
   const ms: Record<string, number[]> = { taps: [], swapped: [], tfjs: [], conv: [] };
   const last: Record<string, Float32Array> = {};

@@ -140,22 +140,20 @@ export function spreadRows(t: tf.Tensor4D, s: number): tf.Tensor4D {
   );
 }
 
-/** Spreads `[b, h, w, c]` rows `sh` and columns `sw` apart, zeros between. */
-export function spread2d(t: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
-  let r = spreadRows(t, sh);
-  if (sw === 1) return r;
-  const [b, h, w, c] = r.shape;
-  const z = tf.pad(tf.reshape(r, [b, h, w, 1, c]), [
+/**
+ * Spreads `[b, h, w, c]` rows `sh` and columns `sw` apart with the zeros after the last ones
+ * kept: `[b, h * sh, w * sw, c]`, by pads and reshapes only (slices that cut a tensor across
+ * its batch are slow on wasm).
+ */
+export function spreadWithTail(t: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return t;
+  const [b, h, w, c] = t.shape;
+  const z = tf.pad(tf.reshape(t, [b * h, 1, w, 1, c]), [
     [0, 0],
-    [0, 0],
+    [0, sh - 1],
     [0, 0],
     [0, sw - 1],
     [0, 0],
   ]);
-  r = tf.slice(
-    tf.reshape(z, [b, h, w * sw, c]) as tf.Tensor4D,
-    [0, 0, 0, 0],
-    [b, h, (w - 1) * sw + 1, c],
-  );
-  return r;
+  return tf.reshape(z, [b, h * sh, w * sw, c]);
 }

@@ -5,7 +5,7 @@ import {
   pair,
   type Attrs,
   padded,
-  spread2d,
+  spreadWithTail,
   tap,
   taps,
   type Geometry,
@@ -68,9 +68,10 @@ export const conv2dBackpropFilter = composite(({ x, dy }, attrs) => {
 /**
  * Conv2DBackpropInput (`dy`, `filter`; attrs as Conv2D's plus `inputShape`) for wasm. Mostly one
  * forward convolution ({@link inputByConv}); a 1x1 kernel is a matMul spread by the stride
- * ({@link inputBy1x1}); the backend's own (naive) kernel where measurement (bench/conv-grads.ts)
- * found it faster: strided kernels into fewer than 4 channels, such as a stem's 7x7/2 (whose
- * input gradient is not even used).
+ * ({@link inputBy1x1}); the backend's own (naive) kernel for NCHW and for strided kernels into
+ * fewer than 4 channels, such as a stem's 7x7/2 (whose input gradient is not even used), where
+ * the spread convolution measured 4x slower than it (bench/conv-grads.ts; a matMul with a
+ * column-to-image sum was slower still, its strided slices and pads being slow on wasm).
  */
 export function conv2dBackpropInput(original: tf.KernelFunc): tf.KernelFunc {
   const fast = composite(({ dy, filter }, attrs) => {
@@ -95,14 +96,19 @@ export function conv2dBackpropInput(original: tf.KernelFunc): tf.KernelFunc {
 export function inputBy1x1(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
   const ci = filter.shape[2];
   const t = tf.conv2d(dy, tf.transpose(filter, [0, 1, 3, 2]) as tf.Tensor4D, 1, 'valid');
-  const spread = spread2d(t, g.sh, g.sw);
-  const padded = tf.pad(spread, [
-    [0, 0],
-    [0, g.h + g.top - spread.shape[1]],
-    [0, g.w + g.left - spread.shape[2]],
-    [0, 0],
-  ]);
-  return g.top === 0 && g.left === 0
+  const spread = spreadWithTail(t, g.sh, g.sw);
+  const padH = g.h + g.top - spread.shape[1];
+  const padW = g.w + g.left - spread.shape[2];
+  const padded =
+    padH > 0 || padW > 0
+      ? tf.pad(spread, [
+          [0, 0],
+          [0, Math.max(padH, 0)],
+          [0, Math.max(padW, 0)],
+          [0, 0],
+        ])
+      : spread;
+  return padH === 0 && padW === 0 && g.top === 0 && g.left === 0
     ? padded
     : tf.slice(padded, [0, g.top, g.left, 0], [g.b, g.h, g.w, ci]);
 }
@@ -110,11 +116,12 @@ export function inputBy1x1(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): t
 /** The input gradient as one convolution (see conv2dBackpropInput). */
 export function inputByConv(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
   const inputShape: [number, number, number, number] = [g.b, g.h, g.w, filter.shape[2]];
-  const spread = spread2d(dy, g.sh, g.sw);
+  // The spread keeps sh - 1 rows (sw - 1 columns) of zeros at the end: less padding after.
+  const spread = spreadWithTail(dy, g.sh, g.sw);
   const p0h = (g.kh - 1) * g.dh - g.top;
   const p0w = (g.kw - 1) * g.dw - g.left;
-  const p1h = g.h + g.top - (g.oh - 1) * g.sh - 1;
-  const p1w = g.w + g.left - (g.ow - 1) * g.sw - 1;
+  const p1h = g.h + g.top - g.oh * g.sh;
+  const p1w = g.w + g.left - g.ow * g.sw;
   const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
   const dilations: [number, number] = [g.dh, g.dw];
   const dx = tf.conv2d(
