@@ -1,7 +1,8 @@
 /**
  * The 2-D convolution gradient kernels on wasm, per shape of the training benches' models, each
  * way side by side (interleaved rounds, median ms): the filter gradient one tap at a time
- * (a strided slice and a matMul per tap, what netc had) vs one convolution with batch and
+ * (a strided slice and a matMul per tap, as netc had, here on the faster BatchMatMul of
+ * runtime/kernels/matmul.ts) vs one convolution with batch and
  * channels swapped (runtime/kernels/conv2d-backprop.ts); the input gradient by the backend's own
  * kernel (a naive loop in tfjs-backend-wasm 4.22) vs netc's: one convolution of the spread
  * gradient, a matMul spread by the stride for 1x1 kernels, the backend's own for strided

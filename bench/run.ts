@@ -58,11 +58,13 @@ const machine =
   `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ` +
   `${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${process.platform} ${process.arch}, Node ${process.version}.`;
 const TRAINING = '## Training (`bench/training.ts`)';
-/** The training section of the results file (kept by the other parts), or ''. */
+/** Written by hand from bench/training-profile.ts and bench/conv-grads.ts; kept as it is. */
+const PROFILE = '## Training profile';
+/** The training sections at the end of the results file (kept by the other parts), or ''. */
 const oldTraining = (): string => {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const at = text.indexOf(TRAINING);
-  return at < 0 ? '' : text.slice(at).trimEnd();
+  const at = [text.indexOf(PROFILE), text.indexOf(TRAINING)].filter((i) => i >= 0);
+  return at.length ? text.slice(Math.min(...at)).trimEnd() : '';
 };
 const write = async (md: string): Promise<void> => {
   // Formatted with the project's prettier settings, so that `npm run lint` accepts the file.
@@ -96,9 +98,13 @@ if (opts.only === 'training') {
     threads,
     '',
   ].join('\n');
+  // Replaces the training section (up to the next section, if any) or appends it.
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
   const at = text.indexOf(TRAINING);
-  await write((at < 0 ? text.trimEnd() : text.slice(0, at).trimEnd()) + '\n\n' + section);
+  const end = at < 0 ? -1 : text.indexOf('\n## ', at + TRAINING.length);
+  const before = at < 0 ? text.trimEnd() : text.slice(0, at).trimEnd();
+  const after = end < 0 ? '' : text.slice(end).trim();
+  await write([before, section, after].filter((t) => t !== '').join('\n\n'));
   process.exit(0);
 }
 
