@@ -4,7 +4,10 @@
  * count in its own child process (the count is fixed per process). Prints the medians and the
  * speed-up ratios. Not a test: the figures depend on the machine and on what else runs on it.
  *
- *   npx tsx bench/threads.ts [--threads N] [--runs R]
+ * With `--rounds K` the two child processes run K times each, alternating (1, N, 1, N, ...), and
+ * the medians over rounds are reported; `--markdown` prints a table (bench/run.ts, training part).
+ *
+ *   npx tsx bench/threads.ts [--threads N] [--runs R] [--rounds K] [--markdown]
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -26,6 +29,8 @@ const { values } = parseArgs({
     child: { type: 'string' },
     threads: { type: 'string', default: '2' },
     runs: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '1' },
+    markdown: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -89,8 +94,35 @@ if (values.child !== undefined) {
   console.log(JSON.stringify(await child(Number(values.child))));
 } else {
   const n = Number(values.threads);
-  const one = await runChild(1);
-  const many = await runChild(n);
+  const ones: Timings[] = [];
+  const manys: Timings[] = [];
+  for (let r = 0; r < Number(values.rounds); r++) {
+    ones.push(await runChild(1));
+    manys.push(await runChild(n));
+  }
+  const pick = (ts: Timings[]): Timings => ({
+    ...ts[0],
+    matmulS: median(ts.map((t) => t.matmulS)),
+    resnetS: median(ts.map((t) => t.resnetS)),
+  });
+  const one = pick(ones);
+  const many = pick(manys);
+  if (values.markdown) {
+    const rows = [
+      `| | 1 thread | ${many.threads} threads | speed-up |`,
+      '| --- | ---: | ---: | ---: |',
+      `| matmul 2048x2048, GFLOP/s | ${((2 * 2048 ** 3) / one.matmulS / 1e9).toFixed(1)} | ` +
+        `${((2 * 2048 ** 3) / many.matmulS / 1e9).toFixed(1)} | ${(one.matmulS / many.matmulS).toFixed(2)}x |`,
+      `| ResNet-50 batch 1, ms | ${(one.resnetS * 1000).toFixed(0)} | ` +
+        `${(many.resnetS * 1000).toFixed(0)} | ${(one.resnetS / many.resnetS).toFixed(2)}x |`,
+    ];
+    console.log(rows.join('\n'));
+    console.log(
+      `\nMedians of ${runs} runs per process, ${values.rounds} alternating process pairs` +
+        `${many.note ? `; note: ${many.note}` : ''}.`,
+    );
+    process.exit(0);
+  }
   const gflops = (s: number) => ((2 * 2048 ** 3) / s / 1e9).toFixed(1);
   const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`;
   const head = (t: Timings) => `${t.threads} thread${t.threads === 1 ? '' : 's'}`;

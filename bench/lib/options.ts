@@ -15,7 +15,9 @@
  *                                                that has torch and torchvision
  *   --max-blocks N      NETC_BENCH_MAX_BLOCKS    largest generated model in check-speed (10000)
  *   --compile-runs N    NETC_BENCH_COMPILE_RUNS  timed runs per sample in check-speed (default 7)
- *   --only compile|inference                      run one of the two parts (bench/run.ts)
+ *   --epochs N          NETC_BENCH_EPOCHS        LeNet-BN epochs in bench/training.ts (default 10)
+ *   --train-rounds N    NETC_BENCH_TRAIN_ROUNDS  throughput rounds in bench/training.ts (3)
+ *   --only compile|inference|training             run one of the parts (bench/run.ts)
  *
  * A bare number as the first argument is `--rounds` (the old `bench/inference.ts [rounds]`).
  */
@@ -32,7 +34,9 @@ export interface BenchOptions {
   readonly python: readonly string[];
   readonly maxBlocks: number;
   readonly compileRuns: number;
-  readonly only?: 'compile' | 'inference';
+  readonly epochs: number;
+  readonly trainRounds: number;
+  readonly only?: 'compile' | 'inference' | 'training';
 }
 
 export const MODEL_KEYS = ['resnet50', 'resnext50', 'inception_v3'] as const;
@@ -47,6 +51,8 @@ const valueFlags = {
   '--python': 'NETC_BENCH_PYTHON',
   '--max-blocks': 'NETC_BENCH_MAX_BLOCKS',
   '--compile-runs': 'NETC_BENCH_COMPILE_RUNS',
+  '--epochs': 'NETC_BENCH_EPOCHS',
+  '--train-rounds': 'NETC_BENCH_TRAIN_ROUNDS',
   '--only': 'NETC_BENCH_ONLY',
 } as const;
 type ValueFlag = keyof typeof valueFlags;
@@ -92,8 +98,8 @@ export function parseBenchOptions(
   if (batches.some((b) => !Number.isInteger(b) || b < 1))
     throw new Error(`bench: --batches wants positive integers`);
   const only = get('--only');
-  if (only !== undefined && only !== 'compile' && only !== 'inference')
-    throw new Error(`bench: --only compile|inference, not '${only}'`);
+  if (only !== undefined && only !== 'compile' && only !== 'inference' && only !== 'training')
+    throw new Error(`bench: --only compile|inference|training, not '${only}'`);
   return {
     rounds: int('--rounds', 11, 1),
     rounds8: int('--rounds8', 5, 1),
@@ -105,6 +111,8 @@ export function parseBenchOptions(
     python: get('--python') !== undefined ? [get('--python')!] : ['python3', '/usr/bin/python3'],
     maxBlocks: int('--max-blocks', 10_000, 10),
     compileRuns: int('--compile-runs', 7, 1),
+    epochs: int('--epochs', 10, 1),
+    trainRounds: int('--train-rounds', 3, 1),
     only: only as BenchOptions['only'],
   };
 }
