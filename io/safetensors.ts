@@ -99,7 +99,8 @@ function readHeaderText(bytes: Uint8Array): { text: string; dataStart: number } 
   }
 }
 
-function parseHeader(text: string): Record<string, unknown> {
+/** The header object and its top-level keys in order (duplicates refused). */
+function parseHeader(text: string): { header: Record<string, unknown>; keys: string[] } {
   const deep = jsonTooDeepAt(text, MAX_SAFETENSORS_HEADER_DEPTH);
   if (deep >= 0) {
     throw new SafetensorsError(
@@ -113,9 +114,10 @@ function parseHeader(text: string): Record<string, unknown> {
     throw new SafetensorsError(`header is not valid JSON: ${(error as Error).message}`);
   }
   if (!isRecord(header)) throw new SafetensorsError('header is not a JSON object');
+  const keys = topLevelJsonKeys(text);
   const seen = new Set<string>();
   const duplicates = new Set<string>();
-  for (const key of topLevelJsonKeys(text)) {
+  for (const key of keys) {
     if (seen.has(key)) duplicates.add(key);
     seen.add(key);
   }
@@ -124,7 +126,7 @@ function parseHeader(text: string): Record<string, unknown> {
       `duplicate tensor names in header: ${summarize([...duplicates]).join(', ')}`,
     );
   }
-  return header;
+  return { header, keys };
 }
 
 function parseMetadata(value: unknown): Record<string, string> {
@@ -210,9 +212,9 @@ function checkLayout(entries: Entry[], dataLength: number): void {
 /** Decodes a safetensors file; every dtype is converted to float32. Map order is header order. */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
   const { text, dataStart } = readHeaderText(bytes);
-  const header = parseHeader(text);
+  const { header, keys } = parseHeader(text);
   const data = bytes.subarray(dataStart);
-  const names = topLevelJsonKeys(text).filter((key) => key !== METADATA_KEY);
+  const names = keys.filter((key) => key !== METADATA_KEY);
   const entries = names.map((name) => parseEntry(name, header[name], data.length));
   checkLayout(entries, data.length);
   const tensors = new Map<string, Tensor>();
