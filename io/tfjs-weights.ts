@@ -15,6 +15,7 @@ import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Graph } from '../compiler/ir/graph.js';
 import { layerNames } from '../compiler/ir/layer-names.js';
+import { systemErrorReason } from '../compiler/system-errors.js';
 import type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
 import { compareWeights, expectedWeights, WeightMismatchError } from '../compiler/weights-check.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -161,6 +162,9 @@ async function readShard(dir: string, path: string, at: string): Promise<Uint8Ar
     if (isErrno(e, 'ENOENT', 'ENOTDIR'))
       throw new WeightsFileError(`${at}: the model folder holds no file '${briefText(path)}'`);
     if (e instanceof FileReadError) throw new WeightsFileError(`${at}: ${e.message}`);
+    const why = systemErrorReason(e);
+    if (why !== undefined)
+      throw new WeightsFileError(`${at}: cannot read ${briefText(join(dir, path))}: ${why}`);
     throw e;
   }
 }
