@@ -23,6 +23,7 @@ const tensorFiles = [
   'tests/compiler/passes/codegen.test.ts',
   'tests/compiler/passes/parity.test.ts',
   'tests/compiler/passes/random-graphs.test.ts',
+  'tests/io/hostile-cli.test.ts',
   'tests/io/tfjs-weights.test.ts',
 ];
 const onnxFiles = [

@@ -93,10 +93,23 @@ export function weightProblems(graph: Graph, weights: GraphWeights): string[] {
 /** How many names or lines a message lists before "and N more". */
 export const LISTED = 10;
 
-function listed(items: readonly string[]): string[] {
-  if (items.length <= LISTED) return [...items];
-  return [...items.slice(0, LISTED), `and ${items.length - LISTED} more`];
+/** The longest name a message quotes whole; longer ones are cut to this and `…`. */
+export const NAME_LENGTH = 80;
+
+const cut = (item: string): string =>
+  item.length <= NAME_LENGTH ? item : `${item.slice(0, NAME_LENGTH)}…`;
+
+/**
+ * The first `max` items (each cut to `NAME_LENGTH` characters), then `and 119,990 more` when
+ * there are more: a list of any length makes a short message.
+ */
+export function summarize(items: readonly string[], max = LISTED): string[] {
+  const shown = items.slice(0, max).map(cut);
+  if (items.length <= max) return shown;
+  return [...shown, `and ${(items.length - max).toLocaleString('en-US')} more`];
 }
+
+const listed = (items: readonly string[]): string[] => summarize(items);
 
 /** Weights that do not fit a graph: every missing, unexpected and mis-shaped tensor. */
 export class WeightMismatchError extends Error {

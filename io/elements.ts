@@ -2,6 +2,7 @@
  * Element decoding shared by the `.npy` and safetensors readers: every supported element type is
  * read little-endian and widened (or narrowed) to float32.
  */
+import { briefText } from './brief.js';
 
 export type ElementKind =
   | 'float32'
@@ -96,7 +97,7 @@ export function shapeSize(shape: readonly unknown[]): number | string {
   let size = 1;
   for (const dim of shape) {
     if (typeof dim !== 'number' || !Number.isInteger(dim))
-      return `dimension ${String(dim)} is not an integer`;
+      return `dimension ${briefText(typeof dim === 'string' ? `'${dim}'` : String(dim))} is not an integer`;
     if (dim < 0) return `dimension ${dim} is negative`;
     size *= dim;
     if (!Number.isSafeInteger(size)) return 'the element count is too large';

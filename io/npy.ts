@@ -6,8 +6,8 @@
  * `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }` padded with spaces and ended by
  * `\n` so that the data starts at a multiple of 64 bytes. The data follows, in C order.
  */
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
+import { brief, briefText } from './brief.js';
 import {
   ELEMENT_SIZE,
   decodeElements,
@@ -17,6 +17,7 @@ import {
   type ElementKind,
 } from './elements.js';
 import { parsePyLiteral, PyLiteralError, type PyDict, type PyValue } from './py-literal.js';
+import { MAX_ARRAY_BYTES, readRegularFile } from './read-file.js';
 
 export interface NpyArray {
   shape: number[];
@@ -29,6 +30,12 @@ export class NpyError extends Error {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const ALIGNMENT = 64;
+
+/** The longest header netc reads: 1 MiB (NumPy itself reads 10,000 bytes unless told more). */
+export const MAX_NPY_HEADER_BYTES = 1024 * 1024;
+
+/** The header as quoted in a message: its start, without the padding. */
+const quote = (text: string): string => briefText(text.trim(), 120);
 
 /** Element types by the type character and size of a descr (`f4`), for little-endian data. */
 const KINDS: Readonly<Record<string, ElementKind>> = {
@@ -45,16 +52,14 @@ const KINDS: Readonly<Record<string, ElementKind>> = {
 
 function kindOfDescr(descr: PyValue | undefined): ElementKind {
   if (typeof descr !== 'string') {
-    throw new NpyError(
-      `unsupported dtype ${JSON.stringify(descr)}: structured dtypes are not read`,
-    );
+    throw new NpyError(`unsupported dtype ${brief(descr)}: structured dtypes are not read`);
   }
   const match = /^([<>|=])([a-z]\d+)$/.exec(descr);
   const kind = match ? KINDS[match[2]] : undefined;
   const bigEndian = match?.[1] === '>' && ELEMENT_SIZE[kind ?? 'uint8'] > 1;
   if (!kind || bigEndian || match?.[1] === '=') {
     const known = Object.keys(KINDS).map((k) => (k.endsWith('1') ? `|${k}` : `<${k}`));
-    throw new NpyError(`unsupported dtype '${descr}' (supported: ${known.join(', ')})`);
+    throw new NpyError(`unsupported dtype '${briefText(descr)}' (supported: ${known.join(', ')})`);
   }
   return kind;
 }
@@ -79,6 +84,11 @@ function readPreamble(bytes: Uint8Array): Preamble {
     throw new NpyError('truncated header: the header length is missing');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (headerLength > MAX_NPY_HEADER_BYTES) {
+    throw new NpyError(
+      `header length ${headerLength} is more than the ${MAX_NPY_HEADER_BYTES} bytes netc reads`,
+    );
+  }
   const available = bytes.length - headerStart;
   if (headerLength > available) {
     throw new NpyError(
@@ -94,19 +104,21 @@ function parseHeaderDict(text: string): PyDict {
     value = parsePyLiteral(text);
   } catch (error) {
     if (!(error instanceof PyLiteralError)) throw error;
-    throw new NpyError(`header is not a valid Python literal (${error.message}): ${text.trim()}`);
+    throw new NpyError(`header is not a valid Python literal (${error.message}): ${quote(text)}`);
   }
-  if (!(value instanceof Map)) throw new NpyError(`header is not a dict: ${text.trim()}`);
+  if (!(value instanceof Map)) throw new NpyError(`header is not a dict: ${quote(text)}`);
   for (const key of ['descr', 'fortran_order', 'shape']) {
-    if (!value.has(key)) throw new NpyError(`header lacks the '${key}' key: ${text.trim()}`);
+    if (!value.has(key)) throw new NpyError(`header lacks the '${key}' key: ${quote(text)}`);
   }
   return value;
 }
 
 function checkShape(shape: PyValue | undefined): number[] {
-  if (!Array.isArray(shape)) throw new NpyError(`header 'shape' is not a tuple: ${String(shape)}`);
+  if (!Array.isArray(shape))
+    throw new NpyError(`header 'shape' is not a tuple: ${briefText(String(shape))}`);
   const size = shapeSize(shape);
-  if (typeof size === 'string') throw new NpyError(`invalid shape ${formatShape(shape)}: ${size}`);
+  if (typeof size === 'string')
+    throw new NpyError(`invalid shape ${briefText(formatShape(shape))}: ${size}`);
   return shape as number[];
 }
 
@@ -124,7 +136,7 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
     );
   }
   if (fortran !== false)
-    throw new NpyError(`header 'fortran_order' is not a bool: ${String(fortran)}`);
+    throw new NpyError(`header 'fortran_order' is not a bool: ${briefText(String(fortran))}`);
   const shape = checkShape(header.get('shape'));
   const count = shapeSize(shape) as number;
   const data = bytes.subarray(headerStart + headerLength);
@@ -166,11 +178,14 @@ export function encodeNpy(shape: readonly number[], data: Float32Array): Uint8Ar
   return out;
 }
 
-/** Reads a `.npy` file; an `NpyError` names the file. */
+/**
+ * Reads a `.npy` file: a regular file of at most `MAX_ARRAY_BYTES` (else `FileReadError`, before
+ * a byte is read), read from one descriptor; an `NpyError` names the file.
+ */
 export async function readNpy(path: string): Promise<NpyArray> {
-  const bytes = await readFile(path);
+  const bytes = await readRegularFile(path, { maxBytes: MAX_ARRAY_BYTES, what: 'arrays' });
   try {
-    return parseNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return parseNpy(bytes);
   } catch (error) {
     if (error instanceof NpyError) throw new NpyError(`${path}: ${error.message}`);
     throw error;

@@ -10,8 +10,12 @@ export class PyLiteralError extends Error {
   override name = 'PyLiteralError';
 }
 
+/** The deepest nesting of dicts, tuples and lists the parser accepts (a `.npy` header nests two). */
+export const MAX_PY_LITERAL_DEPTH = 32;
+
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   parseAll(): PyValue {
@@ -41,9 +45,15 @@ class Parser {
 
   private value(): PyValue {
     const c = this.peek();
-    if (c === '{') return this.dict();
-    if (c === '(') return this.sequence('(', ')');
-    if (c === '[') return this.sequence('[', ']');
+    if (c === '{' || c === '(' || c === '[') {
+      if (this.depth === MAX_PY_LITERAL_DEPTH)
+        this.fail(`nested deeper than ${MAX_PY_LITERAL_DEPTH} levels`);
+      this.depth++;
+      const value =
+        c === '{' ? this.dict() : c === '(' ? this.sequence('(', ')') : this.sequence('[', ']');
+      this.depth--;
+      return value;
+    }
     if (c === "'" || c === '"') return this.string();
     if (/[-+0-9.]/.test(c)) return this.number();
     return this.keyword();

@@ -4,7 +4,6 @@
  * "__metadata__": {...}}`, then the data section. Offsets are relative to the data section,
  * which the tensors must cover exactly (no overlaps, no holes).
  */
-import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
 import {
   ELEMENT_SIZE,
@@ -14,7 +13,11 @@ import {
   shapeSize,
   type ElementKind,
 } from './elements.js';
+import { summarize } from '../compiler/weights-check.js';
+import { brief, briefText } from './brief.js';
+import { jsonTooDeepAt } from './json-depth.js';
 import { topLevelJsonKeys } from './json-keys.js';
+import { MAX_WEIGHTS_BYTES, readRegularFile } from './read-file.js';
 
 export interface Tensor {
   shape: number[];
@@ -35,6 +38,12 @@ export class SafetensorsError extends Error {
 }
 
 const METADATA_KEY = '__metadata__';
+
+/** The longest header netc reads: 100,000,000 bytes, as the safetensors reference reader. */
+export const MAX_SAFETENSORS_HEADER_BYTES = 100_000_000;
+
+/** The deepest nesting of the header netc reads (a tensor entry nests three levels). */
+export const MAX_SAFETENSORS_HEADER_DEPTH = 64;
 
 /** The dtypes read (all converted to float32); only F32 is written. */
 const DTYPES: Readonly<Record<string, ElementKind>> = {
@@ -76,6 +85,11 @@ function readHeaderText(bytes: Uint8Array): { text: string; dataStart: number } 
       `header length ${length} extends beyond the file (${bytes.length - 8} bytes after the length field)`,
     );
   }
+  if (length > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) {
+    throw new SafetensorsError(
+      `header length ${length} is more than the ${MAX_SAFETENSORS_HEADER_BYTES} bytes netc reads`,
+    );
+  }
   const dataStart = 8 + Number(length);
   try {
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -85,7 +99,14 @@ function readHeaderText(bytes: Uint8Array): { text: string; dataStart: number } 
   }
 }
 
-function parseHeader(text: string): Record<string, unknown> {
+/** The header object and its top-level keys in order (duplicates refused). */
+function parseHeader(text: string): { header: Record<string, unknown>; keys: string[] } {
+  const deep = jsonTooDeepAt(text, MAX_SAFETENSORS_HEADER_DEPTH);
+  if (deep >= 0) {
+    throw new SafetensorsError(
+      `header nests deeper than ${MAX_SAFETENSORS_HEADER_DEPTH} levels (at offset ${8 + deep})`,
+    );
+  }
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -94,20 +115,26 @@ function parseHeader(text: string): Record<string, unknown> {
   }
   if (!isRecord(header)) throw new SafetensorsError('header is not a JSON object');
   const keys = topLevelJsonKeys(text);
-  const duplicates = keys.filter((key, i) => keys.indexOf(key) !== i);
-  if (duplicates.length > 0) {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key)) duplicates.add(key);
+    seen.add(key);
+  }
+  if (duplicates.size > 0) {
     throw new SafetensorsError(
-      `duplicate tensor names in header: ${[...new Set(duplicates)].join(', ')}`,
+      `duplicate tensor names in header: ${summarize([...duplicates]).join(', ')}`,
     );
   }
-  return header;
+  return { header, keys };
 }
 
 function parseMetadata(value: unknown): Record<string, string> {
   if (value === undefined) return {};
   if (!isRecord(value)) throw new SafetensorsError(`'${METADATA_KEY}' is not an object`);
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') throw new SafetensorsError(`metadata '${key}' is not a string`);
+    if (typeof item !== 'string')
+      throw new SafetensorsError(`metadata '${briefText(key)}' is not a string`);
   }
   return { ...(value as Record<string, string>) };
 }
@@ -115,17 +142,17 @@ function parseMetadata(value: unknown): Record<string, string> {
 function parseDtype(dtype: unknown): ElementKind | string {
   const kind = typeof dtype === 'string' ? DTYPES[dtype] : undefined;
   const supported = Object.keys(DTYPES).join(', ');
-  return kind ?? `unsupported dtype ${JSON.stringify(dtype)} (supported: ${supported})`;
+  return kind ?? `unsupported dtype ${brief(dtype)} (supported: ${supported})`;
 }
 
 function parseOffsets(offsets: unknown, dataLength: number): [number, number] | string {
   const valid = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
   if (!Array.isArray(offsets) || offsets.length !== 2) {
-    return `data_offsets ${JSON.stringify(offsets)} are not a [begin, end] pair`;
+    return `data_offsets ${brief(offsets)} are not a [begin, end] pair`;
   }
   const [begin, end] = offsets as unknown[];
   if (!valid(begin) || !valid(end) || begin > end) {
-    return `data_offsets ${JSON.stringify(offsets)} are not a [begin, end] pair`;
+    return `data_offsets ${brief(offsets)} are not a [begin, end] pair`;
   }
   if (end > dataLength) {
     return `data_offsets [${begin}, ${end}] are outside the ${dataLength}-byte data section`;
@@ -135,7 +162,7 @@ function parseOffsets(offsets: unknown, dataLength: number): [number, number] | 
 
 function parseEntry(name: string, value: unknown, dataLength: number): Entry {
   const fail = (message: string): never => {
-    throw new SafetensorsError(`tensor '${name}': ${message}`);
+    throw new SafetensorsError(`tensor '${briefText(name)}': ${message}`);
   };
   if (!isRecord(value)) return fail('entry is not an object');
   const kind = parseDtype(value.dtype);
@@ -144,7 +171,7 @@ function parseEntry(name: string, value: unknown, dataLength: number): Entry {
     ? (value.shape as number[])
     : fail('shape is not an array');
   const size = shapeSize(shape);
-  if (typeof size === 'string') fail(`invalid shape ${formatShape(shape)}: ${size}`);
+  if (typeof size === 'string') fail(`invalid shape ${briefText(formatShape(shape))}: ${size}`);
   const offsets = parseOffsets(value.data_offsets, dataLength);
   if (typeof offsets === 'string') return fail(offsets);
   const [begin, end] = offsets;
@@ -166,7 +193,7 @@ function checkLayout(entries: Entry[], dataLength: number): void {
   for (const entry of sorted) {
     if (entry.begin < covered) {
       throw new SafetensorsError(
-        `tensors '${previous}' and '${entry.name}' overlap in the data section`,
+        `tensors '${briefText(previous)}' and '${briefText(entry.name)}' overlap in the data section`,
       );
     }
     if (entry.begin > covered) {
@@ -185,9 +212,9 @@ function checkLayout(entries: Entry[], dataLength: number): void {
 /** Decodes a safetensors file; every dtype is converted to float32. Map order is header order. */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
   const { text, dataStart } = readHeaderText(bytes);
-  const header = parseHeader(text);
+  const { header, keys } = parseHeader(text);
   const data = bytes.subarray(dataStart);
-  const names = topLevelJsonKeys(text).filter((key) => key !== METADATA_KEY);
+  const names = keys.filter((key) => key !== METADATA_KEY);
   const entries = names.map((name) => parseEntry(name, header[name], data.length));
   checkLayout(entries, data.length);
   const tensors = new Map<string, Tensor>();
@@ -256,10 +283,22 @@ export function encodeSafetensors(
   return out;
 }
 
+/**
+ * The bytes of the safetensors file at `path`: a regular file of at most `MAX_WEIGHTS_BYTES`
+ * (else `FileReadError`), read from one descriptor.
+ */
+export async function readSafetensorsBytes(path: string): Promise<Uint8Array> {
+  return readRegularFile(path, { maxBytes: MAX_WEIGHTS_BYTES, what: 'weights files' });
+}
+
+/**
+ * Reads a safetensors file (`readSafetensorsBytes`, `decodeSafetensors`); a `SafetensorsError`
+ * names the file.
+ */
 export async function readSafetensors(path: string): Promise<SafetensorsContents> {
-  const bytes = await readFile(path);
+  const bytes = await readSafetensorsBytes(path);
   try {
-    return decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return decodeSafetensors(bytes);
   } catch (error) {
     if (error instanceof SafetensorsError) throw new SafetensorsError(`${path}: ${error.message}`);
     throw error;

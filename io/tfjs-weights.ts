@@ -11,34 +11,31 @@
  * Reading decodes float32, int32 and bool entries and the quantized ones tfjs writes (uint8 /
  * uint16 with `scale` and `min`, float16), as `tf.io.decodeWeights` does, all to float32.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Graph } from '../compiler/ir/graph.js';
 import { layerNames } from '../compiler/ir/layer-names.js';
+import { systemErrorReason } from '../compiler/system-errors.js';
 import type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
 import { compareWeights, expectedWeights, WeightMismatchError } from '../compiler/weights-check.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { briefText } from './brief.js';
 import { halfToFloat } from './elements.js';
+import { OutsideFolderError, readFolderFile } from './folder-file.js';
+import { FileReadError, MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES } from './read-file.js';
+import {
+  entryBytes,
+  parseModelJson,
+  type ManifestEntry,
+  type ManifestGroup,
+} from './tfjs-manifest.js';
 import { TfjsFilesError, WeightsFileError } from './weights-errors.js';
 
 export { TfjsFilesError } from './weights-errors.js';
+export type { ManifestEntry, ManifestGroup } from './tfjs-manifest.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
-
-/** One weight in a tfjs weights manifest (tfjs `WeightsManifestEntry`). */
-export interface ManifestEntry {
-  name: string;
-  shape: number[];
-  dtype: string;
-  quantization?: { dtype: string; scale?: number; min?: number; original_dtype?: string };
-}
-
-/** A group of a tfjs weights manifest: weight files holding the entries, concatenated. */
-export interface ManifestGroup {
-  paths: string[];
-  weights: ManifestEntry[];
-}
 
 /** IR key -> tfjs variable name (`<layer name>/<weight>`) of every weight of the graph. */
 export function tfjsWeightNames(graph: Graph): Map<string, string> {
@@ -112,7 +109,7 @@ export async function writeTfjsFolder(
   await writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(json));
 }
 
-/** Resolves a weights path from the manifest, refusing paths that leave `dir`. */
+/** Resolves a weights path from the manifest, refusing paths that leave `dir` (by name only). */
 export function weightsPath(dir: string, path: string): string {
   const full = resolve(dir, path);
   const rel = relative(resolve(dir), full);
@@ -122,59 +119,104 @@ export function weightsPath(dir: string, path: string): string {
   return full;
 }
 
-/** `dir/model.json` parsed; `TfjsFilesError` for bad JSON or a manifest of the wrong form. */
+const isErrno = (e: unknown, ...codes: string[]): boolean =>
+  e instanceof Error && codes.includes((e as NodeJS.ErrnoException).code ?? '');
+
+/**
+ * `dir/model.json`, read (a regular file inside `dir`, at most `MAX_MODEL_JSON_BYTES`) and
+ * parsed (`parseModelJson`). `WeightsFileError` when `dir` holds none or its manifest is
+ * malformed, `TfjsFilesError` for bad JSON.
+ */
 export async function readModelJson(
   dir: string,
-): Promise<{ json: Record<string, unknown>; manifest: ManifestGroup[] }> {
-  const path = join(dir, MODEL_JSON);
-  let json: unknown;
+): Promise<{ json: Record<string, unknown>; manifest: ManifestGroup[]; bytes: number }> {
+  const where = join(dir, MODEL_JSON);
+  let bytes: Uint8Array;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    if (error instanceof SyntaxError)
-      throw new TfjsFilesError(`${path} is not valid JSON: ${error.message}`);
-    throw error;
+    bytes = await readFolderFile(dir, MODEL_JSON, MODEL_JSON_LIMIT, where);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT', 'ENOTDIR'))
+      throw new WeightsFileError(
+        `${dir} holds no ${MODEL_JSON} (expected ${MODEL_JSON} + ${WEIGHTS_BIN})`,
+      );
+    if (e instanceof OutsideFolderError)
+      throw new WeightsFileError(`${where} is outside the model folder (${e.reason})`);
+    if (e instanceof FileReadError) throw new WeightsFileError(e.message);
+    throw e;
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new TfjsFilesError(`${path} is not a JSON object`);
-  const manifest = (json as { weightsManifest?: unknown }).weightsManifest ?? [];
-  if (!Array.isArray(manifest)) throw new TfjsFilesError(`${path}: weightsManifest is not a list`);
-  for (const group of manifest as unknown[]) {
-    const g = group as Partial<ManifestGroup> | null;
-    if (!g || !Array.isArray(g.paths) || !Array.isArray(g.weights))
-      throw new TfjsFilesError(`${path}: a weightsManifest group lacks paths or weights`);
-    for (const e of g.weights as unknown[]) {
-      const entry = e as Partial<ManifestEntry> | null;
-      if (
-        !entry ||
-        typeof entry.name !== 'string' ||
-        !Array.isArray(entry.shape) ||
-        !entry.shape.every((d) => Number.isInteger(d) && d >= 0) ||
-        typeof entry.dtype !== 'string'
-      )
-        throw new TfjsFilesError(`${path}: malformed weightsManifest entry ${JSON.stringify(e)}`);
-    }
-  }
-  return { json: json as Record<string, unknown>, manifest: manifest as ManifestGroup[] };
+  return parseModelJson(new TextDecoder().decode(bytes), where);
 }
 
-const DTYPE_BYTES: Readonly<Record<string, number>> = {
-  float32: 4,
-  int32: 4,
-  bool: 1,
-  float16: 2,
-  uint8: 1,
-  uint16: 2,
-};
+const MODEL_JSON_LIMIT = { maxBytes: MAX_MODEL_JSON_BYTES, what: `${MODEL_JSON} files` };
+const SHARD_LIMIT = { maxBytes: MAX_WEIGHTS_BYTES, what: 'weight files' };
+
+/** One weight file named by the manifest (`at`: where it is named, for messages). */
+async function readShard(dir: string, path: string, at: string): Promise<Uint8Array> {
+  try {
+    return await readFolderFile(dir, path, SHARD_LIMIT, join(dir, path));
+  } catch (e) {
+    if (e instanceof OutsideFolderError)
+      throw new WeightsFileError(
+        `${at}: ${e.message.replace('outside the folder', 'outside the model folder')}`,
+      );
+    if (isErrno(e, 'ENOENT', 'ENOTDIR'))
+      throw new WeightsFileError(`${at}: the model folder holds no file '${briefText(path)}'`);
+    if (e instanceof FileReadError) throw new WeightsFileError(`${at}: ${e.message}`);
+    const why = systemErrorReason(e);
+    if (why !== undefined)
+      throw new WeightsFileError(`${at}: cannot read ${briefText(join(dir, path))}: ${why}`);
+    throw e;
+  }
+}
+
+/**
+ * The weight files of the manifest, in order, as one buffer of exactly the `needed` bytes the
+ * manifest describes; `WeightsFileError` (located) for a file that is missing, outside the
+ * folder, not a regular file or too large, or when the sizes do not add up.
+ */
+export async function readManifestWeights(
+  dir: string,
+  manifest: readonly ManifestGroup[],
+  needed: number,
+): Promise<Uint8Array> {
+  const where = join(dir, MODEL_JSON);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (const [i, group] of manifest.entries()) {
+    for (const [j, path] of group.paths.entries()) {
+      const chunk = await readShard(dir, path, `${where}: weightsManifest[${i}].paths[${j}]`);
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total > needed) {
+        throw new WeightsFileError(
+          `${dir}: the manifest in ${MODEL_JSON} describes ${needed} bytes of weights, the weight files hold more (${total} up to '${briefText(path)}')`,
+        );
+      }
+    }
+  }
+  if (total !== needed) {
+    throw new WeightsFileError(
+      `${dir}: the manifest in ${MODEL_JSON} describes ${needed} bytes of weights, the weight files hold ${total}`,
+    );
+  }
+  if (chunks.length === 1) return chunks[0];
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
 
 /** Bytes an entry takes in the weight files (quantized entries take the stored size). */
 export function byteSize(entry: ManifestEntry): number {
-  const count = entry.shape.reduce((a, b) => a * b, 1);
-  const dtype = entry.quantization?.dtype ?? entry.dtype;
-  const size = DTYPE_BYTES[dtype];
-  if (size === undefined)
+  const size = entryBytes(entry);
+  if (Number.isNaN(size)) {
+    const dtype = entry.quantization?.dtype ?? entry.dtype;
     throw new WeightsFileError(`weight '${entry.name}' has dtype '${dtype}', which is not numeric`);
-  return count * size;
+  }
+  return size;
 }
 
 /** One entry's values as float32, from its bytes (as `tf.io.decodeWeights`, then widened). */
@@ -220,39 +262,22 @@ export function decodeEntry(entry: ManifestEntry, bytes: Uint8Array): Float32Arr
  * manifest name) and mis-shaped tensor.
  */
 export async function readTfjsFolder(dir: string, graph: Graph): Promise<GraphWeights> {
-  const { manifest } = await readModelJson(dir);
+  const { manifest, bytes: needed } = await readModelJson(dir);
   const where = join(dir, MODEL_JSON);
   const entries = manifest.flatMap((g) => g.weights);
   const seen = new Set<string>();
   for (const e of entries) {
-    if (seen.has(e.name)) throw new WeightsFileError(`${where} lists '${e.name}' twice`);
+    if (seen.has(e.name)) throw new WeightsFileError(`${where} lists '${briefText(e.name)}' twice`);
     seen.add(e.name);
   }
-  const chunks: Uint8Array[] = [];
-  for (const group of manifest) {
-    for (const path of group.paths)
-      chunks.push(new Uint8Array(await readFile(weightsPath(dir, path))));
-  }
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const needed = entries.reduce((n, e) => n + byteSize(e), 0);
-  if (needed !== total) {
-    throw new WeightsFileError(
-      `${dir}: the manifest in ${MODEL_JSON} describes ${needed} bytes of weights, the weight files hold ${total}`,
-    );
-  }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
+  const all = await readManifestWeights(dir, manifest, needed);
   const keyOf = new Map([...tfjsWeightNames(graph)].map(([key, name]) => [name, key]));
   const out = new Map<string, WeightArray>();
   let offset = 0;
   for (const e of entries) {
     const n = byteSize(e);
     const key = keyOf.get(e.name) ?? e.name;
-    if (out.has(key)) throw new WeightsFileError(`${where} lists '${e.name}' twice`);
+    if (out.has(key)) throw new WeightsFileError(`${where} lists '${briefText(e.name)}' twice`);
     out.set(key, {
       shape: [...e.shape],
       data: decodeEntry(e, all.subarray(offset, offset + n)),

@@ -16,13 +16,18 @@
  * unexpected and mis-shaped one) and returns nothing unless all fit, so a model filled from
  * the result is never half-loaded. Writing replaces each file atomically.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { Graph } from '../compiler/ir/graph.js';
 import type { GraphWeights } from '../compiler/ir/weights.js';
 import { checkWeights, expectedWeights } from '../compiler/weights-check.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.js';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  readSafetensorsBytes,
+  type NamedTensor,
+} from './safetensors.js';
 import {
   MODEL_JSON,
   readTfjsFolder,
@@ -78,27 +83,19 @@ export function decodeWeightsSafetensors(bytes: Uint8Array, graph: Graph): Graph
 
 /**
  * The weights at `path` for `graph` (format by the path's form, see the module comment).
- * Throws the file system's error for a missing path, `WeightsFileError` / `SafetensorsError` /
+ * Throws the file system's error for a missing path, `FileReadError` for a path that is no
+ * regular file or over its limit (`MAX_WEIGHTS_BYTES`), `WeightsFileError` / `SafetensorsError` /
  * `TfjsFilesError` for a malformed file, `WeightMismatchError` when it does not fit the graph.
  */
 export async function readWeightsFile(path: string, graph: Graph): Promise<GraphWeights> {
   if (weightsFormat(path) === 'safetensors') {
-    const bytes = await readFile(path);
-    return decodeWeightsSafetensors(
-      new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      graph,
-    );
+    return decodeWeightsSafetensors(await readSafetensorsBytes(path), graph);
   }
   const dir = tfjsFolder(path);
   const info = await stat(dir);
   if (!info.isDirectory()) {
     throw new WeightsFileError(
       `${dir} is a file: expected a .safetensors file or a folder holding ${MODEL_JSON} + ${WEIGHTS_BIN}`,
-    );
-  }
-  if (!(await statOrNull(join(dir, MODEL_JSON)))) {
-    throw new WeightsFileError(
-      `${dir} holds no ${MODEL_JSON} (expected ${MODEL_JSON} + ${WEIGHTS_BIN})`,
     );
   }
   return readTfjsFolder(dir, graph);

@@ -12,6 +12,7 @@ import { pickModel } from '../../compiler/pick-model.js';
 import { initBackend } from '../../runtime/backend.js';
 import { batchShape, InputCheckError, inputProblems } from '../../runtime/check-inputs.js';
 import { NpyError, readNpy, writeNpy, type NpyArray } from '../../io/npy.js';
+import { FileReadError } from '../../io/read-file.js';
 import { InferShapesError, inferShapes } from '../../runtime/shapes.js';
 import { fileError } from '../errors.js';
 import { DataError, FileError, sourceName, UsageError, type Output } from '../io.js';
@@ -83,12 +84,15 @@ export function bindPorts(
   return bound;
 }
 
-/** Reads a `.npy` file; a missing or malformed one is a `FileError`. */
+/**
+ * Reads a `.npy` file (a regular file of at most 2 GiB, see `readNpy`); a missing, special,
+ * oversized or malformed one is a `FileError`.
+ */
 export async function readArray(path: string): Promise<NpyArray> {
   try {
     return await readNpy(path);
   } catch (e) {
-    if (e instanceof NpyError) throw new FileError(e.message);
+    if (e instanceof NpyError || e instanceof FileReadError) throw new FileError(e.message);
     throw fileError(e, path, 'read', true) ?? e;
   }
 }

@@ -9,6 +9,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../../compiler/ir/graph.js';
 import type { GraphWeights } from '../../compiler/ir/weights.js';
 import { WeightMismatchError } from '../../compiler/weights-check.js';
+import { FileReadError } from '../../io/read-file.js';
 import { SafetensorsError } from '../../io/safetensors.js';
 import { TfjsFilesError } from '../../io/weights-errors.js';
 import { readWeightsFile } from '../../io/weights-file.js';
@@ -38,7 +39,7 @@ export async function readWeightsFrom(graph: Graph, path: string): Promise<Graph
     return await readWeightsFile(path, graph);
   } catch (e) {
     if (e instanceof WeightMismatchError) throw new DataError(`${path}: ${e.message}`);
-    if (e instanceof WeightsFileError) throw new FileError(e.message);
+    if (e instanceof WeightsFileError || e instanceof FileReadError) throw new FileError(e.message);
     if (e instanceof SafetensorsError || e instanceof TfjsFilesError)
       throw new FileError(`${path}: ${e.message}`);
     throw fileError(e, path, 'read', true) ?? e;

@@ -3,12 +3,17 @@
  * `weights.bin`) on the local file system, without tfjs-node. The files are readable by
  * `tf.loadLayersModel` (through `fileLoadHandler`) and by tfjs-node's `file://` handler.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { TfjsFilesError } from '../../io/weights-errors.js';
-import { MODEL_JSON, WEIGHTS_BIN, weightsPath } from '../../io/tfjs-weights.js';
+import {
+  MODEL_JSON,
+  readManifestWeights,
+  readModelJson,
+  WEIGHTS_BIN,
+} from '../../io/tfjs-weights.js';
 
 export { MODEL_JSON, WEIGHTS_BIN };
 
@@ -63,36 +68,21 @@ async function saveArtifacts(
   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
 }
 
-async function readWeights(
-  dir: string,
-  manifest: tf.io.WeightsManifestConfig,
-): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer]> {
-  const buffers: ArrayBuffer[] = [];
-  for (const group of manifest) {
-    for (const path of group.paths) {
-      const bytes = await readFile(weightsPath(dir, path));
-      buffers.push(
-        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-      );
-    }
-  }
-  return [tf.io.getWeightSpecs(manifest), tf.io.CompositeArrayBuffer.join(buffers)];
-}
-
+/**
+ * Reads `dir/model.json` and its weight files as netc's own reader does (io/tfjs-weights.ts:
+ * regular files inside the folder, size limits, a manifest checked entry by entry).
+ */
 async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
-  const path = join(dir, MODEL_JSON);
-  let modelJson: tf.io.ModelJSON;
-  try {
-    modelJson = JSON.parse(await readFile(path, 'utf8')) as tf.io.ModelJSON;
-  } catch (error) {
-    if (error instanceof SyntaxError)
-      throw new TfjsFilesError(`${path} is not valid JSON: ${error.message}`);
-    throw error;
+  const { json, manifest, bytes } = await readModelJson(dir);
+  if (json.modelTopology == null) {
+    throw new TfjsFilesError(`${join(dir, MODEL_JSON)} has no modelTopology`);
   }
-  if (typeof modelJson !== 'object' || modelJson === null || modelJson.modelTopology == null) {
-    throw new TfjsFilesError(`${path} has no modelTopology`);
-  }
-  return tf.io.getModelArtifactsForJSON(modelJson, (manifest) => readWeights(dir, manifest));
+  const data = await readManifestWeights(dir, manifest, bytes);
+  const buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+  const specs = manifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
+  return tf.io.getModelArtifactsForJSON(json as unknown as tf.io.ModelJSON, () =>
+    Promise.resolve([specs, buffer as ArrayBuffer]),
+  );
 }
 
 /** An IOHandler that saves to `dir/model.json` + `dir/weights.bin` (use with `model.save`). */
