@@ -48,6 +48,7 @@ export const testProjects = {
     include: [
       ...tensorFiles,
       'tests/api/**/*.test.ts',
+      'tests/package/**/*.test.ts',
       'tests/codegen/**/*.test.ts',
       'tests/runtime/**/*.test.ts',
     ],

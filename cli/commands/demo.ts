@@ -46,6 +46,11 @@ async function runDemo(io: Output): Promise<number> {
       `  ${r.ok ? 'ok  ' : 'FAIL'} ${relative(root, join(dir, f)).padEnd(34)} ${ms.toFixed(0).padStart(4)} ms  ${models.join('; ')}`,
     );
   }
+  // A shape error caught at compile time, with the expansion it happened in.
+  const broken = relative(process.cwd(), join(dir, 'broken', 'residual_shape.net'));
+  const caught = checkFile(broken);
+  io.out(`\nA shape error, caught by netc check (${broken}):`);
+  printDiagnostics(io, caught.diagnostics, 'text');
   const resnextPath = join(dir, 'resnext50.net');
   const resnext = checkFile(resnextPath);
   const graph = resnext.graphs[0];
