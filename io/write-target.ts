@@ -27,8 +27,9 @@ export interface WriteTarget {
   readonly existing?: { readonly mode: number; readonly uid: number; readonly gid: number };
 }
 
-/** `a folder`, `a character device`...: what a non-regular file is, for messages. */
+/** `a file`, `a folder`, `a character device`...: what a file is, for messages. */
 export function kindOf(info: Stats): string {
+  if (info.isFile()) return 'a file';
   if (info.isDirectory()) return 'a folder';
   if (info.isCharacterDevice()) return 'a character device';
   if (info.isBlockDevice()) return 'a block device';

@@ -107,7 +107,7 @@ export async function checkSavePath(
       throw new FileError(`cannot write ${path}: it is a folder, not a .safetensors file`);
     if (safetensors) return checkWritable(path);
     if (!info.isDirectory()) {
-      const kind = info.isFile() ? 'a file' : kindOf(info);
+      const kind = kindOf(info);
       throw new FileError(
         `cannot write weights to ${target}: it is ${kind} (weights go to a folder, or to a path ending in .safetensors)`,
       );
