@@ -15,6 +15,7 @@ const tensorFiles = [
   'tests/cli/args.test.ts',
   'tests/cli/conventions.test.ts',
   'tests/cli/ecg-train.test.ts',
+  'tests/cli/hostile-outputs.test.ts',
   'tests/cli/run.test.ts',
   'tests/cli/train.test.ts',
   'tests/cli/weights.test.ts',

@@ -11,7 +11,7 @@ import {
   SourceFileError,
 } from '../compiler/source-file.js';
 import type { Source } from '../compiler/source.js';
-import { writeFileAtomicSync } from '../io/atomic-write.js';
+import { OutputFileError, writeFileAtomicSync } from '../io/atomic-write.js';
 import { FileError, fileError } from './errors.js';
 
 export { DataError, FileError, UsageError } from './errors.js';
@@ -44,11 +44,15 @@ export function readSource(path: string): Source {
   }
 }
 
-/** Write through a temporary file and a rename, so a failure never leaves a partial file. */
+/**
+ * Writes a file with io/atomic-write.ts (temporary file, fsync, rename; regular files only,
+ * links written through), so a failure never leaves a partial or clobbered file.
+ */
 export function writeAtomic(path: string, text: string | Uint8Array): void {
   try {
     writeFileAtomicSync(path, text);
   } catch (e) {
+    if (e instanceof OutputFileError) throw new FileError(e.message);
     throw fileError(e, path, 'write') ?? new FileError(`cannot write ${path}: ${String(e)}`);
   }
 }

@@ -1,6 +1,8 @@
 /**
- * The weights of a TensorFlow.js layers folder (`model.json` + `weights.bin`), read and written
- * as `GraphWeights` without TensorFlow.js.
+ * The weights of a TensorFlow.js layers folder (`model.json` + its weight files), read and
+ * written as `GraphWeights` without TensorFlow.js. netc writes one shard named by its content,
+ * `weights.<hash>.bin` (io/tfjs-publish.ts: no crash leaves a mismatched pair); reading follows
+ * the manifest's paths, so `weights.bin` of earlier versions and other tools' shards read too.
  *
  * Names: the manifest names each weight as tfjs names the variable, `<layer name>/<weight>`,
  * where the layer name is `layerNames(graph.nodes)` (the sanitized, unique IR node name; see
@@ -11,7 +13,7 @@
  * Reading decodes float32, int32 and bool entries and the quantized ones tfjs writes (uint8 /
  * uint16 with `scale` and `min`, float16), as `tf.io.decodeWeights` does, all to float32.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Graph } from '../compiler/ir/graph.js';
 import { layerNames } from '../compiler/ir/layer-names.js';
@@ -29,12 +31,14 @@ import {
   type ManifestEntry,
   type ManifestGroup,
 } from './tfjs-manifest.js';
+import { publishTfjsFolder, shardName } from './tfjs-publish.js';
 import { TfjsFilesError, WeightsFileError } from './weights-errors.js';
 
 export { TfjsFilesError } from './weights-errors.js';
 export type { ManifestEntry, ManifestGroup } from './tfjs-manifest.js';
 
 export const MODEL_JSON = 'model.json';
+/** The weight file's name in folders of earlier netc versions (now `weights.<hash>.bin`). */
 export const WEIGHTS_BIN = 'weights.bin';
 
 /** IR key -> tfjs variable name (`<layer name>/<weight>`) of every weight of the graph. */
@@ -48,7 +52,10 @@ export function tfjsWeightNames(graph: Graph): Map<string, string> {
   );
 }
 
-/** The manifest and the bytes of `weights.bin` for `weights` (float32, in graph order). */
+/**
+ * The manifest and the bytes of the weight shard for `weights` (float32, in graph order); the
+ * manifest names the shard `weights.<hash>.bin` (`shardName`).
+ */
 export function encodeTfjsWeights(
   graph: Graph,
   weights: GraphWeights,
@@ -72,7 +79,7 @@ export function encodeTfjsWeights(
       offset += 4;
     }
   }
-  return { manifest: [{ paths: [WEIGHTS_BIN], weights: entries }], bytes };
+  return { manifest: [{ paths: [shardName(bytes)], weights: entries }], bytes };
 }
 
 /** What `writeTfjsFolder` puts in `model.json` besides the weights manifest. */
@@ -86,8 +93,9 @@ export interface TfjsFolderOptions {
 }
 
 /**
- * Writes `dir/weights.bin` then `dir/model.json` (each atomically, model.json last, so once it
- * is replaced the new weights are in place); creates `dir` if needed.
+ * Writes the folder `dir` (created if needed): the shard `weights.<hash>.bin`, then
+ * `model.json`, then removes the old shards (io/tfjs-publish.ts: any crash leaves the old
+ * consistent pair or the new one). Throws an `OutputFileError` when it cannot.
  */
 export async function writeTfjsFolder(
   dir: string,
@@ -104,9 +112,7 @@ export async function writeTfjsFolder(
     weightsManifest: manifest,
     ...(options.metadata ? { userDefinedMetadata: options.metadata } : {}),
   };
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, WEIGHTS_BIN), bytes);
-  await writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(json));
+  await publishTfjsFolder(dir, json, manifest[0].weights, bytes);
 }
 
 /** Resolves a weights path from the manifest, refusing paths that leave `dir` (by name only). */

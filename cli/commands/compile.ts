@@ -8,6 +8,7 @@ import type { Graph } from '../../compiler/ir/graph.js';
 import { sourceName, STDIN, UsageError, writeAtomic, type Output } from '../io.js';
 import { defineCommand, type OptionTable } from '../table.js';
 import { checkPath, countLine, printDiagnostics } from './check.js';
+import { checkWritable, refuseInputOverwrite, sourcesOf, type NamedPath } from './output-paths.js';
 import { SEED_MAX } from './model-args.js';
 import type { OnnxCompileOptions } from './onnx-compile.js';
 import { unsupportedDiagnostics } from './onnx-diagnostics.js';
@@ -60,7 +61,7 @@ function compileOptions(o: OptionTable) {
     target: o.choice('--target <ts|onnx>', 'what to generate', TARGETS, 'ts'),
     weights: o.string(
       '--weights <PATH>',
-      "--target onnx: the weights to embed (the formats 'netc run --weights' reads: .safetensors, or a folder with model.json + weights.bin); one model at a time",
+      "--target onnx: the weights to embed (the formats 'netc run --weights' reads: .safetensors, or a folder with model.json and its weight file); one model at a time",
     ),
     seed: o.int(
       '--seed <N>',
@@ -122,11 +123,13 @@ interface Generated {
 /** Compile every FILE first; write (or, with --check, compare) only when all compiled. */
 async function runCompile(o: CompileOptions, io: Output): Promise<number> {
   const planned: Planned[] = [];
+  const inputs: NamedPath[] = [];
   const diagnostics: Diagnostic[] = [];
   let failed = false;
   for (const path of o.files) {
     const name = sourceName(path);
     const result = checkPath(path, o.model);
+    inputs.push(...sourcesOf(path, result));
     diagnostics.push(...result.diagnostics);
     if (!result.ok) {
       failed = true;
@@ -157,6 +160,17 @@ async function runCompile(o: CompileOptions, io: Output): Promise<number> {
     throw new UsageError(
       `--weights holds the weights of one model, but ${planned.length} would be compiled: give one FILE, and --model NAME if it defines several`,
     );
+  }
+  if (!o.check) {
+    // Before any work: no output replaces an input, and each output can be written.
+    const weights = o.onnx?.source.weights;
+    refuseInputOverwrite(
+      planned.flatMap((p) =>
+        p.path === undefined ? [] : [{ path: p.path, what: o.out ? '-o' : 'the output' }],
+      ),
+      [...inputs, ...(weights !== undefined ? [{ path: weights, what: '--weights' }] : [])],
+    );
+    if (!failed) for (const p of planned) if (p.path !== undefined) checkWritable(p.path);
   }
   if (!failed) {
     const generated = await generate(planned, o.onnx, o.optimize, diagnostics);

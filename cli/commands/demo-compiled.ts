@@ -4,7 +4,7 @@
  * one prediction. The module lands under node_modules/.cache so that its only import,
  * `@tensorflow/tfjs`, resolves to the same copy netc uses.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as tf from '@tensorflow/tfjs';
@@ -12,6 +12,7 @@ import { ts } from 'ts-morph';
 import { generateModule } from '../../codegen/index.js';
 import type { Graph } from '../../compiler/ir/graph.js';
 import { packageRoot } from '../../compiler/package-root.js';
+import { writeAtomic } from '../io.js';
 import type { Output } from '../io.js';
 import { duration } from './model-support.js';
 
@@ -36,7 +37,7 @@ export async function runCompiledModule(
   const dir = join(packageRoot(), 'node_modules', '.cache', 'netc-demo');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${graph.name}.mjs`);
-  writeFileSync(file, js);
+  writeAtomic(file, js);
   const mod = (await import(pathToFileURL(file).href)) as CompiledModule;
   const compiled = mod.createModel();
   try {

@@ -6,13 +6,15 @@ import { buildModel } from '../../runtime/build-model.js';
 import type { Output } from '../io.js';
 import type { InitOptions } from './model-args.js';
 import { compileModel, duration, startBackend } from './model-support.js';
+import type { NamedPath } from './output-paths.js';
 import { checkSavePath, saveWeightsTo } from './weights.js';
 
 export async function execInit(o: InitOptions, io: Output): Promise<number> {
   const start = performance.now();
-  const graph = compileModel(io, o.file, o.model);
+  const sources: NamedPath[] = [];
+  const graph = compileModel(io, o.file, o.model, sources);
   if (!graph) return 1;
-  await checkSavePath(o.save);
+  await checkSavePath(o.save, sources);
   await startBackend(o.backend);
   const model = buildModel(graph, { seed: o.seed });
   try {

@@ -11,8 +11,10 @@ const EXIT_STATUS = `Exit status: 0 done; 1 FILE does not compile, or the data o
 that cannot be read, written or decoded.`;
 
 const WEIGHTS_PATHS = `Weights PATH: a path ending in .safetensors is one safetensors file; any other path is a
-folder holding model.json + weights.bin (the TensorFlow.js layers format). Weights match by
-layer and weight name (dense/kernel...) and shape; on any mismatch nothing is loaded.`;
+folder holding model.json + its weight file (the TensorFlow.js layers format; netc writes
+weights.<hash>.bin, named by content, and model.json last, so a crash never leaves a mismatched
+pair). Weights match by layer and weight name (dense/kernel...) and shape; on any mismatch
+nothing is loaded.`;
 
 const EPILOG = `${WEIGHTS_PATHS}\n\n${EXIT_STATUS}`;
 

@@ -4,7 +4,6 @@
  * through every layer's shape rule) and starting a backend, with each failure turned into a
  * `FileError` (exit 2) or a `DataError` (exit 1). Imports TensorFlow.js: loaded lazily.
  */
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph, GraphPort } from '../../compiler/ir/graph.js';
@@ -13,11 +12,12 @@ import { initBackend } from '../../runtime/backend.js';
 import { batchShape, InputCheckError, inputProblems } from '../../runtime/check-inputs.js';
 import { NpyError, readNpy, writeNpy, type NpyArray } from '../../io/npy.js';
 import { FileReadError } from '../../io/read-file.js';
+import { OutputFileError } from '../../io/write-errors.js';
 import { InferShapesError, inferShapes } from '../../runtime/shapes.js';
 import { fileError } from '../errors.js';
 import { DataError, FileError, sourceName, UsageError, type Output } from '../io.js';
 import { checkPath, printDiagnostics } from './check.js';
-import { statOrNull } from './weights.js';
+import { checkWritable, sourcesOf, type NamedPath } from './output-paths.js';
 import type { Assignment, Backend } from './model-args.js';
 
 /** Milliseconds as `152 ms` or `8.59 s`. */
@@ -30,10 +30,17 @@ export const dims = (shape: readonly number[]): string => `[${shape.join(', ')}]
 
 /**
  * Compiles FILE and picks its model. Prints the diagnostics (as `netc check` does) and returns
- * null when there are errors; warnings are printed too but do not stop the command.
+ * null when there are errors; warnings are printed too but do not stop the command. `sources`
+ * receives FILE and its imports (the inputs no output may overwrite).
  */
-export function compileModel(io: Output, file: string, model: string | undefined): Graph | null {
+export function compileModel(
+  io: Output,
+  file: string,
+  model: string | undefined,
+  sources?: NamedPath[],
+): Graph | null {
   const result = checkPath(file, model);
+  sources?.push(...sourcesOf(file, result));
   if (result.diagnostics.length > 0) printDiagnostics(io, result.diagnostics, 'text');
   if (!result.ok) return null;
   const picked = pickModel(result, sourceName(file));
@@ -102,6 +109,7 @@ export async function writeArray(path: string, shape: number[], data: Float32Arr
   try {
     await writeNpy(path, shape, data);
   } catch (e) {
+    if (e instanceof OutputFileError) throw new FileError(e.message);
     throw fileError(e, path, 'write', true) ?? e;
   }
 }
@@ -199,13 +207,12 @@ export async function startBackend(name: Backend, threads?: number): Promise<str
   return `${name} (${s.threads} thread${s.threads === 1 ? '' : 's'}${s.note ? `: ${s.note}` : ''})`;
 }
 
-/** Checks, before any work, that a file can be written at `path` (its folder exists). */
-export async function checkOutputPath(path: string): Promise<void> {
-  const info = await statOrNull(path);
-  if (info?.isDirectory()) throw new FileError(`cannot write ${path}: it is a folder`);
-  const parent = await statOrNull(dirname(path));
-  if (!parent?.isDirectory())
-    throw new FileError(`cannot write ${path}: the folder ${dirname(path)} does not exist`);
+/**
+ * Checks, before any work, that a file can be written at `path`: a regular file or nothing is
+ * there (a link is written through) and its folder takes a new file (`checkWritable`).
+ */
+export function checkOutputPath(path: string): void {
+  checkWritable(path);
 }
 
 /** The batch of arrays as tensors, in port order (one tensor, or a list for several ports). */

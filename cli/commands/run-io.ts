@@ -16,6 +16,7 @@ import {
   writeArray,
   type BoundArray,
 } from './model-support.js';
+import { refuseInputOverwrite, type NamedPath } from './output-paths.js';
 
 /** Rows shown in an argmax preview. */
 const PREVIEW_ROWS = 16;
@@ -71,17 +72,27 @@ export interface RunData {
 }
 
 /**
- * Binds the ports, checks that the outputs can be written, reads the inputs and checks them
+ * Binds the ports, checks that the outputs can be written and overwrite none of the inputs
+ * (`sources`: FILE and its imports; --weights, --input), reads the inputs and checks them
  * against every layer; null once it has printed why they do not fit (exit 1).
  */
 export async function prepareRunData(
   io: Output,
   graph: Graph,
   o: RunOptions,
+  sources: readonly NamedPath[] = [],
 ): Promise<RunData | null> {
   const inputs = bindPorts('input', 'input', graph.inputs, o.inputs, true);
   const outputs = bindPorts('output', 'output', graph.outputs, o.outputs, false);
-  for (const a of outputs) if (a) await checkOutputPath(a.path);
+  refuseInputOverwrite(
+    o.outputs.map((a) => ({ path: a.path, what: '--output' })),
+    [
+      ...sources,
+      ...(o.weights !== undefined ? [{ path: o.weights, what: '--weights' }] : []),
+      ...o.inputs.map((a) => ({ path: a.path, what: '--input' })),
+    ],
+  );
+  for (const a of outputs) if (a) checkOutputPath(a.path);
   const arrays = await readBoundArrays(graph.inputs, inputs);
   const batch = checkBatches('input', arrays);
   if (!inputsFit(io, graph, arrays)) return null;

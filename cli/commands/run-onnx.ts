@@ -10,11 +10,13 @@ import { compileModel, duration } from './model-support.js';
 import { unsupportedDiagnostics } from './onnx-diagnostics.js';
 import { describeWeights, graphWeightsFor, reportOnnxFailure } from './onnx-support.js';
 import { printDiagnostics } from './check.js';
+import type { NamedPath } from './output-paths.js';
 import { prepareRunData, reportOutputs } from './run-io.js';
 
 export async function execRunOnnx(o: RunOptions, io: Output): Promise<number> {
   const start = performance.now();
-  const graph = compileModel(io, o.file, o.model);
+  const sources: NamedPath[] = [];
+  const graph = compileModel(io, o.file, o.model, sources);
   if (!graph) return 1;
   const unsupported = unsupportedDiagnostics(graph);
   if (unsupported.length > 0) {
@@ -22,7 +24,7 @@ export async function execRunOnnx(o: RunOptions, io: Output): Promise<number> {
     return 1;
   }
   const compiled = performance.now();
-  const data = await prepareRunData(io, graph, o);
+  const data = await prepareRunData(io, graph, o, sources);
   if (!data) return 1;
   const { arrays, batch } = data;
 

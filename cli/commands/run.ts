@@ -11,15 +11,17 @@ import type { RunOptions } from './model-args.js';
 import { checkInputs } from '../../runtime/check-inputs.js';
 import { compileModel, duration, startBackend } from './model-support.js';
 import { loadWeightsFrom } from './weights.js';
+import type { NamedPath } from './output-paths.js';
 import { prepareRunData, reportOutputs } from './run-io.js';
 
 export async function execRun(o: RunOptions, io: Output): Promise<number> {
   if (o.engine === 'onnxruntime') return (await import('./run-onnx.js')).execRunOnnx(o, io);
   const start = performance.now();
-  const graph = compileModel(io, o.file, o.model);
+  const sources: NamedPath[] = [];
+  const graph = compileModel(io, o.file, o.model, sources);
   if (!graph) return 1;
   const compiled = performance.now();
-  const data = await prepareRunData(io, graph, o);
+  const data = await prepareRunData(io, graph, o, sources);
   if (!data) return 1;
   const { arrays, batch } = data;
 

@@ -23,6 +23,7 @@ import {
   toTensors,
   type BoundArray,
 } from './model-support.js';
+import type { NamedPath } from './output-paths.js';
 import { checkSavePath, loadWeightsFrom, saveWeightsTo } from './weights.js';
 
 const TFJS_LOSS: Readonly<Record<Loss, string>> = {
@@ -88,12 +89,20 @@ function optimizerOf(o: TrainOptions): tf.Optimizer {
 
 export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
   const start = performance.now();
-  const graph = compileModel(io, o.file, o.model);
+  const sources: NamedPath[] = [];
+  const graph = compileModel(io, o.file, o.model, sources);
   if (!graph) return 1;
   const compiled = performance.now();
   const xBound = bindPorts('x', 'input', graph.inputs, o.x, true);
   const yBound = bindPorts('y', 'output', graph.outputs, o.y, true);
-  if (o.save) await checkSavePath(o.save);
+  if (o.save) {
+    await checkSavePath(o.save, [
+      ...sources,
+      ...(o.weights !== undefined ? [{ path: o.weights, what: '--weights' }] : []),
+      ...o.x.map((a) => ({ path: a.path, what: '--x' })),
+      ...o.y.map((a) => ({ path: a.path, what: '--y' })),
+    ]);
+  }
   const xs = await readBoundArrays(graph.inputs, xBound);
   const ys: BoundArray[] = [];
   for (const [i, a] of yBound.entries()) {

@@ -4,14 +4,17 @@
  * a `DataError` (weights of another model, exit 1). Imports TensorFlow.js: loaded lazily.
  */
 import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../../compiler/ir/graph.js';
 import type { GraphWeights } from '../../compiler/ir/weights.js';
 import { WeightMismatchError } from '../../compiler/weights-check.js';
 import { FileReadError } from '../../io/read-file.js';
 import { SafetensorsError } from '../../io/safetensors.js';
+import { manifestShards } from '../../io/tfjs-publish.js';
 import { TfjsFilesError } from '../../io/weights-errors.js';
+import { OutputFileError } from '../../io/write-errors.js';
+import { kindOf } from '../../io/write-target.js';
 import { readWeightsFile } from '../../io/weights-file.js';
 import { fillModel } from '../../runtime/graph-weights.js';
 import {
@@ -21,6 +24,12 @@ import {
   WeightsFileError,
 } from '../../runtime/weights-files.js';
 import { DataError, FileError, fileError } from '../errors.js';
+import {
+  checkWritable,
+  probeFolder,
+  refuseInputOverwrite,
+  type NamedPath,
+} from './output-paths.js';
 
 /** Loads weights into the model (nothing is set unless all match); maps every failure. */
 export async function loadWeightsFrom(
@@ -46,7 +55,10 @@ export async function readWeightsFrom(graph: Graph, path: string): Promise<Graph
   }
 }
 
-/** Saves the model's weights (format by the path's form); maps every failure. */
+/**
+ * Saves the model's weights (format by the path's form); maps every failure. Returns what was
+ * written: `safetensors`, or `model.json + weights.<hash>.bin`.
+ */
 export async function saveWeightsTo(
   model: tf.LayersModel,
   graph: Graph,
@@ -55,11 +67,16 @@ export async function saveWeightsTo(
   try {
     await saveWeights(model, graph, path);
   } catch (e) {
-    if (e instanceof WeightsFileError || e instanceof TfjsFilesError)
+    if (
+      e instanceof WeightsFileError ||
+      e instanceof TfjsFilesError ||
+      e instanceof OutputFileError
+    )
       throw new FileError(e.message);
     throw fileError(e, path, 'write', true) ?? e;
   }
-  return weightsFormat(path) === 'safetensors' ? 'safetensors' : 'model.json + weights.bin';
+  if (weightsFormat(path) === 'safetensors') return 'safetensors';
+  return ['model.json', ...manifestShards(tfjsFolder(path))].join(' + ');
 }
 
 /** `stat`, or null for a path that does not exist. */
@@ -73,22 +90,30 @@ export async function statOrNull(path: string) {
 }
 
 /**
- * Checks, before any work, that weights can go to `path`: a .safetensors path must not be a
- * folder and its folder must exist; a tfjs folder must not be a file (missing folders are
- * created, below an existing one).
+ * Checks, before any work, that weights can go to `path` and overwrite none of the command's
+ * `inputs` (a `UsageError`): a .safetensors path must be a regular file or nothing, in a folder
+ * that takes a new file; a tfjs folder must not be a file, and takes new files (missing folders
+ * are created, below an existing one).
  */
-export async function checkSavePath(path: string): Promise<void> {
+export async function checkSavePath(
+  path: string,
+  inputs: readonly NamedPath[] = [],
+): Promise<void> {
   const safetensors = weightsFormat(path) === 'safetensors';
   const target = safetensors ? path : tfjsFolder(path);
+  refuseInputOverwrite([{ path, what: '--save' }], inputs, !safetensors);
   const info = await statOrNull(target);
   if (info) {
     if (safetensors && info.isDirectory())
       throw new FileError(`cannot write ${path}: it is a folder, not a .safetensors file`);
-    if (!safetensors && !info.isDirectory()) {
+    if (safetensors) return checkWritable(path);
+    if (!info.isDirectory()) {
+      const kind = kindOf(info);
       throw new FileError(
-        `cannot write weights to ${target}: it is a file (weights go to a folder, or to a path ending in .safetensors)`,
+        `cannot write weights to ${target}: it is ${kind} (weights go to a folder, or to a path ending in .safetensors)`,
       );
     }
+    checkWritable(join(target, 'model.json'));
     return;
   }
   let parent = dirname(target);
@@ -97,4 +122,6 @@ export async function checkSavePath(path: string): Promise<void> {
   const p = await statOrNull(parent);
   if (!p) throw new FileError(`cannot write ${path}: the folder ${parent} does not exist`);
   if (!p.isDirectory()) throw new FileError(`cannot write ${path}: ${parent} is not a folder`);
+  if (safetensors) checkWritable(path);
+  else probeFolder(parent, path);
 }

@@ -1,12 +1,13 @@
 /**
- * Saving and loading `tf.LayersModel`s in the TensorFlow.js layers format (`model.json` +
- * `weights.bin`) on the local file system, without tfjs-node. The files are readable by
+ * Saving and loading `tf.LayersModel`s in the TensorFlow.js layers format (`model.json` + one
+ * weight shard, `weights.<hash>.bin`, published so that no crash leaves a mismatched pair: see
+ * io/tfjs-publish.ts) on the local file system, without tfjs-node. The files are readable by
  * `tf.loadLayersModel` (through `fileLoadHandler`) and by tfjs-node's `file://` handler.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '../../io/atomic-write.js';
+import { publishTfjsFolder } from '../../io/tfjs-publish.js';
 import { TfjsFilesError } from '../../io/weights-errors.js';
 import {
   MODEL_JSON,
@@ -53,18 +54,11 @@ async function saveArtifacts(
   if (artifacts.modelTopology instanceof ArrayBuffer) {
     throw new TfjsFilesError('binary (GraphDef) model topologies are not supported');
   }
-  const manifest: tf.io.WeightsManifestConfig = [
-    { paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] },
-  ];
-  const modelJson = modelJsonFor(artifacts, manifest);
-  await mkdir(dir, { recursive: true });
-  // weights.bin first: model.json is written last, so once it is replaced the new weights are
-  // already in place. Each file is replaced atomically (temporary file + rename).
-  await writeFileAtomic(
-    join(dir, WEIGHTS_BIN),
-    new Uint8Array(joinWeightData(artifacts.weightData)),
-  );
-  await writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+  const specs = artifacts.weightSpecs ?? [];
+  // The manifest's paths are filled in by publishTfjsFolder (the shard's name is its hash).
+  const modelJson = modelJsonFor(artifacts, [{ paths: [], weights: specs }]);
+  const bytes = new Uint8Array(joinWeightData(artifacts.weightData));
+  await publishTfjsFolder(dir, modelJson as unknown as Record<string, unknown>, specs, bytes);
   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
 }
 
@@ -85,7 +79,7 @@ async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
   );
 }
 
-/** An IOHandler that saves to `dir/model.json` + `dir/weights.bin` (use with `model.save`). */
+/** An IOHandler that saves to `dir/model.json` + `dir/weights.<hash>.bin` (use with `model.save`). */
 export function fileSaveHandler(dir: string): tf.io.IOHandler {
   return { save: (artifacts) => saveArtifacts(dir, artifacts) };
 }

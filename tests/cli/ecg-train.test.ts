@@ -9,6 +9,7 @@ import { packageRoot } from '../../compiler/package-root.js';
 import { buildModel, loadWeights } from '../../api/index.js';
 import { graphOf, netc, predict, pseudoRandom, readArray, tempDir, writeArray } from './helpers.js';
 import { maxDiff } from '../runtime/helpers.js';
+import { shardOf } from '../io/tfjs-shards.js';
 
 const dir = tempDir();
 const ecg = join(packageRoot(), 'samples', 'ecg_resnet.net');
@@ -65,7 +66,7 @@ describe('netc train samples/ecg_resnet.net', () => {
     const loss = Number(/^epoch 1\/1 {2}1\/1 .* loss (\S+)/m.exec(r.stdout)?.[1]);
     expect(Number.isFinite(loss)).toBe(true);
     expect(loss).toBeGreaterThan(0);
-    expect(r.stdout).toContain(`saved    weights to ${save} (model.json + weights.bin)`);
+    expect(r.stdout).toContain(`saved    weights to ${save} (model.json + ${shardOf(save).name})`);
 
     const out = join(dir, 'probs.npy');
     const run = await netc([

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { shardOf } from '../io/tfjs-shards.js';
 import { describe, expect, it } from 'vitest';
 import {
   buildModel,
@@ -61,7 +62,7 @@ describe('netc init, then netc run --weights', () => {
     );
     const i2 = await netc(['init', tiny, '--seed', '5', '--save', folder]);
     expect(i2.code).toBe(0);
-    expect(i2.stdout).toContain('(model.json + weights.bin)');
+    expect(i2.stdout).toContain(`(model.json + ${shardOf(folder).name})`);
 
     const outs: number[][] = [];
     for (const [k, args] of [
@@ -147,7 +148,7 @@ describe('netc init, then netc run --weights', () => {
     await netc(['init', tiny, '--seed', '1', '--save', join(empty, 'sub')]);
     const truncated = join(dir, 'truncated');
     expect((await netc(['init', tiny, '--seed', '1', '--save', truncated])).code).toBe(0);
-    const bin = join(truncated, 'weights.bin');
+    const bin = join(truncated, shardOf(truncated).name);
     writeFileSync(bin, readFileSync(bin).subarray(0, 40));
     const aFile = writeText(dir, 'weights.bin', 'x');
     const cases: [string, string][] = [

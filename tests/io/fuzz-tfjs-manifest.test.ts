@@ -84,7 +84,10 @@ const spots: (string | number)[][] = [
 function put(json: unknown, path: readonly (string | number)[], value: unknown): unknown {
   if (path.length === 0) return value;
   if (typeof json !== 'object' || json === null) return json;
-  const copy: Record<string | number, unknown> = Array.isArray(json) ? [...json] : { ...json };
+  const copy = (Array.isArray(json) ? [...(json as unknown[])] : { ...json }) as Record<
+    string | number,
+    unknown
+  >;
   copy[path[0]] = put(copy[path[0]], path.slice(1), value);
   return copy;
 }

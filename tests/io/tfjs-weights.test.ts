@@ -23,6 +23,7 @@ import { fileLoadHandler } from '../../runtime/io/tfjs-files.js';
 import { saveWeights } from '../../runtime/weights-files.js';
 import { graphOfText } from '../compiler/passes/helpers.js';
 import { useTempDirs } from './helpers.js';
+import { shardOf } from './tfjs-shards.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -63,11 +64,11 @@ describe('tfjs folder and safetensors names', () => {
     expect(json.weightsManifest[0].weights.map((e: ManifestEntry) => e.name)).toEqual([
       ...tfjsWeightNames(graph).values(),
     ]);
-    expect((await readFile(join(folder, 'weights.bin'))).length).toBe((12 + 3 + 4 * 3) * 4);
+    expect(shardOf(folder).bytes.length).toBe((12 + 3 + 4 * 3) * 4);
     expect(await readWeightsFile(st, graph)).toEqual(w);
     expect(await readWeightsFile(folder, graph)).toEqual(w);
     expect(await readWeightsFile(join(folder, 'model.json'), graph)).toEqual(w);
-    expect((await readdir(folder)).sort()).toEqual(['model.json', 'weights.bin']);
+    expect((await readdir(folder)).sort()).toEqual(['model.json', shardOf(folder).name]);
     expect((await readdir(dir)).sort()).toEqual(['w', 'w.safetensors']);
   });
 
@@ -80,7 +81,7 @@ describe('tfjs folder and safetensors names', () => {
 
     // What a generated module's model does: loadWeights with tfjs-decoded named tensors.
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
-    const bin = await readFile(join(dir, 'weights.bin'));
+    const bin = shardOf(dir).bytes;
     const named = tf.io.decodeWeights(
       bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length),
       json.weightsManifest[0].weights,

@@ -9,6 +9,7 @@ import {
   saveLayersModel,
 } from '../../runtime/io/tfjs-files.js';
 import { useTempDirs } from '../io/helpers.js';
+import { shardOf } from '../io/tfjs-shards.js';
 
 let x: tf.Tensor;
 
@@ -48,7 +49,7 @@ describe('fileSaveHandler / fileLoadHandler', () => {
     const model = tinyModel();
     const result = await model.save(fileSaveHandler(dir));
     expect(result.modelArtifactsInfo.weightDataBytes).toBe((12 + 3 + 3 * 4) * 4);
-    expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    expect((await readdir(dir)).sort()).toEqual(['model.json', shardOf(dir).name]);
 
     const loaded = await tf.loadLayersModel(fileLoadHandler(dir));
     expect(predict(loaded, x)).toEqual(predict(model, x));
@@ -69,7 +70,7 @@ describe('fileSaveHandler / fileLoadHandler', () => {
     expect(json.convertedBy).toBeNull();
     expect(json.modelTopology.class_name).toBe('Sequential');
     expect(json.weightsManifest).toHaveLength(1);
-    expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(json.weightsManifest[0].paths).toEqual([shardOf(dir).name]);
     expect(json.weightsManifest[0].weights.map((w: { name: string }) => w.name)).toEqual([
       'fc/kernel',
       'fc/bias',
@@ -78,16 +79,19 @@ describe('fileSaveHandler / fileLoadHandler', () => {
       'bn/moving_mean',
       'bn/moving_variance',
     ]);
-    expect((await readFile(join(dir, 'weights.bin'))).length).toBe(27 * 4);
+    expect(shardOf(dir).bytes.length).toBe(27 * 4);
   });
 
   it('overwrites an earlier save and leaves no temporary files', async () => {
     const dir = await tempDir();
     await saveLayersModel(tinyModel(), dir);
+    const first = shardOf(dir).name;
     const second = tinyModel();
     second.setWeights(second.weights.map((w) => tf.fill(w.shape as number[], 0.25)));
     await saveLayersModel(second, dir);
-    expect((await readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
+    // The first save's shard is gone: only the new pair is left.
+    expect(shardOf(dir).name).not.toBe(first);
+    expect((await readdir(dir)).sort()).toEqual(['model.json', shardOf(dir).name]);
     const loaded = await loadLayersModelFromDir(dir);
     expect(predict(loaded, x)).toEqual(predict(second, x));
   });
@@ -106,7 +110,7 @@ describe('fileSaveHandler / fileLoadHandler', () => {
     const dir = await tempDir();
     const model = tinyModel();
     await saveLayersModel(model, dir);
-    const bin = await readFile(join(dir, 'weights.bin'));
+    const bin = shardOf(dir).bytes;
     await writeFile(join(dir, 'a.bin'), bin.subarray(0, 40));
     await writeFile(join(dir, 'b.bin'), bin.subarray(40));
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
