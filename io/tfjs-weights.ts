@@ -18,6 +18,7 @@ import { layerNames } from '../compiler/ir/layer-names.js';
 import type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
 import { compareWeights, expectedWeights, WeightMismatchError } from '../compiler/weights-check.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { withFingerprint } from './graph-fingerprint.js';
 import { halfToFloat } from './elements.js';
 import { TfjsFilesError, WeightsFileError } from './weights-errors.js';
 
@@ -82,7 +83,7 @@ export function encodeTfjsWeights(
 export interface TfjsFolderOptions {
   /** The layers model topology (`model.toJSON(null, false)`); without it tfjs cannot rebuild the model. */
   readonly modelTopology?: object;
-  /** Strings kept as the model's `userDefinedMetadata`. */
+  /** Strings kept as the model's `userDefinedMetadata` (with the graph's fingerprint). */
   readonly metadata?: Record<string, string>;
   /** `generatedBy` (default: netc). */
   readonly generatedBy?: string;
@@ -105,7 +106,7 @@ export async function writeTfjsFolder(
     generatedBy: options.generatedBy ?? 'netc',
     convertedBy: null,
     weightsManifest: manifest,
-    ...(options.metadata ? { userDefinedMetadata: options.metadata } : {}),
+    userDefinedMetadata: withFingerprint(graph, options.metadata),
   };
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, WEIGHTS_BIN), bytes);
