@@ -12,6 +12,7 @@ import { checkPath, countLine, printDiagnostics } from './check.js';
 import { SEED_MAX } from './model-args.js';
 import type { OnnxCompileOptions } from './onnx-compile.js';
 import { unsupportedDiagnostics } from './onnx-diagnostics.js';
+import { readCheckedWeights } from './weights-convert.js';
 
 const TARGETS = ['ts', 'onnx'] as const;
 type Target = (typeof TARGETS)[number];
@@ -239,8 +240,7 @@ async function foldedWeights(
   optimized: Optimized,
   weights: string,
 ): Promise<Generated> {
-  const { readWeightsFrom } = await import('./weights.js');
-  const folded = optimized.foldWeights(await readWeightsFrom(p.graph, weights));
+  const folded = optimized.foldWeights(await readCheckedWeights(weights, p.graph));
   return {
     path: p.path === undefined ? undefined : foldedWeightsPath(p.path),
     content: encodeWeightsSafetensors(optimized.graph, folded),
