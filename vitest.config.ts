@@ -44,7 +44,12 @@ export const testProjects = {
     exclude: [...tensorFiles, ...onnxFiles],
   },
   tensor: {
-    include: [...tensorFiles, 'tests/codegen/**/*.test.ts', 'tests/runtime/**/*.test.ts'],
+    include: [
+      ...tensorFiles,
+      'tests/codegen/**/*.test.ts',
+      'tests/runtime/**/*.test.ts',
+      'tests/examples/**/*.test.ts',
+    ],
     exclude: onnxFiles,
   },
   onnx: {
