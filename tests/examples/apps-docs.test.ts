@@ -68,7 +68,12 @@ async function runLine(line: string): Promise<void> {
 
 beforeAll(async () => {
   copyFileSync(join(repo, 'samples/mlp_mnist.net'), join(dir, 'mlp_mnist.net'));
-  for (const b of files) writeFileSync(join(dir, b.marker.slice('file: '.length)), b.text);
+  for (const b of files) {
+    const name = b.marker.slice('file: '.length);
+    // A Node project has @types/node; the helper's program has no default types.
+    const prefix = name.startsWith('node-') ? '/// <reference types="node" />\n' : '';
+    writeFileSync(join(dir, name), prefix + b.text);
+  }
   for (const b of all.filter((b) => b.marker === 'run')) {
     for (const line of b.text.split('\n').filter((l) => l.trim() !== '')) await runLine(line);
   }
