@@ -246,7 +246,7 @@ export function loadSafetensorsWeights(
         );
       }
       const values = new Float32Array(
-        u8.slice(start + (begin as number), start + (end as number)).buffer,
+        new Uint8Array(u8.subarray(start + (begin as number), start + (end as number))).buffer,
       );
       tensors.set(name, tf.tensor(values, dims, 'float32'));
     }
@@ -328,7 +328,7 @@ const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 /** An ArrayBuffer holding exactly these bytes (a Node Buffer may be a view of a shared pool). */
 function ownBuffer(bytes: ArrayBuffer | Uint8Array): ArrayBuffer {
   if (!(bytes instanceof Uint8Array)) return bytes;
-  return bytes.slice().buffer as ArrayBuffer;
+  return new Uint8Array(bytes).buffer as ArrayBuffer;
 }
 
 /** Bytes per element of the tfjs manifest dtypes (quantized entries: the stored dtype). */
