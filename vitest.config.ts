@@ -52,6 +52,7 @@ export const testProjects = {
       'tests/package/**/*.test.ts',
       'tests/codegen/**/*.test.ts',
       'tests/runtime/**/*.test.ts',
+      'tests/examples/**/*.test.ts',
     ],
     exclude: onnxFiles,
   },

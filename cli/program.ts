@@ -11,6 +11,7 @@ import { demoCommand } from './commands/demo.js';
 import { fmtCommand } from './commands/fmt.js';
 import { summaryCommand } from './commands/summary.js';
 import { initCommand, runCommand, trainCommand } from './commands/model-args.js';
+import { weightsCommand } from './commands/weights-convert.js';
 import { netcVersion } from './version.js';
 import { configureCommand, readOptions, type CommandTable } from './table.js';
 
@@ -71,6 +72,7 @@ export function buildProgram(
   add(runCommand);
   add(trainCommand);
   add(initCommand);
+  add(weightsCommand);
   add(demoCommand);
   return program;
 }

@@ -24,9 +24,18 @@ import {
   type EntryPrinter,
 } from './print.js';
 import { tfjsActivation } from '../compiler/ops/tfjs-activation.js';
+import { weightsInfo, weightsNames, weightsSection } from './weights-code.js';
 
 /** The names a generated module declares itself; embedded code must not declare them. */
-const moduleNames = ['tf', 'createModel', 'apply', 'inputShapes', 'outputShapes', 'modelInfo'];
+const moduleNames = [
+  'tf',
+  'createModel',
+  'apply',
+  'inputShapes',
+  'outputShapes',
+  'modelInfo',
+  ...weightsNames,
+];
 const TFJS = '@tensorflow/tfjs';
 
 /** Fixed, so that output does not depend on any prettier config near the output file. */
@@ -46,11 +55,17 @@ export interface GenerateOptions {
   readonly sourcePath: string;
   /** Defaults to the library of the running netc (runtime/layers). */
   readonly library?: LayerLibrary;
+  /**
+   * The graph as written, when `graph` is its optimized form (`netc compile --optimize`): the
+   * module then says that it takes folded weights, and refuses the unfolded ones by name.
+   */
+  readonly sourceGraph?: Graph;
 }
 
 /**
  * The TypeScript module of one model: `createModel()`, `inputShapes`, `outputShapes`,
- * `modelInfo`, and the netc layer classes the model uses. Built with ts-morph, formatted with
+ * `modelInfo`, the weight loaders (`weightsInfo`, `fetchWeights`, `loadTfjsWeights`,
+ * `loadSafetensorsWeights`: codegen/weights-code.ts), and the netc layer classes the model uses. Built with ts-morph, formatted with
  * prettier. Deterministic: the same graph gives the same text.
  */
 export async function generateModule(graph: Graph, options: GenerateOptions): Promise<string> {
@@ -131,8 +146,8 @@ export async function generateModule(graph: Graph, options: GenerateOptions): Pr
       kind: StructureKind.Function,
       docs: [
         "Builds the model with fresh weights (tfjs's default initialisers). Layer names, weight\n" +
-          "names and the weight order are those of netc's interpreter for the same file, so its\n" +
-          'weights load with `setWeights` or `loadWeights`.' +
+          "names and the weight order are those of netc's interpreter for the same file; load\n" +
+          'trained weights with `fetchWeights`, `loadTfjsWeights` or `loadSafetensorsWeights`.' +
           (embedded
             ? '\nThe netc layer classes below are registered for `tf.loadLayersModel`.'
             : ''),
@@ -153,6 +168,8 @@ export async function generateModule(graph: Graph, options: GenerateOptions): Pr
       returnType: 'tf.SymbolicTensor',
       statements: ['return layer.apply(inputs) as tf.SymbolicTensor;'],
     },
+    blank,
+    weightsSection(graph, weightsInfo(graph, options.sourceGraph)),
     ...(embedded
       ? [
           blank,

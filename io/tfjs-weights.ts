@@ -22,6 +22,7 @@ import type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
 import { compareWeights, expectedWeights, WeightMismatchError } from '../compiler/weights-check.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { briefText } from './brief.js';
+import { withFingerprint } from './graph-fingerprint.js';
 import { halfToFloat } from './elements.js';
 import { OutsideFolderError, readFolderFile } from './folder-file.js';
 import { FileReadError, MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES } from './read-file.js';
@@ -86,7 +87,7 @@ export function encodeTfjsWeights(
 export interface TfjsFolderOptions {
   /** The layers model topology (`model.toJSON(null, false)`); without it tfjs cannot rebuild the model. */
   readonly modelTopology?: object;
-  /** Strings kept as the model's `userDefinedMetadata`. */
+  /** Strings kept as the model's `userDefinedMetadata` (with the graph's fingerprint). */
   readonly metadata?: Record<string, string>;
   /** `generatedBy` (default: netc). */
   readonly generatedBy?: string;
@@ -110,7 +111,7 @@ export async function writeTfjsFolder(
     generatedBy: options.generatedBy ?? 'netc',
     convertedBy: null,
     weightsManifest: manifest,
-    ...(options.metadata ? { userDefinedMetadata: options.metadata } : {}),
+    userDefinedMetadata: withFingerprint(graph, options.metadata),
   };
   await publishTfjsFolder(dir, json, manifest[0].weights, bytes);
 }

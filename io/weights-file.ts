@@ -22,6 +22,7 @@ import type { Graph } from '../compiler/ir/graph.js';
 import type { GraphWeights } from '../compiler/ir/weights.js';
 import { checkWeights, expectedWeights } from '../compiler/weights-check.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { withFingerprint } from './graph-fingerprint.js';
 import {
   decodeSafetensors,
   encodeSafetensors,
@@ -60,7 +61,10 @@ async function statOrNull(path: string): Promise<Awaited<ReturnType<typeof stat>
   }
 }
 
-/** The graph's weights as a safetensors file (F32, keyed by IR name, in graph order). */
+/**
+ * The graph's weights as a safetensors file (F32, keyed by IR name, in graph order); its
+ * `__metadata__` holds `metadata` and the graph's fingerprint (io/graph-fingerprint.ts).
+ */
 export function encodeWeightsSafetensors(
   graph: Graph,
   weights: GraphWeights,
@@ -71,7 +75,7 @@ export function encodeWeightsSafetensors(
     const w = weights.get(key)!;
     return { name: key, shape: [...w.shape], data: w.data };
   });
-  return encodeSafetensors(tensors, metadata);
+  return encodeSafetensors(tensors, withFingerprint(graph, metadata));
 }
 
 /** A safetensors file's tensors as the graph's weights; throws unless they fit exactly. */

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_OPSET, OPSET_RANGE } from '../../codegen/onnx/export.js';
 import { defaultOnnxPath } from '../../codegen/onnx/index.js';
-import { optimizeForInference } from '../../compiler/passes/index.js';
+import { optimizeForInference, type Optimized } from '../../compiler/passes/index.js';
+import { encodeWeightsSafetensors } from '../../io/weights-file.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph } from '../../compiler/ir/graph.js';
 import { sourceName, STDIN, UsageError, writeAtomic, type Output } from '../io.js';
@@ -12,6 +13,7 @@ import { checkWritable, refuseInputOverwrite, sourcesOf, type NamedPath } from '
 import { SEED_MAX } from './model-args.js';
 import type { OnnxCompileOptions } from './onnx-compile.js';
 import { unsupportedDiagnostics } from './onnx-diagnostics.js';
+import { readCheckedWeights } from './weights-convert.js';
 
 const TARGETS = ['ts', 'onnx'] as const;
 type Target = (typeof TARGETS)[number];
@@ -21,9 +23,11 @@ const DESCRIPTION = `Compile models to standalone TypeScript modules (--target t
 (TypeScript only).
 
 TypeScript modules import nothing but @tensorflow/tfjs. Each exports createModel() (a
-tf.LayersModel with the layer names, weight names and weight order of netc's interpreter, so
-its weights load with setWeights), inputShapes, outputShapes, modelInfo, and the netc layer
-classes the model uses.
+tf.LayersModel with the layer names, weight names and weight order of netc's interpreter),
+weight loaders that refuse weights of another graph (fetchWeights(model, url) for a tfjs folder
+model.json, loadTfjsWeights for its bytes, loadSafetensorsWeights), weightsInfo, inputShapes,
+outputShapes, modelInfo, and the netc layer classes the model uses. With --optimize the module
+takes folded weights: --weights W also writes them beside it (OUT.ts -> OUT.weights.safetensors).
 
 ONNX models hold the graph and its weights. Inputs and outputs keep the model's port names and
 netc's layout (batch first, channels last, as 'netc run' takes them), the batch a symbolic dim;
@@ -61,7 +65,7 @@ function compileOptions(o: OptionTable) {
     target: o.choice('--target <ts|onnx>', 'what to generate', TARGETS, 'ts'),
     weights: o.string(
       '--weights <PATH>',
-      "--target onnx: the weights to embed (the formats 'netc run --weights' reads: .safetensors, or a folder with model.json and its weight file); one model at a time",
+      "the weights of the graph as written (the formats 'netc run --weights' reads: .safetensors, or a folder with model.json and its weight file); one model at a time. --target onnx: embedded in the model. --target ts (with --optimize): folded and written beside the module, OUT.ts -> OUT.weights.safetensors",
     ),
     seed: o.int(
       '--seed <N>',
@@ -85,9 +89,16 @@ function compileOptions(o: OptionTable) {
 
 /** Cross-option checks; the ONNX options, or null for --target ts. */
 function finishCompile(v: ReturnType<typeof compileOptions>, files: readonly string[]) {
-  const onnxOnly = (['weights', 'seed', 'opset'] as const).filter((k) => v[k] !== undefined);
+  const onnxOnly = (['seed', 'opset'] as const).filter((k) => v[k] !== undefined);
   if (v.target === 'ts' && onnxOnly.length > 0)
     throw new UsageError(`--${onnxOnly[0]} applies to --target onnx only`);
+  if (v.target === 'ts' && v.weights !== undefined && !v.optimize) {
+    throw new UsageError(
+      '--weights with --target ts needs --optimize: it writes the folded weights of the optimized module (a module compiled without --optimize takes the weights as they are)',
+    );
+  }
+  if (v.target === 'ts' && v.weights !== undefined && files.includes(STDIN) && v.out === undefined)
+    throw new UsageError("FILE '-' (standard input) needs -o OUT.ts with --weights");
   if (v.out !== undefined && files.length !== 1)
     throw new UsageError(`-o OUT.${v.target} takes exactly one FILE`);
   if (files.includes(STDIN) && v.out === undefined && (v.target === 'onnx' || v.check)) {
@@ -156,7 +167,7 @@ async function runCompile(o: CompileOptions, io: Output): Promise<number> {
       planned.push({ path: dest, graph, sourcePath: name });
     }
   }
-  if (o.onnx?.source.weights !== undefined && planned.length > 1) {
+  if (o.weights !== undefined && planned.length > 1) {
     throw new UsageError(
       `--weights holds the weights of one model, but ${planned.length} would be compiled: give one FILE, and --model NAME if it defines several`,
     );
@@ -173,7 +184,7 @@ async function runCompile(o: CompileOptions, io: Output): Promise<number> {
     if (!failed) for (const p of planned) if (p.path !== undefined) checkWritable(p.path);
   }
   if (!failed) {
-    const generated = await generate(planned, o.onnx, o.optimize, diagnostics);
+    const generated = await generate(planned, o.onnx, o.optimize, o.weights, diagnostics);
     if (generated) return finish(io, generated, o.check, diagnostics, o.target);
   }
   printDiagnostics(io, diagnostics, 'text');
@@ -199,16 +210,25 @@ async function generate(
   planned: readonly Planned[],
   onnx: OnnxCompileOptions | null,
   optimize: boolean,
+  weights: string | undefined,
   diagnostics: Diagnostic[],
 ): Promise<Generated[] | null> {
   const out: Generated[] = [];
   if (!onnx) {
     const { generateModule } = await import('../../codegen/index.js');
     for (const p of planned) {
-      const graph = optimize ? optimizeForInference(p.graph).graph : p.graph;
+      const optimized = optimize ? optimizeForInference(p.graph) : undefined;
+      const graph = optimized?.graph ?? p.graph;
+      if (optimized && weights !== undefined) {
+        // The folded weights first, so the module is never written without them.
+        out.push(await foldedWeights(p, optimized, weights));
+      }
       out.push({
         path: p.path,
-        content: await generateModule(graph, { sourcePath: p.sourcePath }),
+        content: await generateModule(graph, {
+          sourcePath: p.sourcePath,
+          ...(optimized ? { sourceGraph: p.graph } : {}),
+        }),
       });
     }
     return out;
@@ -223,6 +243,28 @@ async function generate(
     } else out.push({ path: p.path, content: r.bytes, detail: r.detail });
   }
   return ok ? out : null;
+}
+
+/**
+ * `OUT.weights.safetensors` beside the module `OUT.ts`: `weights` (of the graph as written,
+ * checked against it) folded for the optimized graph, whose fingerprint it records.
+ */
+async function foldedWeights(
+  p: Planned,
+  optimized: Optimized,
+  weights: string,
+): Promise<Generated> {
+  const folded = optimized.foldWeights(await readCheckedWeights(weights, p.graph));
+  return {
+    path: p.path === undefined ? undefined : foldedWeightsPath(p.path),
+    content: encodeWeightsSafetensors(optimized.graph, folded),
+    detail: `the folded weights of ${weights}`,
+  };
+}
+
+/** Where `netc compile --optimize --weights` puts the module's weights: m.ts -> m.weights.safetensors. */
+export function foldedWeightsPath(modulePath: string): string {
+  return `${modulePath.replace(/\.ts$/, '')}.weights.safetensors`;
 }
 
 /** Writes (or with --check compares) the outputs; prints the warnings first. */

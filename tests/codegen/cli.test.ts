@@ -71,7 +71,10 @@ describe('netc compile', () => {
     const r = await netc('compile', join(dir, 'lenet_bn.net'), '--optimize');
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const optimized = optimizeForInference(graphOf(lenet)).graph;
-    const want = await generateModule(optimized, { sourcePath: lenet });
+    const want = await generateModule(optimized, {
+      sourcePath: lenet,
+      sourceGraph: graphOf(lenet),
+    });
     const text = readFileSync(join(dir, 'lenet_bn.ts'), 'utf8');
     expect(text).toBe(want);
     // The four batch norms are folded into the conv and dense layers before them.

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initialWeights } from '../../compiler/initial-weights.js';
 import { WeightMismatchError } from '../../compiler/weights-check.js';
 import { decodeSafetensors } from '../../io/safetensors.js';
+import { FINGERPRINT_KEY, graphFingerprint } from '../../io/graph-fingerprint.js';
 import { readTfjsFolder, tfjsWeightNames, type ManifestEntry } from '../../io/tfjs-weights.js';
 import {
   describeWeights,
@@ -59,8 +60,9 @@ describe('tfjs folder and safetensors names', () => {
     await writeWeightsFile(folder, graph, w);
     const file = decodeSafetensors(new Uint8Array(await readFile(st)));
     expect([...file.tensors.keys()]).toEqual([...w.keys()]);
-    expect(file.metadata).toEqual({ by: 'test' });
+    expect(file.metadata).toEqual({ by: 'test', [FINGERPRINT_KEY]: graphFingerprint(graph) });
     const json = JSON.parse(await readFile(join(folder, 'model.json'), 'utf8'));
+    expect(json.userDefinedMetadata).toEqual({ [FINGERPRINT_KEY]: graphFingerprint(graph) });
     expect(json.weightsManifest[0].weights.map((e: ManifestEntry) => e.name)).toEqual([
       ...tfjsWeightNames(graph).values(),
     ]);

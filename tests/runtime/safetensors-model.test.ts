@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError } from '../../io/safetensors.js';
+import { FINGERPRINT_KEY, graphFingerprint } from '../../io/graph-fingerprint.js';
 import { exportSafetensors, importSafetensors } from '../../runtime/io/safetensors-model.js';
 import { WeightMismatchError } from '../../compiler/weights-check.js';
 import { buildModel } from '../../runtime/build-model.js';
@@ -67,7 +68,10 @@ describe('exportSafetensors / importSafetensors', () => {
     expect(predict(model)).not.toEqual(before);
     importSafetensors(model, graph, bytes);
     expect(predict(model)).toEqual(before);
-    expect(decodeSafetensors(bytes).metadata).toEqual({ source: 'test' });
+    expect(decodeSafetensors(bytes).metadata).toEqual({
+      source: 'test',
+      [FINGERPRINT_KEY]: graphFingerprint(graph),
+    });
   });
 
   it('loads into another instance whose tfjs weight names carry a _N suffix', () => {

@@ -21,8 +21,8 @@ export const modelInfo = {
 
 /**
  * Builds the model with fresh weights (tfjs's default initialisers). Layer names, weight
- * names and the weight order are those of netc's interpreter for the same file, so its
- * weights load with `setWeights` or `loadWeights`.
+ * names and the weight order are those of netc's interpreter for the same file; load
+ * trained weights with `fetchWeights`, `loadTfjsWeights` or `loadSafetensorsWeights`.
  */
 export function createModel(): tf.LayersModel {
   const pixels = tf.input({ name: 'pixels', batchShape: [null, 784] });
@@ -51,3 +51,292 @@ function apply(
 ): tf.SymbolicTensor {
   return layer.apply(inputs) as tf.SymbolicTensor;
 }
+
+/**
+ * The weights this module takes. `fingerprint` is its graph's (weight files written by netc
+ * record theirs as `netc.fingerprint` and are refused unless it is this one);
+ * `optimized`: compiled with `--optimize`, so it takes the folded weights
+ * (`foldedFingerprint`), not those of the graph as written (`unfoldedFingerprint`).
+ */
+export const weightsInfo = {
+  model: 'mlp_mnist',
+  fingerprint: 'f809471898a3986a',
+  optimized: false,
+  unfoldedFingerprint: 'f809471898a3986a',
+  foldedFingerprint: 'e659631a6bfc8775',
+} as const;
+
+/** Every weight: its netc name (safetensors), its layer, its name in the layer, its shape. */
+const weightSpecs: readonly (readonly [string, string, string, readonly number[]])[] = [
+  ['dense_0/kernel', 'dense_0', 'kernel', [784, 512]],
+  ['dense_0/bias', 'dense_0', 'bias', [512]],
+  ['dense_1/kernel', 'dense_1', 'kernel', [512, 512]],
+  ['dense_1/bias', 'dense_1', 'bias', [512]],
+  ['dense_2/kernel', 'dense_2', 'kernel', [512, 10]],
+  ['dense_2/bias', 'dense_2', 'bias', [10]],
+];
+
+/** Reads one weight file named in a `model.json` manifest (a path relative to its folder). */
+export type WeightShardReader = (
+  path: string,
+) => Promise<ArrayBuffer | Uint8Array> | ArrayBuffer | Uint8Array;
+
+/** The part of `fetch` that `fetchWeights` uses. */
+export type WeightsFetch = (
+  url: string,
+) => Promise<{
+  ok: boolean;
+  status: number;
+  statusText: string;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}>;
+
+/**
+ * Loads the weights of a TensorFlow.js layers folder (`model.json` + its weight files, as
+ * `netc train -o DIR` or `netc weights convert` write it) by the URL of its `model.json`;
+ * the weight files are fetched from the same folder. `fetcher` defaults to the global `fetch`.
+ * Sets nothing unless every weight fits (see `loadTfjsWeights`).
+ */
+export async function fetchWeights(
+  model: tf.LayersModel,
+  url: string,
+  fetcher?: WeightsFetch,
+): Promise<void> {
+  const get: WeightsFetch =
+    fetcher ?? ((u) => (globalThis as unknown as { fetch: WeightsFetch }).fetch(u));
+  const base = url.slice(0, url.lastIndexOf('/') + 1);
+  const fetched = async (u: string) => {
+    const response = await get(u);
+    if (!response.ok)
+      throw weightsError(
+        'WeightsFormatError',
+        `${u}: HTTP ${response.status} ${response.statusText}`,
+      );
+    return response;
+  };
+  const json = await (await fetched(url)).text();
+  await loadTfjsWeights(
+    model,
+    json,
+    async (path) => (await fetched(base + path)).arrayBuffer(),
+    url,
+  );
+}
+
+/**
+ * Loads the weights of a TensorFlow.js layers folder: `modelJson` is its `model.json` (text or
+ * parsed), `readShard` gives the bytes of each weight file it names. In Node:
+ * `loadTfjsWeights(model, await readFile(join(dir, 'model.json'), 'utf8'), (p) => readFile(join(dir, p)))`.
+ * Throws an Error named `WeightsFormatError` for a malformed manifest, or `WeightsMismatchError`
+ * when the weights are not this module's (another graph's fingerprint, or names and shapes that
+ * differ); the model is then left as it was.
+ */
+export async function loadTfjsWeights(
+  model: tf.LayersModel,
+  modelJson: string | object,
+  readShard: WeightShardReader,
+  where = 'model.json',
+): Promise<void> {
+  let json: unknown = modelJson;
+  if (typeof modelJson === 'string') {
+    try {
+      json = JSON.parse(modelJson);
+    } catch {
+      throw weightsError('WeightsFormatError', `${where} is not valid JSON`);
+    }
+  }
+  const { weightsManifest, userDefinedMetadata } = (json ?? {}) as {
+    weightsManifest?: unknown;
+    userDefinedMetadata?: Record<string, unknown>;
+  };
+  if (!Array.isArray(weightsManifest))
+    throw weightsError('WeightsFormatError', `${where} has no weightsManifest list`);
+  const entries: tf.io.WeightsManifestEntry[] = [];
+  const buffers: ArrayBuffer[] = [];
+  let expected = 0;
+  for (const group of weightsManifest as { paths?: unknown; weights?: unknown }[]) {
+    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights))
+      throw weightsError(
+        'WeightsFormatError',
+        `${where}: a weightsManifest group lacks paths or weights`,
+      );
+    for (const e of group.weights as tf.io.WeightsManifestEntry[]) {
+      const size = TFJS_DTYPE_BYTES[e?.quantization?.dtype ?? e?.dtype];
+      if (
+        typeof e?.name !== 'string' ||
+        !Array.isArray(e.shape) ||
+        !e.shape.every((d) => Number.isInteger(d) && d >= 0) ||
+        size === undefined
+      ) {
+        throw weightsError(
+          'WeightsFormatError',
+          `${where}: malformed weightsManifest entry ${JSON.stringify(e)}`,
+        );
+      }
+      expected += size * e.shape.reduce((a, b) => a * b, 1);
+      entries.push(e);
+    }
+    for (const path of group.paths as string[]) buffers.push(ownBuffer(await readShard(path)));
+  }
+  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
+  if (total !== expected)
+    throw weightsError(
+      'WeightsFormatError',
+      `${where} describes ${expected} bytes of weights, its weight files hold ${total}`,
+    );
+  const fingerprint = userDefinedMetadata?.['netc.fingerprint'];
+  setCheckedWeights(
+    model,
+    new Map(Object.entries(tf.io.decodeWeights(buffers, entries))),
+    typeof fingerprint === 'string' ? fingerprint : undefined,
+    'tfjs',
+  );
+}
+
+/**
+ * Loads weights from the bytes of a safetensors file (F32 tensors named as netc names them,
+ * `stage1.block0.conv/kernel`, as `netc train -o W.safetensors` writes them). Throws an Error
+ * named `WeightsFormatError` for bytes that are not such a file, or `WeightsMismatchError`
+ * when the weights are not this module's; the model is then left as it was.
+ */
+export function loadSafetensorsWeights(
+  model: tf.LayersModel,
+  bytes: ArrayBuffer | Uint8Array,
+): void {
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const fail = (message: string): never => {
+    throw weightsError('WeightsFormatError', `safetensors: ${message}`);
+  };
+  if (u8.length < 8) fail(`${u8.length} bytes, too short for the header length`);
+  const length = new DataView(u8.buffer, u8.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(u8.length - 8))
+    fail(`header length ${length} extends beyond the ${u8.length}-byte file`);
+  const start = 8 + Number(length);
+  let header: Record<string, { dtype?: unknown; shape?: unknown; data_offsets?: unknown }> = {};
+  try {
+    header = JSON.parse(new TextDecoder().decode(u8.subarray(8, start)));
+  } catch {
+    fail('the header is not valid JSON');
+  }
+  const tensors = new Map<string, tf.Tensor>();
+  let fingerprint: string | undefined;
+  try {
+    for (const [name, e] of Object.entries(header ?? {})) {
+      if (name === '__metadata__') {
+        const value = (e as Record<string, unknown> | null)?.['netc.fingerprint'];
+        fingerprint = typeof value === 'string' ? value : undefined;
+        continue;
+      }
+      const { dtype, shape, data_offsets: offsets } = e ?? {};
+      if (dtype !== 'F32') fail(`tensor '${name}' is ${JSON.stringify(dtype)}: only F32 is read`);
+      const dims =
+        Array.isArray(shape) && shape.every((d) => Number.isSafeInteger(d) && d >= 0)
+          ? (shape as number[])
+          : fail(`tensor '${name}' has no valid shape`);
+      const [begin, end] = Array.isArray(offsets) ? (offsets as unknown[]) : [];
+      const size = 4 * dims.reduce((a, b) => a * b, 1);
+      if (
+        !Number.isSafeInteger(begin) ||
+        end !== (begin as number) + size ||
+        start + (end as number) > u8.length
+      ) {
+        fail(
+          `tensor '${name}': data_offsets ${JSON.stringify(offsets)} do not hold ${size} bytes of the data section`,
+        );
+      }
+      const values = new Float32Array(
+        new Uint8Array(u8.subarray(start + (begin as number), start + (end as number))).buffer,
+      );
+      tensors.set(name, tf.tensor(values, dims, 'float32'));
+    }
+  } catch (error) {
+    for (const t of tensors.values()) t.dispose();
+    throw error;
+  }
+  setCheckedWeights(model, tensors, fingerprint, 'safetensors');
+}
+
+/**
+ * Sets the model's weights from named tensors (by tfjs variable name, or by netc name for
+ * safetensors) once all are checked; disposes the tensors.
+ */
+function setCheckedWeights(
+  model: tf.LayersModel,
+  tensors: Map<string, tf.Tensor>,
+  fingerprint: string | undefined,
+  format: 'tfjs' | 'safetensors',
+): void {
+  try {
+    if (fingerprint !== undefined && fingerprint !== weightsInfo.fingerprint) {
+      const what = weightsInfo.optimized
+        ? fingerprint === weightsInfo.unfoldedFingerprint
+          ? ' (the unfolded weights of the graph as written: fold them with netc weights convert --fold, or netc compile --optimize --weights)'
+          : ''
+        : fingerprint === weightsInfo.foldedFingerprint
+          ? ' (the folded weights of netc compile --optimize: this module is not optimized)'
+          : '';
+      throw weightsError(
+        'WeightsMismatchError',
+        `these weights were made for graph ${fingerprint}${what}, not for this module's ${weightsInfo.fingerprint} (model ${weightsInfo.model}${weightsInfo.optimized ? ', optimized' : ''})`,
+      );
+    }
+    const problems: string[] = [];
+    const writes: [tf.LayerVariable, tf.Tensor][] = [];
+    const used = new Set<string>();
+    for (const [key, layer, weight, shape] of weightSpecs) {
+      const name = format === 'tfjs' ? `${layer}/${weight}` : key;
+      const t = tensors.get(name);
+      const variable = model.layers
+        .find((l) => l.name === layer)
+        ?.weights.find((v) => v.originalName.split('/').pop() === weight);
+      if (!variable)
+        throw weightsError(
+          'WeightsMismatchError',
+          `the model has no weight ${name}: is it one createModel() built?`,
+        );
+      used.add(name);
+      if (!t) problems.push(`missing ${name} ${shapeText(shape)}`);
+      else if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+        problems.push(`${name} is ${shapeText(t.shape)}, expected ${shapeText(shape)}`);
+      else writes.push([variable, t]);
+    }
+    for (const name of tensors.keys()) if (!used.has(name)) problems.push(`unexpected ${name}`);
+    if (problems.length > 0) {
+      const listed =
+        problems.slice(0, 10).join('; ') +
+        (problems.length > 10 ? `; and ${problems.length - 10} more` : '');
+      throw weightsError(
+        'WeightsMismatchError',
+        `these weights do not fit model ${weightsInfo.model}: ${listed}`,
+      );
+    }
+    for (const [variable, t] of writes) variable.write(t);
+  } finally {
+    for (const t of tensors.values()) t.dispose();
+  }
+}
+
+function weightsError(name: 'WeightsMismatchError' | 'WeightsFormatError', message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
+
+/** An ArrayBuffer holding exactly these bytes (a Node Buffer may be a view of a shared pool). */
+function ownBuffer(bytes: ArrayBuffer | Uint8Array): ArrayBuffer {
+  if (!(bytes instanceof Uint8Array)) return bytes;
+  return new Uint8Array(bytes).buffer as ArrayBuffer;
+}
+
+/** Bytes per element of the tfjs manifest dtypes (quantized entries: the stored dtype). */
+const TFJS_DTYPE_BYTES: Readonly<Record<string, number>> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  float16: 2,
+  uint8: 1,
+  uint16: 2,
+};
