@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../../runtime/build-model.js';
 import {
   CHECKPOINT_FILE,
+  type EpochRecord,
   readCheckpoint,
   restoreCheckpoint,
   saveCheckpoint,
@@ -70,7 +71,7 @@ describe.each<[string, OptimizerSpec]>([
     const o2 = createOptimizer(spec);
     epoch(first, o2.optimizer);
     epoch(first, o2.optimizer);
-    const history = [{ loss: 1.5 }, { loss: NaN, lr: 0.05 }];
+    const history: EpochRecord[] = [{ loss: 1.5 }, { loss: NaN, lr: 0.05 }];
     const ckpt = join(dir, label);
     await saveCheckpoint(ckpt, graph, first, o2.optimizer, { epoch: 2, history, options: OPTIONS });
 
