@@ -3,6 +3,7 @@
  * them; anything else is an internal error, exit 70).
  */
 import { systemErrorReason } from '../compiler/system-errors.js';
+import { escapeText } from '../compiler/util/escape.js';
 
 /** A problem with the command line: exit 2, one line and a hint (`run 'netc X --help'`). */
 export class UsageError extends Error {}
@@ -12,9 +13,16 @@ export class FileError extends Error {}
 
 /**
  * Input that does not fit (an input of the wrong shape, weights of another model, a loss that
- * became NaN): exit 1, one message.
+ * became NaN): exit 1, one message, and `details` (one problem each) printed under it.
  */
-export class DataError extends Error {}
+export class DataError extends Error {
+  constructor(
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The `FileError` for a failed system call on `path` (`verb`: read / write), or undefined when
@@ -28,5 +36,6 @@ export function fileError(
   folder = false,
 ): FileError | undefined {
   const why = systemErrorReason(e, folder);
-  return why === undefined ? undefined : new FileError(`cannot ${verb} ${path}: ${why}`);
+  if (why === undefined) return undefined;
+  return new FileError(`cannot ${verb} ${escapeText(path)}: ${why}`);
 }

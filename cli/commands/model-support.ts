@@ -10,7 +10,7 @@ import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph, GraphPort } from '../../compiler/ir/graph.js';
 import { pickModel } from '../../compiler/pick-model.js';
 import { initBackend } from '../../runtime/backend.js';
-import { batchShape, InputCheckError, inputProblems } from '../../runtime/check-inputs.js';
+import { batchShape, inputProblems } from '../../runtime/check-inputs.js';
 import { NpyError, readNpy, writeNpy, type NpyArray } from '../../io/npy.js';
 import { InferShapesError, inferShapes } from '../../runtime/shapes.js';
 import { fileError } from '../errors.js';
@@ -131,7 +131,10 @@ export function checkBatches(what: string, arrays: readonly BoundArray[]): numbe
     arrays.map((b) => ({ ...b.array, source: b.path })),
     what,
   );
-  if (problems.length > 0) throw new DataError(new InputCheckError(problems).message);
+  if (problems.length === 1) throw new DataError(problems[0]);
+  if (problems.length > 1) {
+    throw new DataError(`${problems.length} problems with the inputs:`, problems);
+  }
   return arrays[0]?.array.shape[0] ?? 0;
 }
 

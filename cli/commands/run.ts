@@ -3,6 +3,7 @@
  * which imports this module lazily, since it loads tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { escapeText } from '../../compiler/util/escape.js';
 import { describeWeights } from '../../io/weights-file.js';
 import { buildModel } from '../../runtime/build-model.js';
 import { buildOptimizedModel } from '../../runtime/optimized-model.js';
@@ -53,7 +54,7 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
       const what = [o.weights ? 'weights' : '', o.optimize ? 'optimize' : ''];
       parts.push(`${what.filter(Boolean).join(' + ')} ${duration(t3 - t2)}`);
     }
-    io.out(`model    ${graph.name} (${o.file}) on ${backend}, ${weights}`);
+    io.out(`model    ${graph.name} (${escapeText(o.file)}) on ${backend}, ${escapeText(weights)}`);
     if (o.optimize)
       io.out(`graph    ${describeOptimized(graph.nodes.length, model.layers.length)}`);
     io.out(`build    ${duration(compiled - start + t3 - t0)} (${parts.join(', ')})`);
