@@ -39,3 +39,37 @@ export function fileError(
   if (why === undefined) return undefined;
   return new FileError(`cannot ${verb} ${escapeText(path)}: ${why}`);
 }
+
+/**
+ * What JavaScript engines and the wasm heap say when memory runs out: V8's `RangeError`s for an
+ * ArrayBuffer or typed array it cannot allocate, a `WebAssembly.Memory` that cannot be created
+ * or grown, emscripten's abort when `malloc` fails (`Aborted(OOM)`, `Cannot enlarge memory`),
+ * and tfjs's and tfjs-backend-wasm's own `out of memory` messages.
+ */
+const OUT_OF_MEMORY = [
+  /array buffer allocation failed/i,
+  /out of memory/i,
+  /\bOOM\b/,
+  /cannot enlarge memory/i,
+  /could not allocate memory/i,
+  /failed to grow memory/i,
+];
+
+/** True when `e` says that memory ran out (see OUT_OF_MEMORY). */
+export function isOutOfMemory(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const text = `${e.name}: ${e.message}`;
+  return OUT_OF_MEMORY.some((p) => p.test(text));
+}
+
+/**
+ * `e` as the `DataError` (exit 1) that names what ran out of memory, when it is an
+ * out-of-memory error; else `e` itself. `backend`: `wasm` or `cpu`; `doing`: `running model m
+ * (batch 64)`.
+ */
+export function memoryError(e: unknown, backend: string, doing: string): unknown {
+  if (!isOutOfMemory(e)) return e;
+  const advice =
+    backend === 'wasm' ? 'try a smaller batch or --backend cpu' : 'try a smaller batch';
+  return new DataError(`the ${backend} backend ran out of memory while ${doing}; ${advice}`);
+}

@@ -5,6 +5,7 @@
  */
 import { CommanderError, type Command } from 'commander';
 import { escapeLines, escapeText } from '../compiler/util/escape.js';
+import { isOutOfMemory } from './errors.js';
 import { DataError, FileError, processOutput, UsageError, type Output } from './io.js';
 import { buildProgram, usageHint } from './program.js';
 
@@ -56,6 +57,11 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
     if (e instanceof DataError) {
       const details = e.details.map((d) => `\n  ${escapeText(d)}`).join('');
       io.err(`netc: ${escapeText(e.message)}${details}`);
+      return 1;
+    }
+    if (isOutOfMemory(e)) {
+      // Anywhere else (reading a huge input, say): still not a compiler bug.
+      io.err(`netc: out of memory: ${escapeText((e as Error).message)}`);
       return 1;
     }
     const detail =

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph, GraphPort } from '../../compiler/ir/graph.js';
 import { pickModel } from '../../compiler/pick-model.js';
 import { initBackend } from '../../runtime/backend.js';
+import { guardWasmAllocations } from '../../runtime/wasm-memory.js';
 import { batchShape, inputProblems } from '../../runtime/check-inputs.js';
 import { NpyError, readNpy, writeNpy, type NpyArray } from '../../io/npy.js';
 import { InferShapesError, inferShapes } from '../../runtime/shapes.js';
@@ -194,6 +195,7 @@ export function inputsFit(io: Output, graph: Graph, inputs: readonly BoundArray[
 export async function startBackend(name: Backend, threads?: number): Promise<string> {
   tf.env().set('PROD', true);
   const s = await initBackend(name, { threads });
+  guardWasmAllocations();
   if (name === 'cpu') return name;
   return `${name} (${s.threads} thread${s.threads === 1 ? '' : 's'}${s.note ? `: ${s.note}` : ''})`;
 }

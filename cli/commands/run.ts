@@ -7,6 +7,7 @@ import { escapeText } from '../../compiler/util/escape.js';
 import { describeWeights } from '../../io/weights-file.js';
 import { buildModel } from '../../runtime/build-model.js';
 import { buildOptimizedModel } from '../../runtime/optimized-model.js';
+import { memoryError } from '../errors.js';
 import type { Output } from '../io.js';
 import type { RunOptions } from './model-args.js';
 import { checkInputs } from '../../runtime/check-inputs.js';
@@ -66,6 +67,8 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
       shapes.map((shape, i) => ({ shape, data: values[i] })),
     );
     return 0;
+  } catch (e) {
+    throw memoryError(e, o.backend, `running model ${graph.name} (batch ${batch})`);
   } finally {
     if (model !== built) model.dispose();
     built.dispose();

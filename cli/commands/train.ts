@@ -8,6 +8,7 @@ import type { GraphPort } from '../../compiler/ir/graph.js';
 import { escapeText } from '../../compiler/util/escape.js';
 import { describeWeights } from '../../io/weights-file.js';
 import { buildModel } from '../../runtime/build-model.js';
+import { memoryError } from '../errors.js';
 import { DataError, type Output } from '../io.js';
 import { TrainingProgress } from '../progress.js';
 import type { Loss, TrainOptions } from './model-args.js';
@@ -194,6 +195,8 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
       io.out('(weights not saved: no --save PATH)');
     }
     return 0;
+  } catch (e) {
+    throw memoryError(e, o.backend, `training model ${graph.name} (batch ${o.batchSize})`);
   } finally {
     tf.dispose([...xt, y]);
     model.dispose();
