@@ -3,6 +3,7 @@
  * them; anything else is an internal error, exit 70).
  */
 import { systemErrorReason } from '../compiler/system-errors.js';
+import { escapeText } from '../compiler/util/escape.js';
 
 /** A problem with the command line: exit 2, one line and a hint (`run 'netc X --help'`). */
 export class UsageError extends Error {}
@@ -12,9 +13,16 @@ export class FileError extends Error {}
 
 /**
  * Input that does not fit (an input of the wrong shape, weights of another model, a loss that
- * became NaN): exit 1, one message.
+ * became NaN): exit 1, one message, and `details` (one problem each) printed under it.
  */
-export class DataError extends Error {}
+export class DataError extends Error {
+  constructor(
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The `FileError` for a failed system call on `path` (`verb`: read / write), or undefined when
@@ -28,5 +36,40 @@ export function fileError(
   folder = false,
 ): FileError | undefined {
   const why = systemErrorReason(e, folder);
-  return why === undefined ? undefined : new FileError(`cannot ${verb} ${path}: ${why}`);
+  if (why === undefined) return undefined;
+  return new FileError(`cannot ${verb} ${escapeText(path)}: ${why}`);
+}
+
+/**
+ * What JavaScript engines and the wasm heap say when memory runs out: V8's `RangeError`s for an
+ * ArrayBuffer or typed array it cannot allocate, a `WebAssembly.Memory` that cannot be created
+ * or grown, emscripten's abort when `malloc` fails (`Aborted(OOM)`, `Cannot enlarge memory`),
+ * and tfjs's and tfjs-backend-wasm's own `out of memory` messages.
+ */
+const OUT_OF_MEMORY = [
+  /array buffer allocation failed/i,
+  /out of memory/i,
+  /\bOOM\b/,
+  /cannot enlarge memory/i,
+  /could not allocate memory/i,
+  /failed to grow memory/i,
+];
+
+/** True when `e` says that memory ran out (see OUT_OF_MEMORY). */
+export function isOutOfMemory(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const text = `${e.name}: ${e.message}`;
+  return OUT_OF_MEMORY.some((p) => p.test(text));
+}
+
+/**
+ * `e` as the `DataError` (exit 1) that names what ran out of memory, when it is an
+ * out-of-memory error; else `e` itself. `backend`: `wasm` or `cpu`; `doing`: `running model m
+ * (batch 64)`.
+ */
+export function memoryError(e: unknown, backend: string, doing: string): unknown {
+  if (!isOutOfMemory(e)) return e;
+  const advice =
+    backend === 'wasm' ? 'try a smaller batch or --backend cpu' : 'try a smaller batch';
+  return new DataError(`the ${backend} backend ran out of memory while ${doing}; ${advice}`);
 }

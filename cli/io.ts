@@ -11,6 +11,7 @@ import {
   SourceFileError,
 } from '../compiler/source-file.js';
 import type { Source } from '../compiler/source.js';
+import { escapeLines, escapeText } from '../compiler/util/escape.js';
 import { OutputFileError, writeFileAtomicSync } from '../io/atomic-write.js';
 import { FileError, fileError } from './errors.js';
 
@@ -39,7 +40,7 @@ export function readSource(path: string): Source {
     }
     return decodeSource(STDIN_NAME, bytes);
   } catch (e) {
-    if (e instanceof SourceFileError) throw new FileError(e.message);
+    if (e instanceof SourceFileError) throw new FileError(escapeText(e.message));
     throw fileError(e, sourceName(path), 'read') ?? e;
   }
 }
@@ -53,13 +54,25 @@ export function writeAtomic(path: string, text: string | Uint8Array): void {
     writeFileAtomicSync(path, text);
   } catch (e) {
     if (e instanceof OutputFileError) throw new FileError(e.message);
-    throw fileError(e, path, 'write') ?? new FileError(`cannot write ${path}: ${String(e)}`);
+    throw (
+      fileError(e, path, 'write') ??
+      new FileError(`cannot write ${escapeText(path)}: ${escapeText(String(e))}`)
+    );
   }
 }
 
+/**
+ * Where a command's output goes. Text for people (`out`, `err`) holds names and paths escaped
+ * where they were interpolated (`escapeText`); the process's streams escape again whatever
+ * unsafe character is left (`escapeLines`: controls, bidi, invisible characters), so nothing
+ * written through them can drive a terminal or hide text. `data` is a file's content
+ * (`netc fmt -`, `netc compile` to stdout), written unchanged.
+ */
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** A file's content for stdout, unescaped; absent: `out`. */
+  readonly data?: (text: string) => void;
   readonly color: boolean;
   /**
    * Writes `text` as is (no newline added) to a terminal, for a status line that updates in
@@ -100,6 +113,10 @@ function onStdoutError(e: Error): void {
 let listening = false;
 
 function writeOut(t: string): void {
+  writeData(escapeLines(t, stdoutColor));
+}
+
+function writeData(t: string): void {
   if (!listening) {
     process.stdout.on('error', onStdoutError);
     listening = true;
@@ -108,11 +125,18 @@ function writeOut(t: string): void {
 }
 
 const statusTerminal = Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb';
+const stdoutColor = colorEnabled(process.env, Boolean(process.stdout.isTTY));
+
+function writeErr(text: string): void {
+  const t = escapeLines(text, stdoutColor);
+  process.stderr.write(t.endsWith('\n') ? t : `${t}\n`);
+}
 
 export const processOutput: Output = {
   out: writeOut,
-  err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-  color: colorEnabled(process.env, Boolean(process.stdout.isTTY)),
+  err: writeErr,
+  data: writeData,
+  color: stdoutColor,
   failed: () => (stdoutState === 'failed' ? 2 : undefined),
   ...(statusTerminal ? { status: (t: string) => void process.stderr.write(t) } : {}),
 };

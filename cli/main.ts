@@ -4,6 +4,8 @@
  * 2 a usage error (one line and a hint) or an I/O error (one line), 70 an internal error.
  */
 import { CommanderError, type Command } from 'commander';
+import { escapeLines, escapeText } from '../compiler/util/escape.js';
+import { isOutOfMemory } from './errors.js';
 import { DataError, FileError, processOutput, UsageError, type Output } from './io.js';
 import { buildProgram, usageHint } from './program.js';
 
@@ -37,7 +39,7 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
     return 2;
   }
   const usage = (message: string) => {
-    io.err(`netc: error: ${message}\n${usageHint(active ?? program)}`);
+    io.err(`netc: error: ${escapeText(message)}\n${usageHint(active ?? program)}`);
     return 2;
   };
   try {
@@ -49,11 +51,17 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
     }
     if (e instanceof UsageError) return usage(e.message);
     if (e instanceof FileError) {
-      io.err(`netc: ${e.message}`);
+      io.err(`netc: ${escapeText(e.message)}`);
       return 2;
     }
     if (e instanceof DataError) {
-      io.err(`netc: ${e.message}`);
+      const details = e.details.map((d) => `\n  ${escapeText(d)}`).join('');
+      io.err(`netc: ${escapeText(e.message)}${details}`);
+      return 1;
+    }
+    if (isOutOfMemory(e)) {
+      // Anywhere else (reading a huge input, say): still not a compiler bug.
+      io.err(`netc: out of memory: ${escapeText((e as Error).message)}`);
       return 1;
     }
     const detail =
@@ -63,7 +71,7 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
           : e.message
         : String(e);
     io.err(
-      `netc: internal compiler error: ${detail}\nPlease report it with the input that caused it (NETC_DEBUG=1 shows the stack).`,
+      `netc: internal compiler error: ${escapeLines(detail)}\nPlease report it with the input that caused it (NETC_DEBUG=1 shows the stack).`,
     );
     return 70;
   }

@@ -1,5 +1,6 @@
 import { formatShape } from './ir/shape.js';
 import type { ModelSummary } from './summary.js';
+import { escapeText } from './util/escape.js';
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
@@ -16,8 +17,10 @@ export function humanCount(n: number | null): string {
   return String(n);
 }
 
+/** A cell: escaped (a layer name may hold controls or bidi overrides), then cut to `width`. */
 function clip(s: string, width: number): string {
-  return s.length <= width ? s : `${s.slice(0, width - 1)}…`;
+  const shown = escapeText(s);
+  return shown.length <= width ? shown : `${shown.slice(0, width - 1)}…`;
 }
 
 /** The text table of `netc summary`: one row per layer (or folded block), then the totals. */
@@ -25,7 +28,7 @@ export function renderSummary(s: ModelSummary): string {
   const header = ['Layer', 'Op', 'Output shape', 'Params', 'MACs', 'Inputs'];
   const rows = s.layers.map((l) => [
     clip(l.name, 60),
-    l.nodes > 1 ? `${l.op} (${l.nodes} ops)` : l.op,
+    escapeText(l.nodes > 1 ? `${l.op} (${l.nodes} ops)` : l.op),
     formatShape(l.outputShape),
     thousands(l.params),
     humanCount(l.macs),
@@ -39,8 +42,10 @@ export function renderSummary(s: ModelSummary): string {
       .join('  ')
       .trimEnd();
   const rule = '─'.repeat(widths.reduce((a, b) => a + b + 2, -2));
-  const inputs = s.inputs.map((p) => `${p.name} ${formatShape(p.shape)}`).join(', ');
-  const outputs = s.outputs.map((p) => `${p.name} ${formatShape(p.shape)}`).join(', ');
+  const port = (p: { name: string; shape: ModelSummary['inputs'][number]['shape'] }): string =>
+    `${escapeText(p.name)} ${formatShape(p.shape)}`;
+  const inputs = s.inputs.map(port).join(', ');
+  const outputs = s.outputs.map(port).join(', ');
   const totals: [string, string][] = [
     ['Total params', `${thousands(s.totalParams)} (${mib(s.paramBytes)} as float32)`],
     ['Trainable params', thousands(s.trainableParams)],
@@ -56,7 +61,7 @@ export function renderSummary(s: ModelSummary): string {
   ];
   const label = Math.max(...totals.map(([k]) => k.length));
   return [
-    `Model ${s.model}: ${inputs} -> ${outputs}`,
+    `Model ${escapeText(s.model)}: ${inputs} -> ${outputs}`,
     rule,
     line(header),
     rule,

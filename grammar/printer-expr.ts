@@ -56,7 +56,14 @@ export function precedence(e: A.Expression): number {
   }
 }
 
+/** The precedence level of a binary operator. */
+export const binaryLevel = (op: A.BinaryOperator): number => binaryPrec[op];
+
 /** The least precedence each operand of `op` may have without parentheses: [left, right]. */
+export function operandMins(op: A.BinaryOperator): readonly [number, number] {
+  return operandPrec(op);
+}
+
 function operandPrec(op: A.BinaryOperator): readonly [number, number] {
   const p = binaryPrec[op];
   if (op === '**') return [Prec.Postfix, Prec.Unary];

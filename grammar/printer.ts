@@ -1,5 +1,6 @@
 import type * as A from './ast.js';
-import { argument, expr, pipeParts } from './printer-expr.js';
+import { expr } from './printer-expr.js';
+import { CONTINUATION, INDENT, layout, WIDTH } from './printer-layout.js';
 import { attach, commentText, SourceInfo, within } from './printer-source.js';
 
 /**
@@ -14,11 +15,7 @@ export function print(program: A.Program, source?: string): string {
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
-/** Lines are not made longer than this when a break is possible. */
-export const WIDTH = 100;
-const INDENT = '  ';
-/** Continuation lines of a broken pipe chain are indented this much past their statement. */
-const CONTINUATION = '    ';
+export { WIDTH } from './printer-layout.js';
 
 /** A run of printed lines and the source extent it came from (for blank-line detection). */
 interface Chunk {
@@ -133,7 +130,13 @@ class Printer {
     params.forEach((text, i) => {
       const { leading, inner, trailing } = perNode[i];
       lines.push(...[...leading, ...inner].map((c) => INDENT + commentText(c)));
-      lines.push(`${INDENT}${text},${trailing ? ` ${commentText(trailing)}` : ''}`);
+      const p = d.params[i];
+      const own =
+        p.default && `${INDENT}${text},`.length > WIDTH
+          ? layout(`${INDENT}${paramHead(p)} = `, p.default, INDENT, ',')
+          : [`${INDENT}${text},`];
+      if (trailing) own[own.length - 1] += ` ${commentText(trailing)}`;
+      lines.push(...own);
     });
     lines.push(...rest.map((c) => INDENT + commentText(c)), brace);
     return lines;
@@ -183,7 +186,16 @@ class Printer {
     const value = (v: A.ReturnValue): string => (v.name ? `${v.name.name}: ` : '');
     if (s.values.length === 1)
       return layout(`${ind}return ${value(s.values[0])}`, s.values[0].value, ind);
-    return [`${ind}return ${s.values.map((v) => value(v) + expr(v.value)).join(', ')}`];
+    const flat = `${ind}return ${s.values.map((v) => value(v) + expr(v.value)).join(', ')}`;
+    if (flat.length <= WIDTH) return [flat];
+    // One value per line: the first after `return`, the others four columns in.
+    const more = ind + CONTINUATION;
+    const last = s.values.length - 1;
+    return s.values.flatMap((v, i) =>
+      i === 0
+        ? layout(`${ind}return ${value(v)}`, v.value, ind, ',')
+        : layout(`${more}${value(v)}`, v.value, more, i === last ? '' : ','),
+    );
   }
 
   private forStatement(s: A.ForStatement, comments: A.Comment[], depth: number): Printed {
@@ -245,9 +257,13 @@ const rank = (item: A.TopLevel): number => (item.kind === 'Import' ? 0 : 1);
 const brace = (c?: A.Comment): string => (c ? ` { ${commentText(c)}` : ' {');
 
 function param(p: A.Param): string {
-  const shape = p.shape ? `: [${p.shape.dims.map(dim).join(', ')}]` : '';
   const dflt = p.default ? ` = ${expr(p.default)}` : '';
-  return `${p.name.name}${shape}${dflt}`;
+  return `${paramHead(p)}${dflt}`;
+}
+
+/** A param's name and shape: `x: [?, 3]`. */
+function paramHead(p: A.Param): string {
+  return p.shape ? `${p.name.name}: [${p.shape.dims.map(dim).join(', ')}]` : p.name.name;
 }
 
 function dim(d: A.DimNode): string {
@@ -260,38 +276,4 @@ function pattern(p: A.Pattern, outer = false): string {
   if (p.kind === 'Identifier') return p.name;
   const items = p.items.map((item) => pattern(item)).join(', ');
   return outer && p.items.length > 1 ? items : `(${items})`;
-}
-
-/**
- * `head` + the expression + `tail`, on one line when it fits in WIDTH columns; otherwise a pipe
- * chain breaks before each `|>`, and a call, list or tuple puts one item per line.
- */
-function layout(head: string, e: A.Expression, ind: string, tail = ''): string[] {
-  const flat = `${head}${expr(e)}${tail}`;
-  if (flat.length <= WIDTH) return [flat];
-  if (e.kind === 'Pipe') {
-    const [input, ...steps] = pipeParts(e);
-    return [
-      `${head}${input}`,
-      ...steps.map(
-        (step, i) => `${ind}${CONTINUATION}|> ${step}${i === steps.length - 1 ? tail : ''}`,
-      ),
-    ];
-  }
-  if (e.kind === 'Call' && e.args.length > 0)
-    return spread(`${head}${e.callee.name}(`, e.args.map(argument), `${ind})${tail}`, ind);
-  if (e.kind === 'List' && e.items.length > 0) {
-    const [l, r] = e.tuple ? ['(', ')'] : ['[', ']'];
-    return spread(
-      `${head}${l}`,
-      e.items.map((item) => expr(item)),
-      `${ind}${r}${tail}`,
-      ind,
-    );
-  }
-  return [flat];
-}
-
-function spread(first: string, items: string[], last: string, ind: string): string[] {
-  return [first, ...items.map((item) => `${ind}${INDENT}${item},`), last];
 }

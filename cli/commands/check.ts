@@ -5,6 +5,7 @@ import {
   formatDiagnostic,
   githubAnnotation,
 } from '../../compiler/diagnostics/format.js';
+import { escapeJson, escapeLines } from '../../compiler/util/escape.js';
 import { FileError, readSource, type Output } from '../io.js';
 import { defineCommand } from '../table.js';
 
@@ -16,8 +17,9 @@ export function printDiagnostics(
   diagnostics: readonly Diagnostic[],
   format: Format,
 ): void {
-  if (format === 'json') io.out(JSON.stringify(diagnostics.map(diagnosticJson), null, 2));
-  else if (format === 'github') diagnostics.forEach((d) => io.out(githubAnnotation(d)));
+  if (format === 'json') {
+    io.out(escapeJson(JSON.stringify(diagnostics.map(diagnosticJson), null, 2)));
+  } else if (format === 'github') diagnostics.forEach((d) => io.out(githubAnnotation(d)));
   else diagnostics.forEach((d) => io.out(`${formatDiagnostic(d, { color: io.color })}\n`));
 }
 
@@ -61,7 +63,7 @@ function runCheck(
       results.push(checkPath(path, o.model));
     } catch (e) {
       if (!(e instanceof FileError)) throw e;
-      io.err(`netc: ${e.message}`);
+      io.err(`netc: ${escapeLines(e.message)}`);
       ioError = true;
     }
   }

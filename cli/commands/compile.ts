@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { escapeText } from '../../compiler/util/escape.js';
 import { DEFAULT_OPSET, OPSET_RANGE } from '../../codegen/onnx/export.js';
 import { defaultOnnxPath } from '../../codegen/onnx/index.js';
 import { optimizeForInference, type Optimized } from '../../compiler/passes/index.js';
@@ -279,7 +280,9 @@ function finish(
   if (check) {
     const stale = generated.filter((p) => !sameContent(readOrNull(p.path), p.content));
     for (const p of stale) {
-      io.out(`${p.path}: ${readOrNull(p.path) === null ? 'missing' : 'out of date'}`);
+      io.out(
+        `${escapeText(String(p.path))}: ${readOrNull(p.path) === null ? 'missing' : 'out of date'}`,
+      );
     }
     if (stale.length > 0) {
       io.err(
@@ -291,11 +294,11 @@ function finish(
   }
   for (const p of generated) {
     if (p.path === undefined) {
-      io.out(typeof p.content === 'string' ? p.content.replace(/\n$/, '') : '');
+      (io.data ?? io.out)(typeof p.content === 'string' ? p.content.replace(/\n$/, '') : '');
       continue;
     }
     writeAtomic(p.path, p.content);
-    io.out(`wrote ${p.path}${p.detail ? ` (${p.detail})` : ''}`);
+    io.out(`wrote ${escapeText(p.path)}${p.detail ? ` (${p.detail})` : ''}`);
   }
   return 0;
 }

@@ -1,4 +1,5 @@
 import { print } from '../../grammar/printer.js';
+import { escapeText } from '../../compiler/util/escape.js';
 import { parseWithDiagnostics } from '../../compiler/loader.js';
 import { readSource, STDIN, writeAtomic, type Output } from '../io.js';
 import { defineCommand } from '../table.js';
@@ -29,14 +30,14 @@ formatted text. Files with syntax errors are reported and left untouched.`,
         continue;
       }
       const formatted = print(program, text);
-      if (path === STDIN && !o.check) io.out(formatted.replace(/\n$/, ''));
+      if (path === STDIN && !o.check) (io.data ?? io.out)(formatted.replace(/\n$/, ''));
       else if (formatted === text) continue;
       else if (o.check) {
-        io.out(`${name}: not formatted (run netc fmt ${name})`);
+        io.out(`${escapeText(name)}: not formatted (run netc fmt ${escapeText(name)})`);
         status = 1;
       } else {
         writeAtomic(path, formatted);
-        io.out(`formatted ${path}`);
+        io.out(`formatted ${escapeText(path)}`);
       }
     }
     return status;

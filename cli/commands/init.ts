@@ -2,6 +2,7 @@
  * `netc init`: freshly initialised, deterministic weights saved to a file. Its table is in
  * model-args.ts, which imports this module lazily, since it loads TensorFlow.js.
  */
+import { escapeText } from '../../compiler/util/escape.js';
 import { buildModel } from '../../runtime/build-model.js';
 import type { Output } from '../io.js';
 import type { InitOptions } from './model-args.js';
@@ -21,7 +22,7 @@ export async function execInit(o: InitOptions, io: Output): Promise<number> {
     const format = await saveWeightsTo(model, graph, o.save);
     const params = model.countParams().toLocaleString('en-US');
     io.out(
-      `saved    ${model.weights.length} weights (${params} params) of ${graph.name}, seed ${o.seed}, to ${o.save} (${format}) in ${duration(performance.now() - start)}`,
+      `saved    ${model.weights.length} weights (${params} params) of ${graph.name}, seed ${o.seed}, to ${escapeText(o.save)} (${format}) in ${duration(performance.now() - start)}`,
     );
     return 0;
   } finally {

@@ -9,7 +9,8 @@ import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph, GraphPort } from '../../compiler/ir/graph.js';
 import { pickModel } from '../../compiler/pick-model.js';
 import { initBackend } from '../../runtime/backend.js';
-import { batchShape, InputCheckError, inputProblems } from '../../runtime/check-inputs.js';
+import { guardWasmAllocations } from '../../runtime/wasm-memory.js';
+import { batchShape, inputProblems } from '../../runtime/check-inputs.js';
 import { NpyError, readNpy, writeNpy, type NpyArray } from '../../io/npy.js';
 import { FileReadError } from '../../io/read-file.js';
 import { OutputFileError } from '../../io/write-errors.js';
@@ -143,7 +144,10 @@ export function checkBatches(what: string, arrays: readonly BoundArray[]): numbe
     arrays.map((b) => ({ ...b.array, source: b.path })),
     what,
   );
-  if (problems.length > 0) throw new DataError(new InputCheckError(problems).message);
+  if (problems.length === 1) throw new DataError(problems[0]);
+  if (problems.length > 1) {
+    throw new DataError(`${problems.length} problems with the inputs:`, problems);
+  }
   return arrays[0]?.array.shape[0] ?? 0;
 }
 
@@ -203,6 +207,7 @@ export function inputsFit(io: Output, graph: Graph, inputs: readonly BoundArray[
 export async function startBackend(name: Backend, threads?: number): Promise<string> {
   tf.env().set('PROD', true);
   const s = await initBackend(name, { threads });
+  guardWasmAllocations();
   if (name === 'cpu') return name;
   return `${name} (${s.threads} thread${s.threads === 1 ? '' : 's'}${s.note ? `: ${s.note}` : ''})`;
 }

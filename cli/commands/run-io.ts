@@ -3,6 +3,7 @@
  * `--input` / `--output` to the graph's ports, read and check the inputs against the whole model
  * before anything is built, then print and write the outputs.
  */
+import { escapeText } from '../../compiler/util/escape.js';
 import type { Graph } from '../../compiler/ir/graph.js';
 import type { Output } from '../io.js';
 import type { Assignment, RunOptions } from './model-args.js';
@@ -114,6 +115,6 @@ export async function reportOutputs(
   for (const [i, a] of outputs.entries()) {
     if (!a) continue;
     await writeArray(a.path, values[i].shape, values[i].data);
-    io.out(`wrote    ${graph.outputs[i].name} ${dims(values[i].shape)} to ${a.path}`);
+    io.out(`wrote    ${graph.outputs[i].name} ${dims(values[i].shape)} to ${escapeText(a.path)}`);
   }
 }

@@ -3,9 +3,11 @@
  * which imports this module lazily, since it loads tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { escapeText } from '../../compiler/util/escape.js';
 import { describeWeights } from '../../io/weights-file.js';
 import { buildModel } from '../../runtime/build-model.js';
 import { buildOptimizedModel } from '../../runtime/optimized-model.js';
+import { memoryError } from '../errors.js';
 import type { Output } from '../io.js';
 import type { RunOptions } from './model-args.js';
 import { checkInputs } from '../../runtime/check-inputs.js';
@@ -55,7 +57,7 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
       const what = [o.weights ? 'weights' : '', o.optimize ? 'optimize' : ''];
       parts.push(`${what.filter(Boolean).join(' + ')} ${duration(t3 - t2)}`);
     }
-    io.out(`model    ${graph.name} (${o.file}) on ${backend}, ${weights}`);
+    io.out(`model    ${graph.name} (${escapeText(o.file)}) on ${backend}, ${escapeText(weights)}`);
     if (o.optimize)
       io.out(`graph    ${describeOptimized(graph.nodes.length, model.layers.length)}`);
     io.out(`build    ${duration(compiled - start + t3 - t0)} (${parts.join(', ')})`);
@@ -67,6 +69,8 @@ export async function execRun(o: RunOptions, io: Output): Promise<number> {
       shapes.map((shape, i) => ({ shape, data: values[i] })),
     );
     return 0;
+  } catch (e) {
+    throw memoryError(e, o.backend, `running model ${graph.name} (batch ${batch})`);
   } finally {
     if (model !== built) model.dispose();
     built.dispose();

@@ -1,6 +1,7 @@
 import { pickModel } from '../../compiler/pick-model.js';
 import { summarize, type ModelSummary } from '../../compiler/summary.js';
 import { renderSummary } from '../../compiler/summary-table.js';
+import { escapeJson } from '../../compiler/util/escape.js';
 import { sourceName, UsageError, type Output } from '../io.js';
 import { defineCommand } from '../table.js';
 import { checkPath, printDiagnostics } from './check.js';
@@ -57,7 +58,7 @@ non-trainable), MACs and memory.`,
     const picked = pickModel(result, sourceName(o.file));
     if (!picked.ok) throw new UsageError(picked.message);
     const s = summarize(picked.graph, o.depth ?? Infinity);
-    io.out(o.json ? JSON.stringify(summaryJson(s), null, 2) : renderSummary(s));
+    io.out(o.json ? escapeJson(JSON.stringify(summaryJson(s), null, 2)) : renderSummary(s));
     return 0;
   },
 });

@@ -5,8 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphPort } from '../../compiler/ir/graph.js';
+import { escapeText } from '../../compiler/util/escape.js';
 import { describeWeights } from '../../io/weights-file.js';
 import { buildModel } from '../../runtime/build-model.js';
+import { memoryError } from '../errors.js';
 import { DataError, type Output } from '../io.js';
 import { TrainingProgress } from '../progress.js';
 import type { Loss, TrainOptions } from './model-args.js';
@@ -150,7 +152,8 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
         ? `sgd lr ${o.lr}${o.momentum > 0 ? ` momentum ${o.momentum}` : ''}`
         : `adam lr ${o.lr}`;
     const held = n - nTrain;
-    io.out(`model    ${graph.name} (${o.file}) on ${backend}, ${describeWeights(o, loaded)}`);
+    const weights = escapeText(describeWeights(o, loaded));
+    io.out(`model    ${graph.name} (${escapeText(o.file)}) on ${backend}, ${weights}`);
     io.out(
       `data     ${nTrain} examples${held > 0 ? ` + ${held} for validation` : ''}, batch ${o.batchSize}, ${opt}, loss ${o.loss}`,
     );
@@ -196,11 +199,13 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
       io.out(`loss     ${first.toFixed(4)} -> ${last.toFixed(4)}`);
     if (o.save) {
       const format = await saveWeightsTo(model, graph, o.save);
-      io.out(`saved    weights to ${o.save} (${format})`);
+      io.out(`saved    weights to ${escapeText(o.save)} (${format})`);
     } else {
       io.out('(weights not saved: no --save PATH)');
     }
     return 0;
+  } catch (e) {
+    throw memoryError(e, o.backend, `training model ${graph.name} (batch ${o.batchSize})`);
   } finally {
     tf.dispose([...xt, y]);
     model.dispose();

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../../compiler/ir/graph.js';
 import type { GraphWeights } from '../../compiler/ir/weights.js';
+import { escapeText } from '../../compiler/util/escape.js';
 import { WeightMismatchError } from '../../compiler/weights-check.js';
 import { FileReadError } from '../../io/read-file.js';
 import { SafetensorsError } from '../../io/safetensors.js';
@@ -47,7 +48,7 @@ export async function readWeightsFrom(graph: Graph, path: string): Promise<Graph
   try {
     return await readWeightsFile(path, graph);
   } catch (e) {
-    if (e instanceof WeightMismatchError) throw new DataError(`${path}: ${e.message}`);
+    if (e instanceof WeightMismatchError) throw new DataError(`${escapeText(path)}: ${e.message}`);
     if (e instanceof WeightsFileError || e instanceof FileReadError) throw new FileError(e.message);
     if (e instanceof SafetensorsError || e instanceof TfjsFilesError)
       throw new FileError(`${path}: ${e.message}`);

@@ -135,10 +135,14 @@ describe('very long chains do not overflow the stack', () => {
     ['+', (n: number) => Array(n).fill('a').join(' + ')],
     ['and', (n: number) => Array(n).fill('a').join(' and ')],
     ['[i]', (n: number) => `a${'[0]'.repeat(n)}`],
-  ])('20,000 chained %s', (_name, make) => {
+  ])('20,000 chained %s: kept, within 100 columns, idempotent', (_name, make) => {
     const line = `  x = ${make(20_000)}`;
     const text = `block t(a) {\n${line}\n}\n`;
-    expect(format(text)).toBe(text);
+    const printed = format(text);
+    // The same tokens in the same order (the tree is too deep to compare recursively).
+    expect(printed.replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
+    expect(format(printed)).toBe(printed);
+    expect(Math.max(...printed.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
   });
 
   it('20,000 chained |> break one per line', () => {
