@@ -81,3 +81,4 @@ export {
   unsupportedOnnxNodes,
   type OnnxExportOptions,
 } from '../codegen/onnx/index.js';
+export * from '../runtime/train/index.js';
