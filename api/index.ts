@@ -88,3 +88,4 @@ export {
   unsupportedOnnxNodes,
   type OnnxExportOptions,
 } from '../codegen/onnx/index.js';
+export * from '../runtime/train/index.js';

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../io.js';
 import { defineCommand, parseChoice, parseCommandLine, type OptionTable } from '../table.js';
+import { LOSSES, METRICS, OUTPUT_KINDS } from '../../runtime/train/names.js';
 
 const EXIT_STATUS = `Exit status: 0 done; 1 FILE does not compile, or the data or weights do not fit the model
 (wrong input shape, weights of another model, a loss that became NaN); 2 usage error, or a file
@@ -24,15 +25,12 @@ export const ENGINES = ['tfjs', 'onnxruntime'] as const;
 export type Engine = (typeof ENGINES)[number];
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
 export type Optimizer = (typeof OPTIMIZERS)[number];
-export const LOSSES = [
-  'categorical_crossentropy',
-  'sparse_categorical_crossentropy',
-  'binary_crossentropy',
-  'mse',
-] as const;
-export type Loss = (typeof LOSSES)[number];
-export const METRICS = ['accuracy'] as const;
-export type Metric = (typeof METRICS)[number];
+export { LOSSES, METRICS, OUTPUT_KINDS } from '../../runtime/train/names.js';
+export type {
+  LossName as Loss,
+  MetricName as Metric,
+  OutputKind,
+} from '../../runtime/train/names.js';
 
 /** The largest seed (tfjs seeds are 32-bit). */
 export const SEED_MAX = 2 ** 32 - 1;
@@ -176,6 +174,12 @@ const trainOptions = (o: OptionTable) => ({
     LOSSES,
     'categorical_crossentropy',
   ),
+  outputKind: o.choice(
+    '--output-kind <auto|logits|probabilities>',
+    "what the model's outputs hold, for the cross-entropies: probabilities (the loss clips, then takes the log) or logits (the stable log-softmax or sigmoid-with-logits form); auto: probabilities when an output is produced by a softmax or sigmoid, else logits",
+    ['auto', ...OUTPUT_KINDS] as const,
+    'auto',
+  ),
   metrics: o.list(
     '--metrics <accuracy>',
     'also report the accuracy (repeat or comma-separate for several)',
@@ -186,7 +190,7 @@ const trainOptions = (o: OptionTable) => ({
     'hold out the last fraction F in [0, 1) of the examples',
     { ok: (n) => n >= 0 && n < 1, what: 'a number in [0, 1)', default: 0 },
   ),
-  seed: o.int('--seed <N>', 'deterministic initial weights (shuffling stays random)', {
+  seed: o.int('--seed <N>', 'deterministic initial weights and order of the examples', {
     min: 0,
     max: SEED_MAX,
     conflicts: 'weights',
@@ -209,6 +213,7 @@ const finishTrain = (v: ReturnType<typeof trainOptions>, files: readonly string[
     lr: v.lr ?? (v.optimizer === 'sgd' ? 0.01 : 0.001),
     momentum: v.momentum ?? 0,
     metrics: [...new Set(v.metrics.flat())],
+    outputKind: v.outputKind === 'auto' ? undefined : v.outputKind,
   };
 };
 
@@ -219,8 +224,9 @@ export const trainCommand = defineCommand({
   summary: 'train with TensorFlow.js on .npy data (--x, --y, --epochs, --save)',
   usage: 'FILE --x [NAME=]X.npy... --y [NAME=]Y.npy... [options]',
   files: 'one',
-  description: `Train FILE's model with TensorFlow.js (model.fit) and save the weights. One progress line per
-epoch (updated in place on a terminal: batches, loss, metrics, time left).`,
+  description: `Train FILE's model with TensorFlow.js (one trainOnBatch step per shuffled batch) and save the
+weights. One progress line per epoch (updated in place on a terminal: batches, loss, metrics,
+time left).`,
   epilog: EPILOG,
   options: trainOptions,
   finish: finishTrain,

@@ -1,7 +1,7 @@
 /**
- * `netc train`: `model.fit` on `.npy` inputs and targets, with a progress line per epoch, then
- * the weights saved. Its table is in model-args.ts, which imports this module lazily, since it
- * loads TensorFlow.js.
+ * `netc train`: reads and checks the `.npy` inputs and targets, trains with the runtime's loop
+ * (runtime/train/fit.ts) with a progress line per epoch, then saves the weights. Its table is
+ * in model-args.ts, which imports this module lazily, since it loads TensorFlow.js.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphPort } from '../../compiler/ir/graph.js';
@@ -12,7 +12,10 @@ import { memoryError } from '../errors.js';
 import { DataError, type Output } from '../io.js';
 import { TrainingProgress } from '../progress.js';
 import type { Loss, TrainOptions } from './model-args.js';
-import { checkInputs } from '../../runtime/check-inputs.js';
+import type { ExampleArray } from '../../runtime/train/batches.js';
+import { fit, makeOptimizer } from '../../runtime/train/fit.js';
+import type { LossChoice } from '../../runtime/train/losses.js';
+import { makeObjective } from '../../runtime/train/objective.js';
 import {
   bindPorts,
   checkBatches,
@@ -22,18 +25,10 @@ import {
   readArray,
   readBoundArrays,
   startBackend,
-  toTensors,
   type BoundArray,
 } from './model-support.js';
 import type { NamedPath } from './output-paths.js';
 import { checkSavePath, loadWeightsFrom, saveWeightsTo } from './weights.js';
-
-const TFJS_LOSS: Readonly<Record<Loss, string>> = {
-  categorical_crossentropy: 'categoricalCrossentropy',
-  sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
-  binary_crossentropy: 'binaryCrossentropy',
-  mse: 'meanSquaredError',
-};
 
 /**
  * Checks a target batch for an output under the loss; returns it in the shape tfjs wants:
@@ -84,10 +79,18 @@ function checkTarget(port: GraphPort, bound: BoundArray, loss: Loss): BoundArray
   return { ...bound, array: { shape: [...trimmed, 1], data } };
 }
 
-function optimizerOf(o: TrainOptions): tf.Optimizer {
-  if (o.optimizer === 'adam') return tf.train.adam(o.lr);
-  return o.momentum > 0 ? tf.train.momentum(o.lr, o.momentum) : tf.train.sgd(o.lr);
+/** `loss categorical_crossentropy from logits (output 'y' is produced by dense, ...)` */
+function describeLoss(o: TrainOptions, choices: readonly LossChoice[]): string {
+  const forms = new Set(choices.map((c) => c.form));
+  if (o.loss === 'mse' || forms.size === 0) return `loss ${o.loss}`;
+  const form = (f: string) => (f === 'logits' ? 'from logits' : 'on probabilities');
+  if (o.outputKind) return `loss ${o.loss} ${form(o.outputKind)} (--output-kind ${o.outputKind})`;
+  return `loss ${o.loss} ${choices.map((c) => `${form(c.form)} (${c.reason})`).join('; ')}`;
 }
+
+/** The data arrays as the training loop takes them. */
+const examples = (arrays: readonly BoundArray[]): ExampleArray[] =>
+  arrays.map((b) => ({ shape: b.array.shape, data: b.array.data }));
 
 export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
   const start = performance.now();
@@ -131,21 +134,11 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
   const t0 = performance.now();
   const backend = await startBackend(o.backend, o.threads);
   const model = buildModel(graph, { seed: o.seed });
-  const xt = checkInputs(
-    graph,
-    xs.map((b) => b.array),
-  );
-  const x = xt.length === 1 ? xt[0] : xt;
-  const y = toTensors(ys);
   let optimizer: tf.Optimizer | undefined;
   try {
     const loaded = o.weights ? await loadWeightsFrom(model, graph, o.weights) : undefined;
-    optimizer = optimizerOf(o);
-    model.compile({
-      optimizer,
-      loss: TFJS_LOSS[o.loss],
-      metrics: [...o.metrics],
-    });
+    optimizer = makeOptimizer({ name: o.optimizer, lr: o.lr, momentum: o.momentum });
+    const objective = makeObjective(graph, o.loss, o.metrics, o.outputKind);
     const t1 = performance.now();
     const opt =
       o.optimizer === 'sgd'
@@ -155,46 +148,46 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
     const weights = escapeText(describeWeights(o, loaded));
     io.out(`model    ${graph.name} (${escapeText(o.file)}) on ${backend}, ${weights}`);
     io.out(
-      `data     ${nTrain} examples${held > 0 ? ` + ${held} for validation` : ''}, batch ${o.batchSize}, ${opt}, loss ${o.loss}`,
+      `data     ${nTrain} examples${held > 0 ? ` + ${held} for validation` : ''}, batch ${o.batchSize}, ${opt}, ${describeLoss(o, objective.choices)}`,
     );
     io.out(`build    ${duration(compiled - start + t1 - t0)}`);
 
     const batches = Math.ceil(nTrain / o.batchSize);
     const progress = new TrainingProgress(io, o.epochs, batches);
-    let diverged: string | undefined;
-    let first: number | undefined;
-    let last: number | undefined;
-    const history = await model.fit(x, y, {
-      epochs: o.epochs,
-      batchSize: o.batchSize,
-      validationSplit: o.validationSplit,
-      shuffle: true,
-      verbose: 0,
-      callbacks: {
-        onEpochBegin: (epoch) => progress.epochBegin(epoch),
-        onBatchEnd: (batch, logs) => {
-          const loss = logs?.loss;
-          if (typeof loss === 'number' && !Number.isFinite(loss) && diverged === undefined) {
-            diverged = `the loss became ${loss} in epoch ${progress.epoch}, batch ${batch + 1}`;
-            model.stopTraining = true;
-          }
-          progress.batchEnd(batch, logs ?? {});
-        },
-        onEpochEnd: (_epoch, logs) => {
-          progress.epochEnd(logs ?? {});
-          first ??= logs?.loss;
-          last = logs?.loss;
+    const result = await fit(
+      model,
+      graph,
+      { x: examples(xs), y: examples(ys) },
+      {
+        loss: o.loss,
+        outputKind: o.outputKind,
+        metrics: o.metrics,
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        optimizer,
+        shuffleSeed: o.seed,
+        validationSplit: o.validationSplit,
+        hooks: {
+          onEpochBegin: (epoch) => progress.epochBegin(epoch),
+          onBatchEnd: (_step, logs) => progress.batchEnd(logs.batch, logs),
+          onEpochEnd: (_epoch, logs) => progress.epochEnd(logs),
         },
       },
-    });
+    );
     progress.clear();
     const t2 = performance.now();
-    if (diverged !== undefined)
-      throw new DataError(`${diverged}: try a lower --lr (weights not saved)`);
-    const epochs = history.epoch.length;
+    const stopped = result.stopped;
+    if (stopped?.reason === 'diverged') {
+      throw new DataError(
+        `the loss became ${stopped.loss} in epoch ${stopped.epoch + 1}, batch ${stopped.batch + 1}: try a lower --lr (weights not saved)`,
+      );
+    }
+    const epochs = result.epochsRun;
     io.out(
       `trained  ${epochs} epoch${epochs === 1 ? '' : 's'} in ${duration(t2 - t1)} (${duration((t2 - t1) / epochs)} per epoch)`,
     );
+    const first = result.history[0]?.loss;
+    const last = result.history[epochs - 1]?.loss;
     if (first !== undefined && last !== undefined && epochs > 1)
       io.out(`loss     ${first.toFixed(4)} -> ${last.toFixed(4)}`);
     if (o.save) {
@@ -207,7 +200,6 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
   } catch (e) {
     throw memoryError(e, o.backend, `training model ${graph.name} (batch ${o.batchSize})`);
   } finally {
-    tf.dispose([...xt, y]);
     model.dispose();
     optimizer?.dispose();
   }

@@ -44,8 +44,8 @@ export function createModel(): tf.LayersModel {
     tf.layers.batchNormalization({
       name: 'batch_norm_0',
       axis: 3,
-      epsilon: 0.001,
-      momentum: 0.99,
+      epsilon: 0.00001,
+      momentum: 0.9,
       center: true,
       scale: true,
     }),
@@ -81,8 +81,8 @@ export function createModel(): tf.LayersModel {
     tf.layers.batchNormalization({
       name: 'batch_norm_1',
       axis: 3,
-      epsilon: 0.001,
-      momentum: 0.99,
+      epsilon: 0.00001,
+      momentum: 0.9,
       center: true,
       scale: true,
     }),
@@ -110,8 +110,8 @@ export function createModel(): tf.LayersModel {
     tf.layers.batchNormalization({
       name: 'batch_norm_2',
       axis: 1,
-      epsilon: 0.001,
-      momentum: 0.99,
+      epsilon: 0.00001,
+      momentum: 0.9,
       center: true,
       scale: true,
     }),
@@ -129,8 +129,8 @@ export function createModel(): tf.LayersModel {
     tf.layers.batchNormalization({
       name: 'batch_norm_3',
       axis: 1,
-      epsilon: 0.001,
-      momentum: 0.99,
+      epsilon: 0.00001,
+      momentum: 0.9,
       center: true,
       scale: true,
     }),
