@@ -11,7 +11,7 @@ import type { Graph, IRNode, ScopeEntry } from '../compiler/ir/graph.js';
 import type { Shape } from '../compiler/ir/shape.js';
 import { stdlibDir } from '../compiler/package-root.js';
 import type { Span } from '../compiler/source.js';
-import { summarize } from '../compiler/summary.js';
+import { jsonCount, summarize } from '../compiler/summary.js';
 import { layerNames, sanitizeName } from '../compiler/ir/layer-names.js';
 import { layerLibrary, type LayerLibrary } from './embed.js';
 import { lowerGraph, type LayerCall, type LoweredNode } from './lowering.js';
@@ -102,7 +102,7 @@ export async function generateModule(graph: Graph, options: GenerateOptions): Pr
     name: graph.name,
     params: summary.totalParams,
     trainableParams: summary.trainableParams,
-    macs: summary.macs,
+    macs: jsonCount(summary.macs),
   };
   const constant = (name: string, docs: string, initializer: string): StatementStructures => ({
     kind: StructureKind.VariableStatement,

@@ -1,3 +1,4 @@
+import { checkGraph } from './checks/graph-checks.js';
 import { unusedVariables } from './checks/unused-variables.js';
 import { DiagnosticBag, type Diagnostic } from './diagnostics/diagnostic.js';
 import type { Graph } from './ir/graph.js';
@@ -52,7 +53,8 @@ export function checkSource(source: Source, options: CheckOptions = {}): CheckRe
   }
   const graphs: Graph[] = [];
   for (const ref of selected) {
-    const g = lowerModel(world, ref, bag, options.args);
+    const lowered = lowerModel(world, ref, bag, options.args);
+    const g = lowered && checkGraph(lowered, bag);
     if (g) graphs.push(g);
   }
   const diagnostics = bag.all();

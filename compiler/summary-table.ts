@@ -2,18 +2,23 @@ import { formatShape } from './ir/shape.js';
 import type { ModelSummary } from './summary.js';
 import { escapeText } from './util/escape.js';
 
-const thousands = (n: number): string => n.toLocaleString('en-US');
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+/** Every digit, grouped: exact for bigints past 2^53 too. */
+const thousands = (n: number | bigint): string => n.toLocaleString('en-US');
+const mib = (bytes: number | bigint): string => `${(Number(bytes) / 2 ** 20).toFixed(2)} MiB`;
 
-export function humanCount(n: number | null): string {
+/** `3.26 M`: a count to three significant-ish figures (`thousands` gives every digit). */
+export function humanCount(n: number | bigint | null): string {
   if (n === null) return '?';
   const units: [number, string][] = [
+    [1e18, 'E'],
+    [1e15, 'P'],
     [1e12, 'T'],
     [1e9, 'G'],
     [1e6, 'M'],
     [1e3, 'K'],
   ];
-  for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(2)} ${unit}`;
+  const x = Number(n);
+  for (const [size, unit] of units) if (x >= size) return `${(x / size).toFixed(2)} ${unit}`;
   return String(n);
 }
 

@@ -1,5 +1,6 @@
 import type { Graph, IRNode } from './ir/graph.js';
-import { elementCount, type Shape } from './ir/shape.js';
+import type { Shape } from './ir/shape.js';
+import { exactProduct } from './ops/attrs.js';
 import { getOp } from './ops/registry.js';
 
 export interface LayerRow {
@@ -10,7 +11,8 @@ export interface LayerRow {
   readonly outputShape: Shape;
   readonly params: number;
   readonly trainableParams: number;
-  readonly macs: number | null;
+  /** Exact; null when a needed dim is unknown. */
+  readonly macs: bigint | null;
   readonly inputs: readonly string[];
   /** How many primitive nodes the row stands for (1 for a plain layer). */
   readonly nodes: number;
@@ -24,18 +26,35 @@ export interface ModelSummary {
   readonly totalParams: number;
   readonly trainableParams: number;
   readonly nonTrainableParams: number;
-  readonly macs: number | null;
+  /**
+   * Multiply-accumulates for batch 1, exactly: a bigint, since large inputs pass 2^53 (which
+   * params cannot: a model holds at most 2^30 weight values, E4005). Null when a dim is unknown.
+   */
+  readonly macs: bigint | null;
   /** float32 bytes of all weights. */
   readonly paramBytes: number;
-  /** float32 bytes of every layer output for batch 1; null when a shape has unknown dims. */
-  readonly activationBytes: number | null;
+  /** float32 bytes of every layer output for batch 1, exactly; null when a shape has unknown dims. */
+  readonly activationBytes: bigint | null;
+}
+
+/**
+ * How JSON carries an exact count: a number while it is a safe integer (at most 2^53 - 1, so
+ * every JSON reader gets the right digits), else its decimal digits as a string.
+ */
+export function jsonCount(n: bigint): number | string;
+export function jsonCount(n: bigint | null): number | string | null;
+export function jsonCount(n: bigint | null): number | string | null {
+  if (n === null) return null;
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(n)
+    : n.toString();
 }
 
 /** Per-node params and MACs, from the op registry. */
 export function nodeCost(
   graph: Graph,
   node: IRNode,
-): { params: number; trainable: number; macs: number | null } {
+): { params: number; trainable: number; macs: bigint | null } {
   const op = getOp(node.op)!;
   const shapes = node.inputs.map((i) => graph.nodes[i].shape);
   let params = 0;
@@ -48,7 +67,7 @@ export function nodeCost(
   return { params, trainable, macs: op.macs(shapes, node.attrs, node.shape) };
 }
 
-const addMacs = (a: number | null, b: number | null): number | null =>
+const addMacs = (a: bigint | null, b: bigint | null): bigint | null =>
   a === null || b === null ? null : a + b;
 
 /**
@@ -60,16 +79,16 @@ export function summarize(graph: Graph, depth = Infinity): ModelSummary {
   const rowOf = new Map<string, number>();
   let total = 0;
   let trainable = 0;
-  let macs: number | null = 0;
-  let activations: number | null = 0;
+  let macs: bigint | null = 0n;
+  let activations: bigint | null = 0n;
   const byId = (id: number): IRNode => graph.nodes[id];
   for (const node of graph.nodes) {
     const cost = nodeCost(graph, node);
     total += cost.params;
     trainable += cost.trainable;
     macs = addMacs(macs, cost.macs);
-    const count = elementCount(node.shape);
-    activations = activations === null || count === null ? null : activations + count * 4;
+    const count = exactProduct(node.shape);
+    activations = activations === null || count === null ? null : activations + count * 4n;
     const folded = node.scope.length >= depth;
     const key = folded
       ? node.scope

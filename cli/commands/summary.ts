@@ -1,12 +1,15 @@
 import { pickModel } from '../../compiler/pick-model.js';
-import { summarize, type ModelSummary } from '../../compiler/summary.js';
+import { jsonCount, summarize, type ModelSummary } from '../../compiler/summary.js';
 import { renderSummary } from '../../compiler/summary-table.js';
 import { escapeJson } from '../../compiler/util/escape.js';
 import { sourceName, UsageError, type Output } from '../io.js';
 import { defineCommand } from '../table.js';
 import { checkPath, printDiagnostics } from './check.js';
 
-/** The JSON form: `model, inputs, outputs, layers, totalParams, trainableParams, nonTrainableParams, macs`. */
+/**
+ * The JSON form: `model, inputs, outputs, layers, totalParams, trainableParams, nonTrainableParams, macs`.
+ * MACs and activation bytes are exact: a number while safe (below 2^53), else a decimal string.
+ */
 export function summaryJson(s: ModelSummary): object {
   const shape = (dims: readonly (number | string | null)[]) =>
     dims.map((d) => (typeof d === 'number' ? d : d === null ? null : d));
@@ -20,15 +23,15 @@ export function summaryJson(s: ModelSummary): object {
       outputShape: [null, ...shape(l.outputShape)],
       params: l.params,
       trainableParams: l.trainableParams,
-      macs: l.macs,
+      macs: jsonCount(l.macs),
       inputs: l.inputs,
     })),
     totalParams: s.totalParams,
     trainableParams: s.trainableParams,
     nonTrainableParams: s.nonTrainableParams,
-    macs: s.macs,
+    macs: jsonCount(s.macs),
     paramBytes: s.paramBytes,
-    activationBytes: s.activationBytes,
+    activationBytes: jsonCount(s.activationBytes),
   };
 }
 

@@ -7,6 +7,7 @@ import { effectiveLayout, layoutPerm } from '../../compiler/ops/onnx-layout.js';
 import { getOp } from '../../compiler/ops/registry.js';
 import { loweringContext, type LoweringState } from './lowering-context.js';
 import { OnnxModelBuilder } from './model-builder.js';
+import { guardPadFusion } from './pad-fusion-guard.js';
 import { weightProblems } from '../../compiler/weights-check.js';
 
 /** The opset netc writes by default: ONNX 1.12's, IR version 8. */
@@ -150,6 +151,11 @@ export function exportOnnx(
     }
     builder.output(name, batch, port.shape);
   });
+
+  const spatial = new Map(
+    [...state.values].map(([id, v]) => [v.name, state.nodes.get(id)!.shape.slice(0, -1)]),
+  );
+  guardPadFusion(builder.graphNodes, (tensor) => spatial.get(tensor));
 
   return builder.encode({
     graphName: graph.name,

@@ -83,6 +83,11 @@ export class OnnxModelBuilder {
     this.outputs.push(valueInfo(name, batch, shape));
   }
 
+  /** The nodes so far, in order, for rewrites of the whole graph before encoding. */
+  get graphNodes(): readonly OnnxProto.INodeProto[] {
+    return this.nodes;
+  }
+
   get nodeCount(): number {
     return this.nodes.length;
   }

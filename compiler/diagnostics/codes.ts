@@ -31,9 +31,12 @@ export const diagnosticCodes = {
   E4002: 'limit exceeded',
   E4003: 'missing return',
   E4004: 'tensor returned twice',
+  E4005: 'weights too large',
+  E4006: 'layer names collide',
   E5001: 'op cannot be exported to ONNX',
   W0001: 'unused variable',
   W0002: 'odd length under stride-2 same padding',
+  W0003: 'layer reaches no output',
 } as const;
 
 export type DiagnosticCode = keyof typeof diagnosticCodes;

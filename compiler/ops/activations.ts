@@ -119,7 +119,7 @@ function activation<
       return x;
     },
     weights: () => [],
-    macs: () => 0,
+    macs: () => 0n,
     tfjs: (c: TfjsContext<AttrsOf<P>>) =>
       spec.tfjs
         ? spec.tfjs(c)

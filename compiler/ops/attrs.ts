@@ -43,6 +43,16 @@ export function knownChannels(shape: Shape, op: string): number {
   return c;
 }
 
+/** The exact product of the dims (a bigint), or null when any is not a known number. */
+export function exactProduct(dims: readonly Dim[]): bigint | null {
+  let n = 1n;
+  for (const d of dims) {
+    if (typeof d !== 'number') return null;
+    n *= BigInt(d);
+  }
+  return n;
+}
+
 export function product(dims: readonly Dim[]): number | null {
   let n = 1;
   for (const d of dims) {

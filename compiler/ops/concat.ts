@@ -68,7 +68,7 @@ export const concat = defineOp({
     );
   },
   weights: () => [],
-  macs: () => 0,
+  macs: () => 0n,
   isIdentity: (_a, inputs) => inputs.length === 1,
   tfjs: (c) =>
     c.tf.layers.concatenate({

@@ -1,5 +1,5 @@
 import type { Shape } from '../ir/shape.js';
-import { expectRank, invalid, knownChannels, positive } from './attrs.js';
+import { exactProduct, expectRank, invalid, knownChannels, positive } from './attrs.js';
 import { onnxFusedActivation } from './activations.js';
 import { tailParams } from './conv.js';
 import { deconvConsistent, deconvCrop, deconvLength } from './deconv-geometry.js';
@@ -109,7 +109,7 @@ export const conv2dTranspose = defineOp({
   macs([x], a) {
     const [h, w, cin] = x;
     if (typeof h !== 'number' || typeof w !== 'number' || typeof cin !== 'number') return null;
-    return h * w * a.kernel_size[0] * a.kernel_size[1] * cin * a.filters;
+    return exactProduct([h, w, a.kernel_size[0], a.kernel_size[1], cin, a.filters]);
   },
   // The kernel is [kh, kw, filters, in]: output channels on axis -2.
   linear: { kernel: 'kernel', outputAxis: -2 },

@@ -1,5 +1,5 @@
 import type { Shape } from '../ir/shape.js';
-import { expectRank, knownChannels, positive, product, show } from './attrs.js';
+import { exactProduct, expectRank, knownChannels, positive, product, show } from './attrs.js';
 import { activationType, onnxFusedActivation } from './activations.js';
 import { axisPaddings, windowOutput } from './conv-geometry.js';
 import type { OnnxContext, OnnxValue } from './onnx.js';
@@ -189,11 +189,11 @@ function convOp(rank: 1 | 2): OpDef {
       return w;
     },
     macs([x], a, out) {
-      const positions = product(out.slice(0, rank));
+      const positions = exactProduct(out.slice(0, rank));
       const cin = x[rank];
       if (positions === null || typeof cin !== 'number') return null;
-      const taps = a.kernel_size.reduce((p, k) => p * k, 1);
-      return positions * a.filters * taps * (cin / a.groups);
+      const taps = exactProduct(a.kernel_size)!;
+      return positions * BigInt(a.filters) * taps * BigInt(cin / a.groups);
     },
     warnings: ([x], a) => oddSameWarnings(x, a, rank),
     linear: KERNEL_OUT_LAST,
@@ -375,8 +375,8 @@ export const depthwiseConv2d = defineOp({
     return w;
   },
   macs(_x, a, out) {
-    const n = product(out);
-    return n === null ? null : n * a.kernel_size.reduce((p, k) => p * k, 1);
+    const n = exactProduct(out);
+    return n === null ? null : n * exactProduct(a.kernel_size)!;
   },
   warnings: ([x], a) => oddSameWarnings(x, a, 2),
   // Output channel i * multiplier + m: the flattening of the kernel's last two axes.
@@ -436,12 +436,12 @@ export const separableConv2d = defineOp({
     return w;
   },
   macs([x], a, out) {
-    const positions = product(out.slice(0, 2));
+    const positions = exactProduct(out.slice(0, 2));
     const cin = x[2];
     if (positions === null || typeof cin !== 'number') return null;
-    const mid = cin * a.depth_multiplier;
-    const taps = a.kernel_size.reduce((p, k) => p * k, 1);
-    return positions * (mid * taps + mid * a.filters);
+    const mid = BigInt(cin) * BigInt(a.depth_multiplier);
+    const taps = exactProduct(a.kernel_size)!;
+    return positions * (mid * taps + mid * BigInt(a.filters));
   },
   warnings: ([x], a) => oddSameWarnings(x, a, 2),
   linear: { kernel: 'pointwise_kernel', outputAxis: -1 },

@@ -1,5 +1,5 @@
 import { formatShape } from '../ir/shape.js';
-import { expectMinRank, positive, product } from './attrs.js';
+import { exactProduct, expectMinRank, positive } from './attrs.js';
 import { activationType, onnxFusedActivation } from './activations.js';
 import { onnxBias } from './onnx-nodes.js';
 import { GLOROT_UNIFORM, ZEROS, defineOp, OpError, type WeightSpec } from './op.js';
@@ -50,9 +50,11 @@ export const dense = defineOp({
     return w;
   },
   macs([x], a) {
-    const positions = product(x.slice(0, -1));
+    const positions = exactProduct(x.slice(0, -1));
     const f = x[x.length - 1];
-    return positions === null || typeof f !== 'number' ? null : positions * f * a.units;
+    return positions === null || typeof f !== 'number'
+      ? null
+      : positions * BigInt(f) * BigInt(a.units);
   },
   linear: { kernel: 'kernel', outputAxis: -1 },
   tfjs: (c) =>

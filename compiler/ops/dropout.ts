@@ -21,7 +21,7 @@ export const dropout = defineOp({
     return x;
   },
   weights: () => [],
-  macs: () => 0,
+  macs: () => 0n,
   tfjs: (c) => c.tf.layers.dropout({ name: c.name, rate: c.attrs.rate }),
   // The identity at inference (ONNX runtimes drop the node).
   onnx(c) {

@@ -25,7 +25,7 @@ export const embedding = defineOp({
       init: { kind: 'uniform', limit: 0.05 },
     },
   ],
-  macs: () => 0,
+  macs: () => 0n,
   tfjs: (c) =>
     c.tf.layers.embedding({
       name: c.name,

@@ -26,7 +26,7 @@ function globalPoolOp(kind: 'max' | 'avg', rank: 1 | 2): OpDef {
       return a.keepdims ? [...Array(rank).fill(1), x[rank]] : [x[rank]];
     },
     weights: () => [],
-    macs: () => 0,
+    macs: () => 0n,
     tfjs(c) {
       if (c.attrs.keepdims) {
         return c.custom('NetcGlobalPool', { name: c.name, mode: kind, rank, keepdims: true });

@@ -28,7 +28,7 @@ export const input = defineOp({
     return dims;
   },
   weights: () => [],
-  macs: () => 0,
+  macs: () => 0n,
   tfjs: (c) =>
     c.tf.layers.inputLayer({
       name: c.name,

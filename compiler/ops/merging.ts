@@ -74,7 +74,7 @@ function elementwise(
     params: [],
     shape: (inputs) => sameShape(name, inputs),
     weights: () => [],
-    macs: () => 0,
+    macs: () => 0n,
     // One operand left (after a pass removed the others): nothing to combine it with.
     isIdentity: identityWhenAlone ? (_a, inputs) => inputs.length === 1 : undefined,
     tfjs,
@@ -116,7 +116,7 @@ export const scale = defineOp({
   params: [{ name: 'factor', type: floatType, doc: 'The constant factor.' }],
   shape: ([x]) => x,
   weights: () => [],
-  macs: () => 0,
+  macs: () => 0n,
   isIdentity: (a) => a.factor === 1,
   tfjs: (c) => c.custom('NetcScale', { name: c.name, factor: c.attrs.factor }),
   onnx(c) {

@@ -199,7 +199,7 @@ export const batchNorm = defineOp({
       { name: 'moving_variance', shape: [c], trainable: false, init: ONES },
     ];
   },
-  macs: () => 0,
+  macs: () => 0n,
   // tfjs's BatchNormalization is only right on the last axis; netc's layer does the others.
   tfjs({ tf, name, attrs: a, inputs: [x], custom }) {
     const args = {
@@ -232,7 +232,7 @@ export const layerNorm = defineOp({
     return x;
   },
   weights: ([x], a) => affine(features(x, a, 'layer_norm'), a),
-  macs: () => 0,
+  macs: () => 0n,
   tfjs: ({ tf, name, attrs: a, inputs: [x] }) =>
     tf.layers.layerNormalization({
       name,

@@ -97,8 +97,11 @@ export interface OpDef {
   shape(inputs: readonly Shape[], attrs: Attrs): Shape;
   /** Weight tensors, in the order the runtime creates them. Empty for weightless ops. */
   weights(inputs: readonly Shape[], attrs: Attrs): WeightSpec[];
-  /** Multiply-accumulates for batch 1; null when a needed dimension is unknown. */
-  macs(inputs: readonly Shape[], attrs: Attrs, output: Shape): number | null;
+  /**
+   * Multiply-accumulates for batch 1, exactly (a bigint: large inputs pass 2^53); null when a
+   * needed dimension is unknown.
+   */
+  macs(inputs: readonly Shape[], attrs: Attrs, output: Shape): bigint | null;
   /** Non-fatal remarks (e.g. odd length under stride-2 `same`). */
   warnings?(inputs: readonly Shape[], attrs: Attrs): string[];
   /** How the TensorFlow.js runtime (runtime/) builds this op: one layer per node. */
@@ -131,7 +134,7 @@ export interface OpSpec<P extends readonly ParamSpec[], A = AttrsOf<P>> {
   readonly weightDocs?: readonly WeightDoc[];
   shape(inputs: readonly Shape[], attrs: A): Shape;
   weights(inputs: readonly Shape[], attrs: A): WeightSpec[];
-  macs(inputs: readonly Shape[], attrs: A, output: Shape): number | null;
+  macs(inputs: readonly Shape[], attrs: A, output: Shape): bigint | null;
   warnings?(inputs: readonly Shape[], attrs: A): string[];
   readonly tfjs?: (ctx: TfjsContext<A>) => Tfjs.layers.Layer;
   readonly onnx?: (ctx: OnnxContext<A>) => OnnxValue;

@@ -58,7 +58,7 @@ function zeroPadOp(rank: 1 | 2): OpDef {
       return padded(x, a);
     },
     weights: () => [],
-    macs: () => 0,
+    macs: () => 0n,
     isIdentity: (a) => a.padding.every((p) => p.every((n) => n === 0)),
     tfjs(c) {
       const p = c.attrs.padding;
@@ -101,7 +101,7 @@ export const zeroPadChannels = defineOp({
     return [...x.slice(0, -1), a.channels];
   },
   weights: () => [],
-  macs: () => 0,
+  macs: () => 0n,
   isIdentity: (_a, [x], out) => sameKnownShape(x, out),
   tfjs: (c) => c.custom('NetcZeroPadChannels', { name: c.name, channels: c.attrs.channels }),
   // The amount must be fixed in the ONNX graph, so the input's channel count must be known.

@@ -75,7 +75,7 @@ function poolOp(kind: 'max' | 'avg', rank: 1 | 2): OpDef {
       return [...windowShape(name, x, windowAttrs(a, rank), rank), x[rank]];
     },
     weights: () => [],
-    macs: () => 0,
+    macs: () => 0n,
     warnings: ([x], a) => oddSameWarnings(x, windowAttrs(a, rank), rank),
     // A 1x1 window moving by 1 copies its input.
     isIdentity: (a) =>

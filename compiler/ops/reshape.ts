@@ -3,7 +3,7 @@ import { expectMinRank, expectRank, invalid, positive, sameKnownShape, show } fr
 import { defineOp, OpError } from './op.js';
 import { intListType, intType } from './param-types.js';
 
-const weightless = { weights: () => [], macs: () => 0 };
+const weightless = { weights: () => [], macs: () => 0n };
 
 /** Same known shape in and out: a row-major reshape then moves nothing. */
 const sameShapeIdentity = (_a: unknown, [x]: readonly Shape[], out: Shape): boolean =>

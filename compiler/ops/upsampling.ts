@@ -31,7 +31,7 @@ export const upsampling2d = defineOp({
     return [times(x[0], h), times(x[1], w), x[2]];
   },
   weights: () => [],
-  macs: () => 0,
+  macs: () => 0n,
   isIdentity: (a) => a.size.every((k) => k === 1),
   tfjs: (c) =>
     c.tf.layers.upSampling2d({

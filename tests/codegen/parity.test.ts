@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModule } from '../../codegen/index.js';
 import { layerLibrary } from '../../codegen/embed.js';
 import type { Graph } from '../../compiler/ir/graph.js';
-import { summarize } from '../../compiler/summary.js';
+import { jsonCount, summarize } from '../../compiler/summary.js';
 import { buildModel, concreteInputShapes, inferShapes } from '../../api/index.js';
 import { inputsFor, maxDiff, randomize, useBackend } from '../runtime/helpers.js';
 import { fixturesDir, graphOf, sampleFiles, samplesDir, scratchDir } from './helpers.js';
@@ -24,7 +24,12 @@ interface GeneratedModule {
   createModel(): tf.LayersModel;
   inputShapes: Record<string, readonly (number | null)[]>;
   outputShapes: Record<string, readonly (number | null)[]>;
-  modelInfo: { name: string; params: number; trainableParams: number; macs: number | null };
+  modelInfo: {
+    name: string;
+    params: number;
+    trainableParams: number;
+    macs: number | string | null;
+  };
 }
 
 const dir = scratchDir();
@@ -66,7 +71,7 @@ describe.each(cases)('%s', (name, path, model) => {
       name: graph.name,
       params: summary.totalParams,
       trainableParams: summary.trainableParams,
-      macs: summary.macs,
+      macs: jsonCount(summary.macs),
     });
     const dims = (s: Graph['inputs'][number]) => [
       null,

@@ -37,6 +37,13 @@ export interface Applied {
 
 const size = (w: WeightSpec): number => w.shape.reduce((p, d) => p * d, 1);
 
+/** An exact MAC count as a number, for the hand-computed cases (all below 2^53). */
+function safeNumber(n: bigint | null): number | null {
+  if (n === null) return null;
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`${n} MACs: compare it as a bigint`);
+  return Number(n);
+}
+
 /** Runs every rule of `op` on `inputs`, as the compiler would. */
 export function apply(op: OpDef, inputs: Shape[], args: Record<string, Arg> = {}): Applied {
   const attrs = attrsOf(op, args);
@@ -47,7 +54,7 @@ export function apply(op: OpDef, inputs: Shape[], args: Record<string, Arg> = {}
     weights,
     params: weights.reduce((n, w) => n + size(w), 0),
     trainable: weights.filter((w) => w.trainable).reduce((n, w) => n + size(w), 0),
-    macs: op.macs(inputs, attrs, shape),
+    macs: safeNumber(op.macs(inputs, attrs, shape)),
   };
 }
 

@@ -30,7 +30,7 @@ describe('typed op attributes and custom layer configs', () => {
         return [filters * stride[0], padding === 'same' ? 1 : 0];
       },
       weights: () => [],
-      macs: () => 0,
+      macs: () => 0n,
     });
     expect(op.shape([[1]], { filters: 2, stride: [3, 3], padding: 'same' })).toEqual([6, 1]);
   });
