@@ -22,6 +22,15 @@ export class DataError extends Error {
   ) {
     super(message);
   }
+
+  /** A multi-line message (a first line, then indented items) as message and details. */
+  static fromLines(text: string): DataError {
+    const [first, ...rest] = text.split('\n');
+    return new DataError(
+      first,
+      rest.map((l) => l.replace(/^ {2}/, '')),
+    );
+  }
 }
 
 /**

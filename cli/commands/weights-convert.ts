@@ -19,7 +19,7 @@ import { defineCommand, type OptionTable } from '../table.js';
 import { checkPath, countLine, printDiagnostics } from './check.js';
 
 const DESCRIPTION = `Converts the weights IN of FILE's model to OUT: a path ending in .safetensors is a
-safetensors file, any other path a TensorFlow.js layers folder (model.json + weights.bin), as
+safetensors file, any other path a TensorFlow.js layers folder (model.json + its weight shard), as
 'netc run --weights' reads them and 'netc train --save' writes them. IN is checked against the
 model first: every weight, by name and shape.
 
@@ -105,7 +105,7 @@ async function runConvert(o: ReturnType<typeof finishConvert>, io: Output): Prom
     throw fileError(e, o.output, 'write', true) ?? e;
   }
   const format =
-    weightsFormat(o.output) === 'safetensors' ? 'safetensors' : 'model.json + weights.bin';
+    weightsFormat(o.output) === 'safetensors' ? 'safetensors' : 'model.json + weights.<hash>.bin';
   const what =
     target === graph
       ? 'the graph as written'
@@ -128,7 +128,7 @@ export async function readCheckedWeights(path: string, graph: Graph): Promise<Gr
 
 /** A read failure as the CLI reports it: 1 for weights of another model, 2 for a bad file. */
 function readError(e: unknown, path: string): Error {
-  if (e instanceof WeightMismatchError) return new DataError(`${path}: ${e.message}`);
+  if (e instanceof WeightMismatchError) return DataError.fromLines(`${path}: ${e.message}`);
   if (e instanceof WeightsFileError) return new FileError(e.message);
   if (e instanceof SafetensorsError || e instanceof TfjsFilesError)
     return new FileError(`${path}: ${e.message}`);

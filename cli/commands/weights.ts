@@ -48,7 +48,8 @@ export async function readWeightsFrom(graph: Graph, path: string): Promise<Graph
   try {
     return await readWeightsFile(path, graph);
   } catch (e) {
-    if (e instanceof WeightMismatchError) throw new DataError(`${escapeText(path)}: ${e.message}`);
+    if (e instanceof WeightMismatchError)
+      throw DataError.fromLines(`${escapeText(path)}: ${e.message}`);
     if (e instanceof WeightsFileError || e instanceof FileReadError) throw new FileError(e.message);
     if (e instanceof SafetensorsError || e instanceof TfjsFilesError)
       throw new FileError(`${path}: ${e.message}`);

@@ -281,7 +281,7 @@ describe('package.json', () => {
     expect(pkg.main).toBe('dist/api/index.js');
     expect(pkg.types).toBe('dist/api/index.d.ts');
     expect(pkg.exports['.'].default).toBe('./dist/api/index.js');
-    expect(pkg.exports['./compiler'].default).toBe('./dist/compiler/compile.js');
+    expect(pkg.exports['./compiler'].default).toBe('./dist/api/compiler.js');
     const source = (p: string) =>
       join(root, p.replace(/^\.?\/?dist\//, '').replace(/\.js$/, '.ts'));
     expect(existsSync(source(pkg.exports['./compiler'].default))).toBe(true);
