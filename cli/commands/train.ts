@@ -13,6 +13,7 @@ import { DataError, type Output } from '../io.js';
 import { TrainingProgress } from '../progress.js';
 import type { Loss, TrainOptions } from './model-args.js';
 import type { ExampleArray } from '../../runtime/train/batches.js';
+import { movingStatsWarmup, warmupNote } from '../../runtime/train/bn-warmup.js';
 import { fit, makeOptimizer } from '../../runtime/train/fit.js';
 import type { LossChoice } from '../../runtime/train/losses.js';
 import { makeObjective } from '../../runtime/train/objective.js';
@@ -190,6 +191,8 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
     const last = result.history[epochs - 1]?.loss;
     if (first !== undefined && last !== undefined && epochs > 1)
       io.out(`loss     ${first.toFixed(4)} -> ${last.toFixed(4)}`);
+    const note = warmupNote(movingStatsWarmup(graph, result.steps));
+    if (note) io.out(`note     ${note}`);
     if (o.save) {
       const format = await saveWeightsTo(model, graph, o.save);
       io.out(`saved    weights to ${escapeText(o.save)} (${format})`);

@@ -48,3 +48,9 @@ export {
   type ExampleArray,
 } from './batches.js';
 export type { TrainData } from './data.js';
+export {
+  movingStatsWarmup,
+  warmupNote,
+  WARMUP_LIMIT,
+  type MovingStatsWarmup,
+} from './bn-warmup.js';
