@@ -13,14 +13,12 @@
  * Reading decodes float32, int32 and bool entries and the quantized ones tfjs writes (uint8 /
  * uint16 with `scale` and `min`, float16), as `tf.io.decodeWeights` does, all to float32.
  */
-import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Graph } from '../compiler/ir/graph.js';
 import { layerNames } from '../compiler/ir/layer-names.js';
 import { systemErrorReason } from '../compiler/system-errors.js';
 import type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
 import { compareWeights, expectedWeights, WeightMismatchError } from '../compiler/weights-check.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { briefText } from './brief.js';
 import { withFingerprint } from './graph-fingerprint.js';
 import { halfToFloat } from './elements.js';

@@ -1,5 +1,5 @@
 import type { Shape } from '../ir/shape.js';
-import { exactProduct, expectRank, knownChannels, positive, product, show } from './attrs.js';
+import { exactProduct, expectRank, knownChannels, positive, show } from './attrs.js';
 import { activationType, onnxFusedActivation } from './activations.js';
 import { axisPaddings, windowOutput } from './conv-geometry.js';
 import type { OnnxContext, OnnxValue } from './onnx.js';

@@ -4,7 +4,6 @@
  * io/tfjs-publish.ts) on the local file system, without tfjs-node. The files are readable by
  * `tf.loadLayersModel` (through `fileLoadHandler`) and by tfjs-node's `file://` handler.
  */
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { publishTfjsFolder } from '../../io/tfjs-publish.js';
