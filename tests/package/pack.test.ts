@@ -66,6 +66,50 @@ describe('npm pack', () => {
     expect(out.trim()).toBe('true false');
   });
 
+  it("netc's declarations type-check under strict without skipLibCheck: the only errors are tfjs 4.22's own", () => {
+    writeFileSync(
+      join(app, 'consumer.ts'),
+      [
+        "import { loadModel, saveWeights } from 'netc';",
+        "import { checkFile, formatSource, generateModule, Source } from 'netc/compiler';",
+        "const r = checkFile('m.net');",
+        "const f = formatSource(new Source('m.net', 'model m(x: [2]) { return x }'));",
+        "const m = await loadModel('m.net');",
+        "await saveWeights(m, r.graphs[0], 'w.safetensors');",
+        'console.log(f.ok, typeof generateModule);',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          noEmit: true,
+          skipLibCheck: false,
+          typeRoots: [join(repo, 'node_modules/@types')],
+          types: ['node'],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    let out = '';
+    try {
+      out = execFileSync(join(repo, 'node_modules/.bin/tsc'), ['-p', '.'], {
+        cwd: app,
+        encoding: 'utf8',
+      });
+    } catch (e) {
+      out = String((e as { stdout?: string }).stdout ?? e);
+    }
+    const errors = out.split('\n').filter((l) => /error TS\d+/.test(l));
+    const files = new Set(errors.map((l) => l.slice(0, l.indexOf('('))));
+    expect([...files].filter((f) => !f.startsWith('node_modules/@tensorflow/'))).toEqual([]);
+  });
+
   it('the netc command runs there', () => {
     const out = execFileSync(
       join(app, 'node_modules/.bin/netc'),

@@ -163,9 +163,9 @@ function apply(
  */
 export const weightsInfo = {
   model: 'lenet_bn',
-  fingerprint: 'dd252cf6784a09e1',
+  fingerprint: '78d179fed6c0414b',
   optimized: false,
-  unfoldedFingerprint: 'dd252cf6784a09e1',
+  unfoldedFingerprint: '78d179fed6c0414b',
   foldedFingerprint: '49f14a86f036cfab',
 } as const;
 
