@@ -30,7 +30,10 @@ describe('numbers are finite, ints are safe integers', () => {
   });
 
   it('keeps the largest safe integer and finite floats', () => {
-    expect(denseOf('int(2.0 ** 52)')).toEqual([]);
+    // Kept exactly: dense(2^52) on 4 inputs then needs a 4 * 2^52 kernel, over the weight limit.
+    const big = denseOf('int(2.0 ** 52)');
+    expect(big.map((d) => d[0])).toEqual(['E4005']);
+    expect(big[0][3]).toContain((4 * 2 ** 52).toLocaleString('en-US'));
     expect(denseOf('int(1e300 / 1e298)')).toEqual([]);
   });
 });
