@@ -4,6 +4,7 @@
  * sparse class indices expanded to one-hot rows), so that only one batch is ever copied into
  * TensorFlow.js.
  */
+import { splitmix32 } from '../../compiler/initial-weights.js';
 
 /** Examples, batch first: float data, or uint8 (images as stored) scaled when a batch is made. */
 export interface ExampleArray {
@@ -13,26 +14,14 @@ export interface ExampleArray {
   readonly scale?: number;
 }
 
-/** A 32-bit seeded generator (mulberry32): uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /**
- * The order of the examples in `epoch` (0-based): a Fisher-Yates shuffle of `[0, n)` from a
- * generator seeded by `seed` and the epoch, so a run resumed at epoch k sees the same orders.
+ * The order of the examples in `epoch` (0-based): a Fisher-Yates shuffle of `[0, n)` from the
+ * splitmix32 generator of the initial weights, seeded by `seed` and the epoch, so a run resumed at epoch k sees the same orders.
  */
 export function epochOrder(n: number, seed: number, epoch: number): Uint32Array {
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const random = seededRandom(
+  const random = splitmix32(
     (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca77)) >>> 0,
   );
   for (let i = n - 1; i > 0; i--) {

@@ -40,13 +40,7 @@ export {
   type MetricName,
   type OutputKind,
 } from './names.js';
-export {
-  epochOrder,
-  gatherBatch,
-  gatherOneHot,
-  seededRandom,
-  type ExampleArray,
-} from './batches.js';
+export { epochOrder, gatherBatch, gatherOneHot, type ExampleArray } from './batches.js';
 export type { TrainData } from './data.js';
 export {
   movingStatsWarmup,
