@@ -223,3 +223,18 @@ describe('control characters and bidi controls in paths are escaped', () => {
     },
   );
 });
+
+describe('a model too large to allocate is refused before anything is allocated', () => {
+  const huge = write('huge.net', 'model m(x: [1000]) {\n  return x |> dense(1000000000)\n}\n');
+  it.each([
+    ['init --save', ['init', huge, '--seed', '1', '--save', join(dir, 'huge.safetensors')]],
+    ['compile --target onnx', ['compile', huge, '--target', 'onnx', '-o', join(dir, 'huge.onnx')]],
+  ])('%s: E4005 at 2:15, exit 1, nothing written', (_, args) => {
+    const r = spawnNetc(args);
+    expect(`${r.stdout}${r.stderr}`).toContain(
+      `${huge}:2:15: error[E4005]: 'dense_0' (dense) needs a kernel of 1,000,000,000,000 values`,
+    );
+    expect(r.code).toBe(1);
+    expect(readdirSync(dir).filter((n) => n.startsWith('huge.') && n !== 'huge.net')).toEqual([]);
+  });
+});
