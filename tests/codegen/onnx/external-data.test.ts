@@ -122,6 +122,13 @@ describe('exportOnnxModel with external data', () => {
     expect(bias.rawData!.length).toBe(64 * 4);
   });
 
+  it('--external-data is for --target onnx only (exit 2)', async () => {
+    const src = writeText(tempDir(), 'wide.net', SOURCE);
+    const r = await netc(['compile', src, '--external-data']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--external-data applies to --target onnx only');
+  });
+
   it('auto keeps a small model inline: the bytes exportOnnx writes', () => {
     const { model, data } = exportOnnxModel(graph, OLD);
     expect(data).toBeUndefined();
