@@ -11,6 +11,7 @@ import { netc, writeArray } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'netc-cli-imports-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const x = await writeArray(dir, 'x.npy', [2, 3], [1, 2, 3, 4, 5, 6]);
+const y = await writeArray(dir, 'y.npy', [2, 4], [1, 0, 0, 0, 0, 1, 0, 0]);
 
 describe('--allow-imports DIR: imports from outside the project', () => {
   const shared = join(dir, 'shared');
@@ -33,13 +34,13 @@ describe('--allow-imports DIR: imports from outside the project', () => {
     ['compile', ['compile', main, '--target', 'onnx', '-o', out('m.onnx')]],
     ['init', ['init', main, '--seed', '1', '--save', out('m.safetensors')]],
     ['run', ['run', main, '--input', x]],
+    ['train', ['train', main, '--x', x, '--y', y, '--loss', 'mse', '--epochs', '1']],
     ['weights convert', ['weights', 'convert', main, out('m.safetensors'), out('m2.safetensors')]],
   ];
 
   it.each(commands)(
     'netc %s refuses the import without the flag (E1008 at 2:8)',
     async (_, args) => {
-      if (args[0] === 'weights') return; // needs the weights that init writes with the flag
       const r = await netc(args);
       expect(r.code).toBe(1);
       expect(r.stdout + r.stderr).toContain(
