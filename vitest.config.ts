@@ -12,6 +12,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 /** Files of the unit folders below that run TensorFlow.js or onnxruntime-node in the test process. */
 const tensorFiles = [
+  'tests/cli/allow-imports.test.ts',
   'tests/cli/args.test.ts',
   'tests/cli/conventions.test.ts',
   'tests/cli/ecg-train.test.ts',

@@ -82,3 +82,21 @@ export function memoryError(e: unknown, backend: string, doing: string): unknown
     backend === 'wasm' ? 'try a smaller batch or --backend cpu' : 'try a smaller batch';
   return new DataError(`the ${backend} backend ran out of memory while ${doing}; ${advice}`);
 }
+
+/**
+ * A backend that could not start: the `DataError` (exit 1) saying so when memory ran out, before
+ * any model ran (a `ulimit -v` below the address space wasm reserves); else `e` itself.
+ */
+export function backendStartError(e: unknown, backend: string): unknown {
+  if (!isOutOfMemory(e)) return e;
+  // runtime/wasm-memory.ts's WasmStartOutOfMemoryError, known by name: importing it would load tfjs.
+  const { reason } = e as { reason?: unknown };
+  const why = typeof reason === 'string' ? reason : (e as Error).message;
+  const advice =
+    backend === 'wasm'
+      ? 'allow the process more virtual memory (ulimit -v: V8 reserves about 10 GiB of address space for wasm memory) or use --backend cpu'
+      : 'allow the process more memory';
+  return new DataError(
+    `the ${backend} backend ran out of memory at start, before the model ran (${why}); ${advice}`,
+  );
+}

@@ -13,7 +13,8 @@ import { summaryCommand } from './commands/summary.js';
 import { initCommand, runCommand, trainCommand } from './commands/model-args.js';
 import { weightsCommand } from './commands/weights-convert.js';
 import { netcVersion } from './version.js';
-import { configureCommand, readOptions, type CommandTable } from './table.js';
+import { withImportRoots } from './import-roots.js';
+import { configureCommand, readImportRoots, readOptions, type CommandTable } from './table.js';
 
 /** `FILE` / `FILE...`: the operands as the usage lines write them. */
 function operands(cmd: Command): string {
@@ -85,5 +86,9 @@ function attachCommand<V, O>(
   done: (status: number) => void,
 ): void {
   const cmd = configureCommand(program.command(table.name), table);
-  cmd.action(async () => done(await table.run(readOptions(table, cmd), io)));
+  cmd.action(async () => {
+    const options = readOptions(table, cmd);
+    const roots = readImportRoots(table, cmd);
+    done(await withImportRoots(roots, async () => table.run(options, io)));
+  });
 }

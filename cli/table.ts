@@ -8,6 +8,7 @@
  * so that no parsed value is ever cast.
  */
 import { Command, Option } from 'commander';
+import { ALLOW_IMPORTS_FLAGS, ALLOW_IMPORTS_HELP, parseImportRoot } from './import-roots.js';
 import { UsageError, type Output } from './io.js';
 
 /** One command of `netc`. `V`: the option values; `O`: what `run` takes. */
@@ -19,6 +20,11 @@ export interface CommandTable<V, O> {
   readonly usage: string;
   /** `one`: exactly one FILE; `many`: one or more. */
   readonly files: 'one' | 'many' | 'none';
+  /**
+   * Whether FILE's imports are followed (default: when it takes FILEs); such a command takes
+   * `--allow-imports DIR` (cli/import-roots.ts). `netc fmt` follows none.
+   */
+  readonly imports?: boolean;
   /** Paragraphs before the options in `netc NAME --help`. */
   readonly description: string;
   /** Text after the options (file formats, exit status). */
@@ -233,7 +239,19 @@ export function configureCommand<V, O>(cmd: Command, table: CommandTable<V, O>):
   cmd.usage(table.usage);
   if (table.epilog) cmd.addHelpText('after', `\n${table.epilog}`);
   table.options(new OptionTable(cmd, false));
+  if (followsImports(table)) importRootsOption(new OptionTable(cmd, false));
   return cmd;
+}
+
+const followsImports = (table: Pick<CommandTable<never, never>, 'files' | 'imports'>): boolean =>
+  table.files !== 'none' && table.imports !== false;
+
+const importRootsOption = (o: OptionTable): string[] =>
+  o.list(ALLOW_IMPORTS_FLAGS, ALLOW_IMPORTS_HELP, parseImportRoot);
+
+/** The folders `--allow-imports` gave, after `cmd` parsed its arguments. */
+export function readImportRoots<V, O>(table: CommandTable<V, O>, cmd: Command): string[] {
+  return followsImports(table) ? importRootsOption(new OptionTable(cmd, true)) : [];
 }
 
 /** The table's options, after `cmd` parsed its arguments. */

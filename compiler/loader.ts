@@ -131,7 +131,7 @@ function loadImport(
   const path = realPath(resolveImport(from.path, item.path.value));
   if (!project.some((folder) => inside(folder, path))) {
     return fail(
-      `cannot import ${JSON.stringify(item.path.value)}: ${path} is outside the project (imports may read the root file's folder and below, and the standard library)`,
+      `cannot import ${JSON.stringify(item.path.value)}: ${path} is outside the project (imports may read the root file's folder and below, the standard library, and folders allowed with --allow-imports DIR)`,
     );
   }
   if (loaded.has(path)) return undefined;

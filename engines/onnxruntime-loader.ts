@@ -15,6 +15,11 @@ export interface OrtSessionOptions {
   readonly executionProviders?: readonly string[];
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   readonly intraOpNumThreads?: number;
+  /**
+   * The data files a model's initializers name (ONNX external data), by their `location`: for
+   * a model given as bytes (a model given by path finds them beside its file).
+   */
+  readonly externalData?: readonly { readonly path: string; readonly data: Uint8Array }[];
 }
 
 export interface OrtSession {

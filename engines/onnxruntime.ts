@@ -3,7 +3,8 @@
  * exported with codegen/onnx, then loaded into an InferenceSession. Inputs and outputs are in
  * graph port order and netc's layout, batch first, as `netc run` and `model.predict` take them.
  */
-import { exportOnnx } from '../codegen/onnx/export.js';
+import { exportOnnxModel } from '../codegen/onnx/export.js';
+import { concatData, type ExternalDataMode } from '../codegen/onnx/external-data.js';
 import type { Graph, GraphPort } from '../compiler/ir/graph.js';
 import type { GraphWeights } from '../compiler/ir/weights.js';
 import { optimizeForInference } from '../compiler/passes/index.js';
@@ -29,6 +30,11 @@ export interface OnnxRuntimeOptions {
   readonly threads?: number;
   /** Run `optimizeForInference(graph)` (and fold the weights) first. */
   readonly optimize?: boolean;
+  /**
+   * Whether the weights go to an (in-memory) external data file: `auto` (the default) when the
+   * model would exceed protobuf's 2 GiB (codegen/onnx/external-data.ts), `always` (tests).
+   */
+  readonly externalData?: Exclude<ExternalDataMode, 'never'>;
 }
 
 const dims = (shape: readonly (number | string | null)[]): string =>
@@ -83,13 +89,17 @@ export async function createOnnxRuntimeModel(
     w = optimized.foldWeights(weights);
   }
   // Inputs and outputs named by position: ORT's JS API keys plain objects by them.
-  const bytes = exportOnnx(g, w, { ioNames: 'indexed' });
+  const { model, data } = exportOnnxModel(g, w, {
+    ioNames: 'indexed',
+    externalData: options.externalData ?? 'auto',
+  });
   const sessionOptions: OrtSessionOptions = {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
+    ...(data ? { externalData: [{ path: data.name, data: concatData(data) }] } : {}),
   };
-  const session = await ort.InferenceSession.create(bytes, sessionOptions);
+  const session = await ort.InferenceSession.create(model, sessionOptions);
   let released = false;
   return {
     graph: g,

@@ -7,6 +7,7 @@ import {
 } from '../../compiler/diagnostics/format.js';
 import { escapeJson, escapeLines } from '../../compiler/util/escape.js';
 import { FileError, readSource, type Output } from '../io.js';
+import { allowedImportRoots } from '../import-roots.js';
 import { defineCommand } from '../table.js';
 
 export const FORMATS = ['text', 'json', 'github'] as const;
@@ -30,9 +31,12 @@ export function countLine(diagnostics: readonly Diagnostic[], files: number): st
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
 }
 
-/** FILE (`-`: standard input, named `<stdin>`) compiled with `checkSource`. */
+/**
+ * FILE (`-`: standard input, named `<stdin>`) compiled with `checkSource`, its imports confined
+ * to the project and the folders of `--allow-imports`.
+ */
 export function checkPath(path: string, model: string | undefined): CheckResult {
-  return checkSource(readSource(path), { model });
+  return checkSource(readSource(path), { model, importRoots: allowedImportRoots() });
 }
 
 export const checkCommand = defineCommand({

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { ExternalData } from '../../codegen/onnx/external-data.js';
+import { OutputFileError } from '../../io/atomic-write.js';
+import { modelLocation, publishOnnxModel } from '../../io/onnx-publish.js';
 import { escapeText } from '../../compiler/util/escape.js';
 import { DEFAULT_OPSET, OPSET_RANGE } from '../../codegen/onnx/export.js';
 import { defaultOnnxPath } from '../../codegen/onnx/index.js';
@@ -7,7 +10,7 @@ import { optimizeForInference, type Optimized } from '../../compiler/passes/inde
 import { encodeWeightsSafetensors } from '../../io/weights-file.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph } from '../../compiler/ir/graph.js';
-import { sourceName, STDIN, UsageError, writeAtomic, type Output } from '../io.js';
+import { FileError, sourceName, STDIN, UsageError, writeAtomic, type Output } from '../io.js';
 import { defineCommand, type OptionTable } from '../table.js';
 import { checkPath, countLine, printDiagnostics } from './check.js';
 import { checkWritable, refuseInputOverwrite, sourcesOf, type NamedPath } from './output-paths.js';
@@ -38,7 +41,10 @@ names (stage1.block0.conv, stage1.block0.conv/kernel).
 Outputs go next to their source: x.net -> x.ts / x.onnx, or x.<model>.ts / x.<model>.onnx for
 each model of a file that defines several (--model NAME: only that one). -o OUT writes the one
 model there. Nothing is written unless every file compiles and, for ONNX, every model exports;
-each write is atomic.`;
+each write is atomic. An ONNX model that would exceed 2,000,000,000 bytes (protobuf's limit is
+2 GiB) keeps its large weights in a data file beside it, x.onnx.<hash>.data, by ONNX's external
+data convention (--external-data: whatever the size); the data file is written first, the model
+last, so the model never names a missing file.`;
 
 export const compileCommand = defineCommand({
   name: 'compile',
@@ -77,6 +83,10 @@ function compileOptions(o: OptionTable) {
       '--optimize',
       'compile the graph optimized for inference (docs/passes.md: batch norm folded into the conv before it, activations fused, dropout removed). ONNX: the weights are folded on export. TypeScript: the module is for inference only, and its weights are the folded ones (buildOptimizedModel(graph, model) in the API makes them from the weights of the graph as written)',
     ),
+    externalData: o.flag(
+      '--external-data',
+      "--target onnx: put the weights (tensors of 1024 bytes or more) in a data file beside the model, OUT.onnx.<hash>.data, whatever the model's size (by default only a model over 2,000,000,000 bytes has one)",
+    ),
     opset: o.int(
       '--opset <N>',
       `--target onnx: the ONNX opset, ${OPSET_RANGE.min} to ${OPSET_RANGE.max} (default: ${DEFAULT_OPSET})`,
@@ -91,6 +101,8 @@ function compileOptions(o: OptionTable) {
 /** Cross-option checks; the ONNX options, or null for --target ts. */
 function finishCompile(v: ReturnType<typeof compileOptions>, files: readonly string[]) {
   const onnxOnly = (['seed', 'opset'] as const).filter((k) => v[k] !== undefined);
+  if (v.externalData && v.target === 'ts')
+    throw new UsageError('--external-data applies to --target onnx only');
   if (v.target === 'ts' && onnxOnly.length > 0)
     throw new UsageError(`--${onnxOnly[0]} applies to --target onnx only`);
   if (v.target === 'ts' && v.weights !== undefined && !v.optimize) {
@@ -114,6 +126,7 @@ function finishCompile(v: ReturnType<typeof compileOptions>, files: readonly str
           source: v.weights !== undefined ? { weights: v.weights } : { seed: v.seed ?? 0 },
           optimize: v.optimize,
           opset: v.opset ?? DEFAULT_OPSET,
+          externalData: v.externalData ? 'always' : 'auto',
         };
   return { ...v, files, onnx };
 }
@@ -130,6 +143,8 @@ interface Generated {
   readonly path: string | undefined;
   readonly content: string | Uint8Array;
   readonly detail?: string;
+  /** An ONNX model: published with its data file, if any (written beside it, before it). */
+  readonly onnx?: { readonly data?: ExternalData };
 }
 
 /** Compile every FILE first; write (or, with --check, compare) only when all compiled. */
@@ -186,7 +201,7 @@ async function runCompile(o: CompileOptions, io: Output): Promise<number> {
   }
   if (!failed) {
     const generated = await generate(planned, o.onnx, o.optimize, o.weights, diagnostics);
-    if (generated) return finish(io, generated, o.check, diagnostics, o.target);
+    if (generated) return await finish(io, generated, o.check, diagnostics, o.target);
   }
   printDiagnostics(io, diagnostics, 'text');
   io.err(countLine(diagnostics, o.files.length));
@@ -237,11 +252,15 @@ async function generate(
   const { compileOnnx } = await import('./onnx-compile.js');
   let ok = true;
   for (const p of planned) {
-    const r = await compileOnnx(p.graph, onnx);
+    const fileName = p.path === undefined ? 'model.onnx' : modelLocation(p.path).fileName;
+    const r = await compileOnnx(p.graph, onnx, fileName);
     if ('diagnostic' in r) {
       diagnostics.push(r.diagnostic);
       ok = false;
-    } else out.push({ path: p.path, content: r.bytes, detail: r.detail });
+    } else {
+      const onnx = r.data ? { data: r.data } : {};
+      out.push({ path: p.path, content: r.bytes, detail: r.detail, onnx });
+    }
   }
   return ok ? out : null;
 }
@@ -268,17 +287,38 @@ export function foldedWeightsPath(modulePath: string): string {
   return `${modulePath.replace(/\.ts$/, '')}.weights.safetensors`;
 }
 
+/** The data file of an ONNX output, as an output of its own (for --check). */
+function dataOutput(p: Generated): Generated[] {
+  const data = p.onnx?.data;
+  if (!data || p.path === undefined) return [];
+  return [
+    { path: join(modelLocation(p.path).dir, data.name), content: Buffer.concat(data.chunks) },
+  ];
+}
+
+/** Writes an ONNX model and its data file (io/onnx-publish.ts); a failure is a FileError. */
+async function publishModel(path: string, model: Uint8Array, data?: ExternalData): Promise<void> {
+  try {
+    await publishOnnxModel(path, model, data);
+  } catch (e) {
+    if (e instanceof OutputFileError) throw new FileError(e.message);
+    throw e;
+  }
+}
+
 /** Writes (or with --check compares) the outputs; prints the warnings first. */
-function finish(
+async function finish(
   io: Output,
   generated: readonly Generated[],
   check: boolean,
   diagnostics: readonly Diagnostic[],
   target: Target,
-): number {
+): Promise<number> {
   if (diagnostics.length > 0) printDiagnostics(io, diagnostics, 'text');
   if (check) {
-    const stale = generated.filter((p) => !sameContent(readOrNull(p.path), p.content));
+    const stale = generated
+      .flatMap((p) => [...dataOutput(p), p])
+      .filter((p) => !sameContent(readOrNull(p.path), p.content));
     for (const p of stale) {
       io.out(
         `${escapeText(String(p.path))}: ${readOrNull(p.path) === null ? 'missing' : 'out of date'}`,
@@ -297,7 +337,11 @@ function finish(
       (io.data ?? io.out)(typeof p.content === 'string' ? p.content.replace(/\n$/, '') : '');
       continue;
     }
-    writeAtomic(p.path, p.content);
+    if (p.onnx) {
+      const data = p.onnx.data;
+      await publishModel(p.path, p.content as Uint8Array, data);
+      if (data) io.out(`wrote ${escapeText(join(modelLocation(p.path).dir, data.name))}`);
+    } else writeAtomic(p.path, p.content);
     io.out(`wrote ${escapeText(p.path)}${p.detail ? ` (${p.detail})` : ''}`);
   }
   return 0;

@@ -10,6 +10,7 @@ export const fmtCommand = defineCommand({
   summary: 'format files in place (--check: only report)',
   usage: 'FILE... [options]',
   files: 'many',
+  imports: false,
   description: `Rewrite each FILE in the canonical format; '-' reads standard input and prints the
 formatted text. Files with syntax errors are reported and left untouched.`,
   epilog:

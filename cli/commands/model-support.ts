@@ -9,13 +9,13 @@ import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph, GraphPort } from '../../compiler/ir/graph.js';
 import { pickModel } from '../../compiler/pick-model.js';
 import { initBackend } from '../../runtime/backend.js';
-import { guardWasmAllocations } from '../../runtime/wasm-memory.js';
+import { guardWasmAllocations, startWasmSaying } from '../../runtime/wasm-memory.js';
 import { batchShape, inputProblems } from '../../runtime/check-inputs.js';
 import { NpyError, readNpy, writeNpy, type NpyArray } from '../../io/npy.js';
 import { FileReadError } from '../../io/read-file.js';
 import { OutputFileError } from '../../io/write-errors.js';
 import { InferShapesError, inferShapes } from '../../runtime/shapes.js';
-import { fileError } from '../errors.js';
+import { backendStartError, fileError } from '../errors.js';
 import { DataError, FileError, sourceName, UsageError, type Output } from '../io.js';
 import { checkPath, printDiagnostics } from './check.js';
 import { checkWritable, sourcesOf, type NamedPath } from './output-paths.js';
@@ -206,7 +206,12 @@ export function inputsFit(io: Output, graph: Graph, inputs: readonly BoundArray[
  */
 export async function startBackend(name: Backend, threads?: number): Promise<string> {
   tf.env().set('PROD', true);
-  const s = await initBackend(name, { threads });
+  let s;
+  try {
+    s = await startWasmSaying(() => initBackend(name, { threads }));
+  } catch (e) {
+    throw backendStartError(e, name);
+  }
   guardWasmAllocations();
   if (name === 'cpu') return name;
   return `${name} (${s.threads} thread${s.threads === 1 ? '' : 's'}${s.note ? `: ${s.note}` : ''})`;

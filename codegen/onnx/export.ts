@@ -8,6 +8,7 @@ import { getOp } from '../../compiler/ops/registry.js';
 import { loweringContext, type LoweringState } from './lowering-context.js';
 import { OnnxModelBuilder } from './model-builder.js';
 import { guardPadFusion } from './pad-fusion-guard.js';
+import type { ExternalData, ExternalDataMode } from './external-data.js';
 import { weightProblems } from '../../compiler/weights-check.js';
 
 /** The opset netc writes by default: ONNX 1.12's, IR version 8. */
@@ -26,6 +27,23 @@ export interface OnnxExportOptions {
    * API would lose a port named `__proto__`).
    */
   readonly ioNames?: 'ports' | 'indexed';
+}
+
+export interface OnnxModelExportOptions extends OnnxExportOptions {
+  /**
+   * Where the weights go (codegen/onnx/external-data.ts): `auto` (the default) moves the large
+   * ones to a data file when the model would exceed 2,000,000,000 bytes, `always` does it
+   * whatever the size, `never` keeps them inline.
+   */
+  readonly externalData?: ExternalDataMode;
+  /** The model's file name (no folder), which names the data file (default `model.onnx`). */
+  readonly modelFileName?: string;
+}
+
+/** An exported model: the `.onnx` bytes, and its data file when the weights went out. */
+export interface OnnxModelFiles {
+  readonly model: Uint8Array;
+  readonly data?: ExternalData;
 }
 
 /**
@@ -85,6 +103,18 @@ export function exportOnnx(
   weights: GraphWeights,
   options: OnnxExportOptions = {},
 ): Uint8Array {
+  return exportOnnxModel(graph, weights, { ...options, externalData: 'never' }).model;
+}
+
+/**
+ * `exportOnnx` for models of any size: the model, and (by `options.externalData`) a data file
+ * holding its large weights, to be written beside it under `data.name`.
+ */
+export function exportOnnxModel(
+  graph: Graph,
+  weights: GraphWeights,
+  options: OnnxModelExportOptions = {},
+): OnnxModelFiles {
   const opset = options.opset ?? DEFAULT_OPSET;
   if (!Number.isInteger(opset) || opset < OPSET_RANGE.min || opset > OPSET_RANGE.max) {
     throw new OnnxExportError(
@@ -157,10 +187,15 @@ export function exportOnnx(
   );
   guardPadFusion(builder.graphNodes, (tensor) => spatial.get(tensor));
 
-  return builder.encode({
+  const meta = {
     graphName: graph.name,
     opset,
     irVersion: irVersionFor(opset),
     producerVersion: options.producerVersion ?? '',
-  });
+  };
+  return builder.encodeParts(
+    meta,
+    options.externalData ?? 'auto',
+    options.modelFileName ?? 'model.onnx',
+  );
 }

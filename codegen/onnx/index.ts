@@ -4,11 +4,21 @@ export {
   DEFAULT_OPSET,
   OPSET_RANGE,
   exportOnnx,
+  exportOnnxModel,
   OnnxExportError,
   unsupportedMessage,
   unsupportedOnnxNodes,
   type OnnxExportOptions,
+  type OnnxModelExportOptions,
+  type OnnxModelFiles,
 } from './export.js';
+export {
+  EXTERNAL_ALIGN,
+  EXTERNAL_MIN_TENSOR_BYTES,
+  MAX_INLINE_MODEL_BYTES,
+  type ExternalData,
+  type ExternalDataMode,
+} from './external-data.js';
 export { weightProblems } from '../../compiler/weights-check.js';
 
 /**

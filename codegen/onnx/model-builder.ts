@@ -2,6 +2,12 @@ import type { Dim } from '../../compiler/ir/shape.js';
 import type { WeightArray } from '../../compiler/ir/weights.js';
 import type { OnnxAttr } from '../../compiler/ops/onnx.js';
 import { attribute } from './attributes.js';
+import {
+  externalize,
+  planExternalData,
+  type ExternalData,
+  type ExternalDataMode,
+} from './external-data.js';
 import { onnx, type OnnxProto } from './proto.js';
 import { floatTensor, int64Tensor, valueInfo } from './tensors.js';
 
@@ -92,7 +98,29 @@ export class OnnxModelBuilder {
     return this.nodes.length;
   }
 
+  /** The model with every initializer inline. */
   encode(meta: ModelMeta): Uint8Array {
+    return this.encodeWith(meta, this.initializers);
+  }
+
+  /**
+   * The model, with its large initializers in a data file when `mode` says so
+   * (codegen/onnx/external-data.ts); `modelFileName` names the data file.
+   */
+  encodeParts(
+    meta: ModelMeta,
+    mode: ExternalDataMode,
+    modelFileName: string,
+  ): { model: Uint8Array; data?: ExternalData } {
+    if (mode === 'never') return { model: this.encode(meta) };
+    const bare = this.initializers.map(({ rawData: _, ...rest }) => rest);
+    const sizes = this.initializers.map((t) => t.rawData?.length ?? 0);
+    const plan = planExternalData(mode, this.encodeWith(meta, bare).length, sizes);
+    const { initializers, data } = externalize(this.initializers, plan, modelFileName);
+    return { model: this.encodeWith(meta, initializers), ...(data ? { data } : {}) };
+  }
+
+  private encodeWith(meta: ModelMeta, initializers: OnnxProto.ITensorProto[]): Uint8Array {
     return onnx.ModelProto.encode({
       irVersion: meta.irVersion,
       producerName: 'netc',
@@ -101,7 +129,7 @@ export class OnnxModelBuilder {
       graph: {
         name: meta.graphName,
         node: this.nodes,
-        initializer: this.initializers,
+        initializer: initializers,
         input: this.inputs,
         output: this.outputs,
       },

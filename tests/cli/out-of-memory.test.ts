@@ -66,6 +66,29 @@ describe('recognising out of memory', () => {
   });
 });
 
+describe('netc run where wasm cannot even start', () => {
+  it('a tight ulimit -v before the model runs: exit 1, what ran out, no emscripten noise', async () => {
+    // V8 reserves ~10 GiB of address space per WebAssembly memory: 4 GB refuses the backend's.
+    // tsx's own lexer is wasm too; without it, it falls back to JS, its failure unhandled
+    // (--unhandled-rejections=none). netc itself handles every error it meets.
+    const model = join(dir, 'small.net');
+    writeFileSync(model, 'model small(x: [4]) {\n  return y: x |> dense(2)\n}\n');
+    const input = join(dir, 'small.npy');
+    await writeNpy(input, [1, 4], Float32Array.from([1, 2, 3, 4]));
+    const command = `ulimit -v 4000000; exec '${process.execPath}' --unhandled-rejections=none --import '${loader}' '${entry}' run '${model}' --input '${input}'`;
+    const r = spawnSync('/bin/bash', ['-c', command], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, NETC_DEBUG: undefined },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.stderr).toMatch(
+      /^netc: the wasm backend ran out of memory at start, before the model ran \(WebAssembly\.Memory\(\): [^\n]+\); allow the process more virtual memory \(ulimit -v: V8 reserves about 10 GiB of address space for wasm memory\) or use --backend cpu\n$/,
+    );
+    expect(r.status).toBe(1);
+  });
+});
+
 describe('netc run of a model too large for wasm', () => {
   it('exits 1 with what ran out of memory, quickly and with little memory', async () => {
     // One example of [4] repeated 300 million times: a 4.8 GB output, past wasm's 4 GiB, which

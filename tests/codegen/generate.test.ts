@@ -124,7 +124,7 @@ describe('generated modules', () => {
     expect(text).toContain(
       '  // resnext50.net:32 resnext_stack(filters=256, blocks=4, stride=2, groups=32)\n' +
         '  // resnext50.net:13 grouped_bottleneck(filters=256, stride=2, groups=32)\n' +
-        '  // std/resnet.net:87 conv_bn_relu(filters=256, kernel_size=1, bias=false)\n' +
+        '  // std/resnet.net:94 conv_bn_relu(filters=256, kernel_size=1, bias=false)\n' +
         '  const stack2_block1_reduce_conv = apply(',
     );
     // One statement per layer, named after the layer.

@@ -90,7 +90,7 @@ describe('imports stay in the project', () => {
     const root = file('project/main.net', `import "lib/innocent.net"\n${MODEL}`);
     const [d] = errors(root);
     expect(d.message).toBe(
-      `cannot import "lib/innocent.net": ${secret} is outside the project (imports may read the root file's folder and below, and the standard library)`,
+      `cannot import "lib/innocent.net": ${secret} is outside the project (imports may read the root file's folder and below, the standard library, and folders allowed with --allow-imports DIR)`,
     );
   });
 

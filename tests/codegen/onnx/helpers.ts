@@ -152,14 +152,22 @@ export function inputArrays(
  */
 export async function parity(
   graph: Graph,
-  options: { batch?: number; sizes?: readonly Shape[]; optimize?: boolean } = {},
+  options: {
+    batch?: number;
+    sizes?: readonly Shape[];
+    optimize?: boolean;
+    externalData?: 'auto' | 'always';
+  } = {},
 ): Promise<OutputParity[]> {
   const model = buildModel(graph, { seed: 3 });
   try {
     randomize(model);
     const weights: GraphWeights = readGraphWeights(model, graph);
     const inputs = inputArrays(graph, options.batch ?? 2, options.sizes);
-    const ort = await createOnnxRuntimeModel(graph, weights, { optimize: options.optimize });
+    const ort = await createOnnxRuntimeModel(graph, weights, {
+      optimize: options.optimize,
+      externalData: options.externalData,
+    });
     let got;
     try {
       got = await ort.run(inputs);
