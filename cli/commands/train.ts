@@ -14,7 +14,7 @@ import { buildModel } from '../../runtime/build-model.js';
 import { memoryError } from '../errors.js';
 import { DataError, FileError, UsageError, type Output } from '../io.js';
 import { TrainingProgress } from '../progress.js';
-import { checkpointDir, type Loss, type TrainOptions } from './model-args.js';
+import type { Loss, TrainOptions } from './model-args.js';
 import type { ExampleArray } from '../../runtime/train/batches.js';
 import { movingStatsWarmup, warmupNote } from '../../runtime/train/bn-warmup.js';
 import {
@@ -271,7 +271,7 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
     if (e instanceof ScheduleSyntaxError) throw new UsageError(e.message);
     throw e;
   }
-  const checkpoint = checkpointDir(o);
+  const checkpoint = o.checkpoint;
   const options = resumeOptions(o, nTrain);
 
   const t0 = performance.now();
