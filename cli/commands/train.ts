@@ -186,7 +186,7 @@ function resumeOptions(o: TrainOptions, n: number): Record<string, string | numb
         : describePlan({ base: o.lr, schedule: o.schedule }),
     warmup: o.warmup ? `${o.warmup.length} ${o.warmup.unit}` : 'none',
     // A cosine schedule runs to the last epoch: the run's length is part of it.
-    ...(o.schedule.kind === 'cosine' || o.warmup ? { epochs: o.epochs } : {}),
+    ...(o.schedule.kind === 'cosine' ? { epochs: o.epochs } : {}),
     loss: o.loss,
     output_kind: o.outputKind ?? 'auto',
     batch_size: o.batchSize,

@@ -158,9 +158,10 @@ class AdamFamily implements TrainingOptimizer {
     this.optimizer.setLearningRate(lr);
   }
   describe(): string {
-    return `${this.label} lr ${this.learningRate}${
-      this.optimizer instanceof AdamW ? ` weight decay ${this.optimizer.weightDecay}` : ''
-    }${this.extra}`;
+    // Not `instanceof AdamW`: tfjs's Optimizer makes every optimizer an instance of each.
+    const decay =
+      this.label === 'adamw' ? ` weight decay ${(this.optimizer as AdamW).weightDecay}` : '';
+    return `${this.label} lr ${this.learningRate}${decay}${this.extra}`;
   }
   dispose(): void {
     this.optimizer.dispose();
