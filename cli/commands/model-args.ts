@@ -392,6 +392,75 @@ curves, uint8 inputs and fine-tuning with --freeze.`,
   run: async (o, io) => (await import('./train.js')).execTrain(o, io),
 });
 
+const evalOptions = (o: OptionTable) => ({
+  weights: o.string('--weights <PATH>', 'the trained weights (see below)', { required: true }),
+  x: o.list(
+    '--x <[NAME=]X.npy>',
+    "inputs, batch first (float or uint8, see --x-scale); NAME= is the model's input name when it has several",
+    (t) => parseAssignment('x', t),
+    { required: true },
+  ),
+  y: o.list(
+    '--y <[NAME=]Y.npy>',
+    "targets, batch first: class indices or one-hot rows for a classifier; NAME= is the model's output name when it has several",
+    (t) => parseAssignment('y', t),
+    { required: true },
+  ),
+  xScale: o.string('--x-scale <F>', 'multiply the inputs by F (a number or a fraction: 1/255)'),
+  loss: o.choice(
+    '--loss <auto|LOSS>',
+    'the loss to report; auto: sparse_categorical_crossentropy for class indices, categorical_crossentropy for one-hot rows, binary_crossentropy for 0/1 targets of a one-unit output, else mse',
+    ['auto', ...LOSSES] as const,
+    'auto',
+  ),
+  outputKind: o.choice(
+    '--output-kind <auto|logits|probabilities>',
+    "what the model's outputs hold (as for netc train)",
+    ['auto', ...OUTPUT_KINDS] as const,
+    'auto',
+  ),
+  batchSize: o.int('--batch-size <B>', 'examples per batch', { min: 1, default: 32 }),
+  format: o.choice(
+    '--format <text|json>',
+    'a terminal report, or JSON for CI',
+    ['text', 'json'] as const,
+    'text',
+  ),
+  ...common(o),
+  threads: threadsOption(o, "the wasm backend's threads (default: its choice)"),
+});
+
+const finishEval = (v: ReturnType<typeof evalOptions>, files: readonly string[]) => {
+  checkThreads(v.threads, v.backend, 'tfjs');
+  return {
+    ...v,
+    file: files[0],
+    x: checkAssignments('x', v.x),
+    y: checkAssignments('y', v.y),
+    xScale: v.xScale === undefined ? undefined : parseScale('--x-scale', v.xScale),
+    loss: v.loss === 'auto' ? undefined : v.loss,
+    outputKind: v.outputKind === 'auto' ? undefined : v.outputKind,
+  };
+};
+
+export type EvalOptions = ReturnType<typeof finishEval>;
+
+export const evalCommand = defineCommand({
+  name: 'eval',
+  summary:
+    'loss, accuracy, per-class accuracy and confusion matrix on .npy data (--weights, --x, --y)',
+  usage: 'FILE --weights PATH --x [NAME=]X.npy... --y [NAME=]Y.npy... [options]',
+  files: 'one',
+  description: `Evaluate FILE's model with trained weights on .npy data in inference mode (moving batch-norm
+statistics, no dropout), one batch at a time: the loss and, for a classifier, the accuracy,
+each class's examples, correct predictions and accuracy, and the confusion matrix. --format
+json prints the same as one JSON object.`,
+  epilog: EPILOG,
+  options: evalOptions,
+  finish: finishEval,
+  run: async (o, io) => (await import('./eval.js')).execEval(o, io),
+});
+
 const initOptions = (o: OptionTable) => ({
   seed: o.int('--seed <N>', 'a non-negative integer', { min: 0, max: SEED_MAX, required: true }),
   save: o.string('--save <PATH>', 'where the weights go (see below)', { required: true }),

@@ -112,7 +112,10 @@ export function checkTarget(port: GraphPort, bound: Bound, loss: Loss): Bound {
 }
 
 /** `loss categorical_crossentropy from logits (output 'y' is produced by dense, ...)` */
-function describeLoss(o: TrainOptions, choices: readonly LossChoice[]): string {
+export function describeLoss(
+  o: { loss: Loss; outputKind?: string },
+  choices: readonly LossChoice[],
+): string {
   const forms = new Set(choices.map((c) => c.form));
   if (o.loss === 'mse' || forms.size === 0) return `loss ${o.loss}`;
   const form = (f: string) => (f === 'logits' ? 'from logits' : 'on probabilities');
@@ -121,7 +124,7 @@ function describeLoss(o: TrainOptions, choices: readonly LossChoice[]): string {
 }
 
 /** The data arrays as the training loop takes them (`scale` on the inputs: --x-scale). */
-const examples = (arrays: readonly Bound[], scale?: number): ExampleArray[] =>
+export const examples = (arrays: readonly Bound[], scale?: number): ExampleArray[] =>
   arrays.map((b) => ({ shape: b.array.shape, data: b.array.data, ...(scale ? { scale } : {}) }));
 
 /** The curves' file beside the saved weights: `w.safetensors` -> `w.curves.svg`. */
@@ -129,7 +132,7 @@ export const curvesPath = (save: string): string =>
   `${save.replace(/[/\\]+$/, '').replace(/\.safetensors$/i, '')}.curves.svg`;
 
 /** Reads the arrays bound to ports, uint8 kept as stored. */
-async function readExamples(
+export async function readExamples(
   ports: readonly GraphPort[],
   bound: readonly ({ path: string } | undefined)[],
 ): Promise<Bound[]> {
@@ -140,14 +143,16 @@ async function readExamples(
 }
 
 /** Inputs and targets, checked against the model and against each other; the example count. */
-async function readData(
+export async function readData(
   graph: Graph,
-  o: TrainOptions,
+  loss: Loss | ((ys: readonly Bound[]) => Loss),
   x: readonly ({ path: string } | undefined)[],
   y: readonly ({ path: string } | undefined)[],
-): Promise<{ xs: Bound[]; ys: Bound[]; n: number }> {
+): Promise<{ xs: Bound[]; ys: Bound[]; n: number; loss: Loss }> {
   const xs = await readExamples(graph.inputs, x);
-  const ys = (await readExamples(graph.outputs, y)).map((b) => checkTarget(b.port, b, o.loss));
+  const raw = await readExamples(graph.outputs, y);
+  const chosen = typeof loss === 'function' ? loss(raw) : loss;
+  const ys = raw.map((b) => checkTarget(b.port, b, chosen));
   const n = checkBatches('input', xs);
   for (const t of ys) {
     if (t.array.shape[0] !== n) {
@@ -156,7 +161,7 @@ async function readData(
       );
     }
   }
-  return { xs, ys, n };
+  return { xs, ys, n, loss: chosen };
 }
 
 /** `x uint8 x 1/255`, `x float32`: what the inputs are and how they are scaled. */
@@ -255,8 +260,8 @@ export async function execTrain(o: TrainOptions, io: Output): Promise<number> {
   if (o.log) checkWritable(o.log);
   if (o.save) checkWritable(curvesPath(o.save));
 
-  const { xs, ys, n } = await readData(graph, o, xBound, yBound);
-  const validation = validationGiven ? await readData(graph, o, vxBound, vyBound) : undefined;
+  const { xs, ys, n } = await readData(graph, o.loss, xBound, yBound);
+  const validation = validationGiven ? await readData(graph, o.loss, vxBound, vyBound) : undefined;
   const nTrain = validation ? n : Math.floor(n * (1 - o.validationSplit));
   if (o.validationSplit > 0 && (nTrain < 1 || nTrain === n)) {
     throw new DataError(

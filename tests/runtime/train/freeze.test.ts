@@ -5,7 +5,6 @@
  * fine-tune of samples/irv2_finetune.net (`--freeze base`).
  */
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, fit } from '../../../api/index.js';
 import { checkFile, checkSource } from '../../../compiler/compile.js';
@@ -78,7 +77,8 @@ describe('freezing layers', () => {
     for (const key of ['fc1/kernel', 'bn1/moving_mean']) {
       expect(Array.from(moved.get(key)!.data)).not.toEqual(Array.from(before.get(key)!.data));
     }
-    tf.dispose([r.optimizer, f.optimizer]);
+    r.optimizer.dispose();
+    f.optimizer.dispose();
     model.dispose();
     free.dispose();
   });
