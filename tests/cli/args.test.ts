@@ -119,12 +119,12 @@ describe('flag validation: exit 2, one line naming the flag, then the usage line
         '--momentum',
         '0.9',
       ],
-      '--momentum applies to --optimizer sgd, not adam',
+      '--momentum applies to --optimizer sgd, momentum, nesterov or rmsprop, not adam',
     ],
     [
       'an unknown optimizer',
-      ['train', 'm.net', '--x', 'x.npy', '--y', 'y.npy', '--optimizer', 'rmsprop'],
-      "--optimizer must be one of sgd, adam, found 'rmsprop'",
+      ['train', 'm.net', '--x', 'x.npy', '--y', 'y.npy', '--optimizer', 'lamb'],
+      "--optimizer must be one of sgd, momentum, nesterov, adam, adamw, rmsprop, found 'lamb'",
     ],
     [
       'an unknown loss',
