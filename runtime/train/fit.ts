@@ -15,6 +15,7 @@ import type { LossName, OutputKind } from './names.js';
 import { makeObjective, type Objective } from './objective.js';
 import type { MetricName } from './names.js';
 import { freezeLayers, type Frozen } from './freeze.js';
+import { fixBatchNormTraining } from './bn-training.js';
 
 /** An optimizer by name (`fit` makes it when not given one). */
 export interface OptimizerSpec {
@@ -173,6 +174,7 @@ export async function fit(
       ? options.optimizer
       : makeOptimizer(options.optimizer);
   const several = graph.outputs.length > 1;
+  fixBatchNormTraining(model);
   const frozen = freezeLayers(model, graph, options.freeze ?? []);
   model.compile({
     optimizer,
