@@ -5,7 +5,8 @@
  * (`normalizeBatchInTraining(input, this.gamma.read(), this.beta.read(), ...)`), so one
  * training step of such a model throws. `fit` gives those layers a training branch of their
  * own, the same computation with the missing factor 1 and offset 0: the batch's mean and
- * (biased) variance over every axis but the feature axis, `tf.batchNorm`, and the moving
+ * (biased) variance over every axis but the feature axis, `(x - mean) / sqrt(variance +
+ * epsilon)` in plain ops (tf.batchNorm's gradient needs the scale input), and the moving
  * averages updated as tfjs does (`moving -= (moving - batch) * (1 - momentum)`). Inference
  * stays tfjs's.
  */
@@ -43,7 +44,12 @@ export function fixBatchNormTraining(model: tf.LayersModel): number {
         const { mean, variance } = tf.moments(x, axes, true);
         const along = (v: tf.LayerVariable | null | undefined) =>
           v ? tf.reshape(v.read(), shape) : undefined;
-        const y = tf.batchNorm(x, mean, variance, along(bn.beta), along(bn.gamma), bn.epsilon);
+        // Plain ops, not tf.batchNorm: its gradient saves the scale input, which is absent here.
+        let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, bn.epsilon)));
+        const gamma = along(bn.gamma);
+        const beta = along(bn.beta);
+        if (gamma) y = tf.mul(y, gamma);
+        if (beta) y = tf.add(y, beta);
         const update = (v: tf.LayerVariable, batch: tf.Tensor) =>
           tf.tidy(() => {
             const old = v.read();
