@@ -231,16 +231,20 @@ describe('parsing', () => {
 });
 
 describe('help and the command table', () => {
-  it.each(['run', 'train', 'eval', 'init'])('netc %s --help: its usage, exit 0', async (command) => {
-    const r = await netc([command, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`usage: netc ${command} FILE`);
-    expect(r.stdout).toContain('Exit status: 0 done; 1 FILE does not compile');
-  });
+  it.each(['run', 'train', 'eval', 'init'])(
+    'netc %s --help: its usage, exit 0',
+    async (command) => {
+      const r = await netc([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`usage: netc ${command} FILE`);
+      expect(r.stdout).toContain('Exit status: 0 done; 1 FILE does not compile');
+    },
+  );
 
   it('the usage lists run, train, eval and init', async () => {
     const r = await netc(['--help']);
-    for (const c of ['run FILE', 'train FILE', 'eval FILE', 'init FILE']) expect(r.stdout).toContain(c);
+    for (const c of ['run FILE', 'train FILE', 'eval FILE', 'init FILE'])
+      expect(r.stdout).toContain(c);
   });
 });
 

@@ -19,7 +19,9 @@ beforeAll(() => useBackend('wasm'));
 
 describe('a training step on a whole sample', () => {
   it('irv2_finetune at 75x75: finite loss, the head and the batch-norm statistics move', async () => {
-    const r = checkFile('samples/irv2_finetune.net', { args: { classes: { kind: 'int', value: 2 } } });
+    const r = checkFile('samples/irv2_finetune.net', {
+      args: { classes: { kind: 'int', value: 2 } },
+    });
     expect(r.ok).toBe(true);
     const graph = r.graphs[0];
     const model = buildModel(graph, { seed: 1 });
