@@ -19,6 +19,8 @@ const tensorFiles = [
   'tests/cli/hostile-outputs.test.ts',
   'tests/cli/run.test.ts',
   'tests/cli/train.test.ts',
+  'tests/cli/train-options.test.ts',
+  'tests/cli/eval.test.ts',
   'tests/cli/weights.test.ts',
   'tests/compiler/initial-weights.test.ts',
   'tests/compiler/ops/conv-transpose.test.ts',

@@ -10,7 +10,7 @@ import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
 import { fmtCommand } from './commands/fmt.js';
 import { summaryCommand } from './commands/summary.js';
-import { initCommand, runCommand, trainCommand } from './commands/model-args.js';
+import { evalCommand, initCommand, runCommand, trainCommand } from './commands/model-args.js';
 import { weightsCommand } from './commands/weights-convert.js';
 import { netcVersion } from './version.js';
 import { withImportRoots } from './import-roots.js';
@@ -72,6 +72,7 @@ export function buildProgram(
   add(compileCommand);
   add(runCommand);
   add(trainCommand);
+  add(evalCommand);
   add(initCommand);
   add(weightsCommand);
   add(demoCommand);

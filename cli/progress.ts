@@ -1,7 +1,8 @@
 /**
  * The training progress of `netc train`: on a terminal (`Output.status`), one line per epoch
- * that updates in place (a bar, batches done, loss, metrics, time left), replaced by the epoch's
- * final line when it ends; elsewhere only the final lines. No dependency: ~60 lines beat a
+ * that updates in place (a bar, batches done, loss, metrics, examples per second, the epoch's
+ * time left and, before the last epoch, the run's), replaced by the epoch's final line (time,
+ * examples per second, figures) when it ends; elsewhere only the final lines, one per epoch. No dependency: ~60 lines beat a
  * progress-bar package here (one bar, no multi-line layout, tests drive it with a fake clock).
  */
 import type { Output } from './io.js';
@@ -27,6 +28,12 @@ export function formatSeconds(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** `1234 ex/s`, `8.5 ex/s` */
+export function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond)) return '- ex/s';
+  return `${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)} ex/s`;
+}
+
 /** `  acc 0.8750  val_loss 0.5012...`: training metrics first, then the validation ones. */
 function metrics(logs: Logs): string {
   const entries = Object.entries(logs).filter(
@@ -43,6 +50,8 @@ export class TrainingProgress {
   private epochNumber = 0;
   /** Batches done in the current epoch (fewer than `batches` when training stopped early). */
   private done = 0;
+  /** Examples done in the current epoch. */
+  private seen = 0;
   private epochStart = 0;
   private lastDraw = -Infinity;
   private drawn = false;
@@ -68,11 +77,17 @@ export class TrainingProgress {
     this.epochStart = this.now();
     this.lastDraw = -Infinity;
     this.done = 0;
+    this.seen = 0;
+  }
+
+  private rate(t: number): string {
+    return formatRate(this.seen / ((t - this.epochStart) / 1000));
   }
 
   /** After batch `batch` (0-based) of the current epoch. */
   batchEnd(batch: number, logs: Logs): void {
     const done = (this.done = batch + 1);
+    this.seen += typeof logs.size === 'number' ? logs.size : 0;
     const status = this.io.status;
     if (!status) return;
     const t = this.now();
@@ -81,11 +96,14 @@ export class TrainingProgress {
     const filled = Math.round((BAR * done) / this.batches);
     let bar = '='.repeat(filled);
     if (done < this.batches && filled > 0) bar = `${bar.slice(0, -1)}>`;
-    const left = ((t - this.epochStart) / done) * (this.batches - done);
+    const perBatch = (t - this.epochStart) / done;
+    const left = perBatch * (this.batches - done);
+    const more = this.epochs - this.epochNumber;
+    const run = more > 0 ? ` (run ${formatSeconds(left + more * perBatch * this.batches)})` : '';
     // tfjs's batch logs also hold the batch index and size.
     const { loss, batch: _b, size: _s, ...rest } = logs;
     const lossText = typeof loss === 'number' ? `  loss ${formatMetric(loss)}` : '';
-    const line = `${this.label} [${bar.padEnd(BAR)}] ${done}/${this.batches}${lossText}${metrics(rest)}  ETA ${formatSeconds(left)}`;
+    const line = `${this.label} [${bar.padEnd(BAR)}] ${done}/${this.batches}${lossText}${metrics(rest)}  ${this.rate(t)}  ETA ${formatSeconds(left)}${run}`;
     status(`\r\x1b[K${line}`);
     this.drawn = true;
   }
@@ -95,8 +113,12 @@ export class TrainingProgress {
     this.clear();
     const { loss, ...rest } = logs;
     const lossText = typeof loss === 'number' ? `  loss ${formatMetric(loss)}` : '';
-    const took = formatSeconds(this.now() - this.epochStart);
-    this.io.out(`${this.label}  ${this.done}/${this.batches}  ${took}${lossText}${metrics(rest)}`);
+    const t = this.now();
+    const took = formatSeconds(t - this.epochStart);
+    const rate = this.seen > 0 ? `  ${this.rate(t)}` : '';
+    this.io.out(
+      `${this.label}  ${this.done}/${this.batches}  ${took}${rate}${lossText}${metrics(rest)}`,
+    );
   }
 
   /** Erases the in-place line, if one is showing (before an error message, say). */

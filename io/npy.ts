@@ -24,6 +24,17 @@ export interface NpyArray {
   data: Float32Array;
 }
 
+/**
+ * An array as training keeps it: uint8 data (images as stored) as a view of the file's bytes,
+ * anything else as float32 (see `parseNpyExamples`).
+ */
+export interface NpyExamples {
+  shape: number[];
+  data: Float32Array | Uint8Array;
+  /** The stored element type (`uint8`, `float32`, `float64`...). */
+  dtype: ElementKind;
+}
+
 export class NpyError extends Error {
   override name = 'NpyError';
 }
@@ -122,8 +133,12 @@ function checkShape(shape: PyValue | undefined): number[] {
   return shape as number[];
 }
 
-/** Parses the bytes of a `.npy` file; every element type is converted to float32. */
-export function parseNpy(bytes: Uint8Array): NpyArray {
+/** The shape, element type and data bytes of a `.npy` file, checked. */
+function parseNpyParts(bytes: Uint8Array): {
+  shape: number[];
+  kind: ElementKind;
+  data: Uint8Array;
+} {
   const { headerStart, headerLength, utf8 } = readPreamble(bytes);
   const headerBytes = bytes.subarray(headerStart, headerStart + headerLength);
   const header = parseHeaderDict(new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(headerBytes));
@@ -146,7 +161,23 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
       `expected ${expected} bytes of ${kind} data for shape ${formatShape(shape)}, found ${data.length}`,
     );
   }
-  return { shape, data: decodeElements(data, kind, count) };
+  return { shape, kind, data };
+}
+
+/** Parses the bytes of a `.npy` file; every element type is converted to float32. */
+export function parseNpy(bytes: Uint8Array): NpyArray {
+  const { shape, kind, data } = parseNpyParts(bytes);
+  return { shape, data: decodeElements(data, kind, shapeSize(shape) as number) };
+}
+
+/**
+ * Parses a `.npy` file for training: uint8 data stays uint8, a view of `bytes` (no copy, a
+ * quarter of float32's memory); every other element type is converted to float32.
+ */
+export function parseNpyExamples(bytes: Uint8Array): NpyExamples {
+  const { shape, kind, data } = parseNpyParts(bytes);
+  if (kind === 'uint8') return { shape, data, dtype: kind };
+  return { shape, data: decodeElements(data, kind, shapeSize(shape) as number), dtype: kind };
 }
 
 function headerText(shape: readonly number[]): string {
@@ -186,6 +217,17 @@ export async function readNpy(path: string): Promise<NpyArray> {
   const bytes = await readRegularFile(path, { maxBytes: MAX_ARRAY_BYTES, what: 'arrays' });
   try {
     return parseNpy(bytes);
+  } catch (error) {
+    if (error instanceof NpyError) throw new NpyError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** `readNpy` for training: uint8 data stays uint8 (`parseNpyExamples`). */
+export async function readNpyExamples(path: string): Promise<NpyExamples> {
+  const bytes = await readRegularFile(path, { maxBytes: MAX_ARRAY_BYTES, what: 'arrays' });
+  try {
+    return parseNpyExamples(bytes);
   } catch (error) {
     if (error instanceof NpyError) throw new NpyError(`${path}: ${error.message}`);
     throw error;

@@ -10,8 +10,8 @@ import { formatDim, type Shape } from '../compiler/ir/shape.js';
 /** One batch for a port: the first dim is the batch, then the port's dims. */
 export interface InputArray {
   readonly shape: readonly number[];
-  /** float32 values, row-major; as many as the shape holds. */
-  readonly data: Float32Array;
+  /** float32 (or uint8, scaled later: training) values, row-major; as many as the shape holds. */
+  readonly data: Float32Array | Uint8Array;
   /** Where the array came from (a file name), for messages: `... found [2, 5] from x.npy`. */
   readonly source?: string;
 }
@@ -71,7 +71,7 @@ export function inputProblems(
     const from = array.source === undefined ? '' : ` from ${array.source}`;
     const head = `${what} '${port.name}' expects ${batchShape(port.shape)}, found ${dims(found)}${from}`;
     const dtype = dtypeOf(array.data);
-    if (dtype !== 'float32') {
+    if (dtype !== 'float32' && dtype !== 'Uint8Array') {
       problems.push(`${what} '${port.name}'${from}: the data is ${dtype}, expected a Float32Array`);
       return;
     }

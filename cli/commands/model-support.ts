@@ -11,7 +11,14 @@ import { pickModel } from '../../compiler/pick-model.js';
 import { initBackend } from '../../runtime/backend.js';
 import { guardWasmAllocations, startWasmSaying } from '../../runtime/wasm-memory.js';
 import { batchShape, inputProblems } from '../../runtime/check-inputs.js';
-import { NpyError, readNpy, writeNpy, type NpyArray } from '../../io/npy.js';
+import {
+  NpyError,
+  readNpy,
+  readNpyExamples,
+  writeNpy,
+  type NpyArray,
+  type NpyExamples,
+} from '../../io/npy.js';
 import { FileReadError } from '../../io/read-file.js';
 import { OutputFileError } from '../../io/write-errors.js';
 import { InferShapesError, inferShapes } from '../../runtime/shapes.js';
@@ -96,9 +103,12 @@ export function bindPorts(
  * Reads a `.npy` file (a regular file of at most 2 GiB, see `readNpy`); a missing, special,
  * oversized or malformed one is a `FileError`.
  */
-export async function readArray(path: string): Promise<NpyArray> {
+export async function readArray(path: string): Promise<NpyArray>;
+/** `examples`: uint8 data stays uint8 (training; `readNpyExamples`). */
+export async function readArray(path: string, examples: true): Promise<NpyExamples>;
+export async function readArray(path: string, examples = false): Promise<NpyArray | NpyExamples> {
   try {
-    return await readNpy(path);
+    return await (examples ? readNpyExamples(path) : readNpy(path));
   } catch (e) {
     if (e instanceof NpyError || e instanceof FileReadError) throw new FileError(e.message);
     throw fileError(e, path, 'read', true) ?? e;
@@ -116,10 +126,11 @@ export async function writeArray(path: string, shape: number[], data: Float32Arr
 }
 
 /** An array given for a port, with where it came from (for messages). */
-export interface BoundArray {
+export interface BoundArray<A extends NpyArray | NpyExamples = NpyArray> {
   readonly port: GraphPort;
   readonly path: string;
-  readonly array: NpyArray;
+  /** float32, or for training (`NpyExamples`) uint8 kept as stored. */
+  readonly array: A;
 }
 
 /** Reads the array bound to each port, in port order (`bound` as `bindPorts` returns it). */
@@ -138,7 +149,10 @@ export async function readBoundArrays(
  * Checks that each array is a batch for its port (`inputProblems`: rank, known and symbolic
  * dims, one batch size). Returns the batch size; throws a `DataError` listing every problem.
  */
-export function checkBatches(what: string, arrays: readonly BoundArray[]): number {
+export function checkBatches(
+  what: string,
+  arrays: readonly BoundArray<NpyArray | NpyExamples>[],
+): number {
   const problems = inputProblems(
     arrays.map((b) => b.port),
     arrays.map((b) => ({ ...b.array, source: b.path })),
@@ -159,7 +173,7 @@ export function checkBatches(what: string, arrays: readonly BoundArray[]): numbe
  */
 export function inputShapeDiagnostic(
   graph: Graph,
-  inputs: readonly BoundArray[],
+  inputs: readonly BoundArray<NpyArray | NpyExamples>[],
 ): Diagnostic | null {
   try {
     inferShapes(
@@ -192,7 +206,11 @@ export function inputShapeDiagnostic(
 }
 
 /** Prints the diagnostic of `inputShapeDiagnostic`, if any; true when the inputs fit. */
-export function inputsFit(io: Output, graph: Graph, inputs: readonly BoundArray[]): boolean {
+export function inputsFit(
+  io: Output,
+  graph: Graph,
+  inputs: readonly BoundArray<NpyArray | NpyExamples>[],
+): boolean {
   const d = inputShapeDiagnostic(graph, inputs);
   if (!d) return true;
   printDiagnostics(io, [d], 'text');

@@ -1,5 +1,5 @@
 /**
- * Early stopping: `--early-stop METRIC:PATIENCE` watches one figure of the epoch logs and stops
+ * Early stopping: `--early-stopping METRIC:PATIENCE` watches one figure of the epoch logs and stops
  * training after PATIENCE epochs in a row without a strict improvement. The direction follows
  * from the metric: a name with `acc` in it (accuracy, val_accuracy, val_acc) should grow,
  * anything else (loss, val_loss, mse) shrink; `METRIC:PATIENCE:max` or `:min` says it outright.
@@ -64,10 +64,10 @@ export class EarlyStopping {
   check(available: readonly string[]): void {
     if (available.includes(this.spec.metric)) return;
     const val = this.spec.metric.startsWith('val_')
-      ? ' (validation figures need --validation-split or validation data)'
+      ? ' (validation figures need --validation-split or --val-x/--val-y)'
       : '';
     throw new EarlyStopSyntaxError(
-      `--early-stop watches '${this.spec.metric}', which this run does not log${val}; it logs ${available.join(', ')}`,
+      `--early-stopping watches '${this.spec.metric}', which this run does not log${val}; it logs ${available.join(', ')}`,
     );
   }
 

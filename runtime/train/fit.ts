@@ -14,6 +14,8 @@ import { evaluateModel, type Logs } from './evaluate.js';
 import type { LossName, OutputKind } from './names.js';
 import { makeObjective, type Objective } from './objective.js';
 import type { MetricName } from './names.js';
+import { freezeLayers, type Frozen } from './freeze.js';
+import { fixBatchNormTraining } from './bn-training.js';
 
 /** An optimizer by name (`fit` makes it when not given one). */
 export interface OptimizerSpec {
@@ -91,6 +93,11 @@ export interface FitOptions {
   /** Or hold out the last fraction of `data` (in [0, 1)) for validation. */
   readonly validationSplit?: number;
   readonly hooks?: TrainHooks | readonly TrainHooks[];
+  /**
+   * Layer-name globs of the layers to freeze (freeze.ts: `base` or `base.*` for a block);
+   * their weights stay as they are, and a frozen batch norm runs in inference mode.
+   */
+  readonly freeze?: readonly string[];
 }
 
 /** Why training stopped before its last epoch. */
@@ -117,6 +124,8 @@ export interface FitResult {
   /** Training and validation examples. */
   readonly examples: number;
   readonly validationExamples: number;
+  /** The layers `freeze` froze (none without it). */
+  readonly frozen: Frozen;
 }
 
 /** Throws when an option is out of range (before any work). */
@@ -165,6 +174,8 @@ export async function fit(
       ? options.optimizer
       : makeOptimizer(options.optimizer);
   const several = graph.outputs.length > 1;
+  fixBatchNormTraining(model);
+  const frozen = freezeLayers(model, graph, options.freeze ?? []);
   model.compile({
     optimizer,
     loss: several ? [...objective.lossFns] : objective.lossFns[0],
@@ -268,6 +279,7 @@ export async function fit(
     objective,
     examples: n,
     validationExamples,
+    frozen,
   };
   await call('onTrainEnd', result, ctx);
   return result;

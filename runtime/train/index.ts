@@ -48,3 +48,54 @@ export {
   WARMUP_LIMIT,
   type MovingStatsWarmup,
 } from './bn-warmup.js';
+export {
+  createOptimizer,
+  AdamW,
+  OPTIMIZER_NAMES,
+  type OptimizerName,
+  type OptimizerSpec as TrainingOptimizerSpec,
+  type TrainingOptimizer,
+} from './optimizers.js';
+export {
+  learningRateAt,
+  parseSchedule,
+  parseWarmup,
+  describePlan,
+  type LrPlan,
+  type Schedule,
+  type Warmup,
+} from './schedules.js';
+export {
+  CHECKPOINT_FILE,
+  CheckpointError,
+  readCheckpoint,
+  restoreCheckpoint,
+  saveCheckpoint,
+  type Checkpoint,
+  type CheckpointState,
+  type EpochRecord,
+} from './checkpoint.js';
+export {
+  EarlyStopping,
+  parseEarlyStop,
+  type EarlyStopSpec,
+  type EarlyStopState,
+} from './early-stopping.js';
+export {
+  checkpointHook,
+  earlyStoppingHook,
+  logHook,
+  recordHook,
+  scheduleHook,
+  type CheckpointPlan,
+  type EarlyStoppingHook,
+} from './callbacks.js';
+export { FreezeError, freezeLayers, frozenNodes, type Frozen } from './freeze.js';
+export { renderJsonl, renderCsv, writeTrainingLog } from './training-log.js';
+export { renderCurves, type CurveRecord } from './curves-svg.js';
+export {
+  classificationReport,
+  renderReport,
+  type ClassificationReport,
+  type ClassFigures,
+} from './classification-report.js';

@@ -5,12 +5,13 @@
  * (tfjs's), and AdamW, which tfjs lacks: Adam with decoupled weight decay as PyTorch's
  * `torch.optim.AdamW` does it, `w <- w - lr * wd * w` and then the Adam step on the gradient
  * alone. Like PyTorch, every weight the optimizer updates decays (kernels, biases, batch norm
- * scales) unless a `decays` filter says otherwise.
+ * scales) unless a `decays` filter says otherwise. RMSprop is tfjs's (TensorFlow's rule: the
+ * epsilon inside the root, the learning rate inside the momentum), with TensorFlow's defaults.
  */
 import * as tf from '@tensorflow/tfjs';
 
 /** The optimizers by name. */
-export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw'] as const;
+export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /** What builds an optimizer; the defaults are PyTorch's except Adam's epsilon (see below). */
@@ -18,7 +19,7 @@ export interface OptimizerSpec {
   readonly name: OptimizerName;
   /** The initial learning rate (a schedule changes it through `setLearningRate`). */
   readonly lr: number;
-  /** sgd: the momentum factor in [0, 1) (default 0: plain SGD). */
+  /** sgd, rmsprop: the momentum factor in [0, 1) (default 0: plain SGD, RMSprop without). */
   readonly momentum?: number;
   /** sgd with momentum: Nesterov's variant (default false). */
   readonly nesterov?: boolean;
@@ -30,6 +31,8 @@ export interface OptimizerSpec {
    * 1e-7, as `tf.train.adam`; adamw 1e-8, as PyTorch).
    */
   readonly epsilon?: number;
+  /** rmsprop: the decay of the mean square (default 0.9, TensorFlow's rho). */
+  readonly rho?: number;
   /** adamw: the decoupled weight decay (default 0.01, PyTorch's). */
   readonly weightDecay?: number;
   /** adamw: which variables decay, by tfjs variable name (default: all, as PyTorch). */
@@ -56,6 +59,16 @@ class ScheduledAdam extends tf.AdamOptimizer {
   constructor(lr: number, beta1: number, beta2: number, epsilon?: number) {
     super(lr, beta1, beta2, epsilon);
   }
+  get lr(): number {
+    return this.learningRate;
+  }
+  setLearningRate(lr: number): void {
+    this.learningRate = lr;
+  }
+}
+
+/** tfjs's RMSprop with a settable learning rate (its step reads `this.learningRate`). */
+class ScheduledRmsprop extends tf.RMSPropOptimizer {
   get lr(): number {
     return this.learningRate;
   }
@@ -134,8 +147,9 @@ class Sgd implements TrainingOptimizer {
 
 class AdamFamily implements TrainingOptimizer {
   constructor(
-    readonly optimizer: ScheduledAdam,
+    readonly optimizer: ScheduledAdam | ScheduledRmsprop,
     private readonly label: string,
+    private readonly extra = '',
   ) {}
   get learningRate(): number {
     return this.optimizer.lr;
@@ -144,9 +158,10 @@ class AdamFamily implements TrainingOptimizer {
     this.optimizer.setLearningRate(lr);
   }
   describe(): string {
-    return `${this.label} lr ${this.learningRate}${
-      this.optimizer instanceof AdamW ? ` weight decay ${this.optimizer.weightDecay}` : ''
-    }`;
+    // Not `instanceof AdamW`: tfjs's Optimizer makes every optimizer an instance of each.
+    const decay =
+      this.label === 'adamw' ? ` weight decay ${(this.optimizer as AdamW).weightDecay}` : '';
+    return `${this.label} lr ${this.learningRate}${decay}${this.extra}`;
   }
   dispose(): void {
     this.optimizer.dispose();
@@ -165,6 +180,13 @@ export function createOptimizer(spec: OptimizerSpec): TrainingOptimizer {
     check(momentum >= 0 && momentum < 1, `momentum must be in [0, 1), not ${momentum}`);
     check(!nesterov || momentum > 0, 'Nesterov momentum needs a momentum above 0');
     return new Sgd(lr, momentum, nesterov);
+  }
+  if (spec.name === 'rmsprop') {
+    const rho = spec.rho ?? 0.9;
+    check(rho >= 0 && rho < 1, `rho must be in [0, 1), not ${rho}`);
+    check(momentum >= 0 && momentum < 1, `momentum must be in [0, 1), not ${momentum}`);
+    const rms = new ScheduledRmsprop(lr, rho, momentum, spec.epsilon);
+    return new AdamFamily(rms, 'rmsprop', momentum > 0 ? ` momentum ${momentum}` : '');
   }
   check(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, 'betas must be in [0, 1)');
   if (spec.name === 'adam')

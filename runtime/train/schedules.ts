@@ -4,7 +4,7 @@
  * rate down to MIN over the run, PyTorch's CosineAnnealingLR, evaluated per step), optionally
  * after a linear warm-up of K epochs or K steps.
  *
- * The command-line syntax (`--lr-schedule`, `--warmup`), parsed by `parseSchedule` and
+ * The command-line syntax (`--schedule`, `--warmup`), parsed by `parseSchedule` and
  * `parseWarmup`:
  *
  * - `constant`: the base rate throughout (the default);

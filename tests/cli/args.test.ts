@@ -119,12 +119,12 @@ describe('flag validation: exit 2, one line naming the flag, then the usage line
         '--momentum',
         '0.9',
       ],
-      '--momentum applies to --optimizer sgd, not adam',
+      '--momentum applies to --optimizer sgd, momentum, nesterov or rmsprop, not adam',
     ],
     [
       'an unknown optimizer',
-      ['train', 'm.net', '--x', 'x.npy', '--y', 'y.npy', '--optimizer', 'rmsprop'],
-      "--optimizer must be one of sgd, adam, found 'rmsprop'",
+      ['train', 'm.net', '--x', 'x.npy', '--y', 'y.npy', '--optimizer', 'lamb'],
+      "--optimizer must be one of sgd, momentum, nesterov, adam, adamw, rmsprop, found 'lamb'",
     ],
     [
       'an unknown loss',
@@ -231,16 +231,20 @@ describe('parsing', () => {
 });
 
 describe('help and the command table', () => {
-  it.each(['run', 'train', 'init'])('netc %s --help: its usage, exit 0', async (command) => {
-    const r = await netc([command, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`usage: netc ${command} FILE`);
-    expect(r.stdout).toContain('Exit status: 0 done; 1 FILE does not compile');
-  });
+  it.each(['run', 'train', 'eval', 'init'])(
+    'netc %s --help: its usage, exit 0',
+    async (command) => {
+      const r = await netc([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`usage: netc ${command} FILE`);
+      expect(r.stdout).toContain('Exit status: 0 done; 1 FILE does not compile');
+    },
+  );
 
-  it('the usage lists run, train and init', async () => {
+  it('the usage lists run, train, eval and init', async () => {
     const r = await netc(['--help']);
-    for (const c of ['run FILE', 'train FILE', 'init FILE']) expect(r.stdout).toContain(c);
+    for (const c of ['run FILE', 'train FILE', 'eval FILE', 'init FILE'])
+      expect(r.stdout).toContain(c);
   });
 });
 

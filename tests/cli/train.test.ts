@@ -80,7 +80,9 @@ describe('netc train', () => {
     expect(l).toHaveLength(6);
     expect(l.every(Number.isFinite)).toBe(true);
     expect(l[5]).toBeLessThan(l[0] * 0.5);
-    expect(r.stdout).toMatch(/^epoch 6\/6 {2}6\/6 {2}[\d.]+s {2}loss \S+ {2}acc 1\.0000$/m);
+    expect(r.stdout).toMatch(
+      /^epoch 6\/6 {2}6\/6 {2}[\d.]+s {2}[\d.]+ ex\/s {2}loss \S+ {2}acc 1\.0000$/m,
+    );
     expect(r.stdout).toContain(
       'data     48 examples, batch 8, sgd lr 0.1 momentum 0.9, loss categorical_crossentropy',
     );
@@ -187,7 +189,7 @@ describe('netc train', () => {
     );
     expect(r.code).toBe(0);
     expect(r.status).toMatch(
-      /\r\x1b\[Kepoch 1\/2 \[[=> ]{20}\] \d+\/12 {2}loss \S+ {2}ETA [\d.]+s/,
+      /\r\x1b\[Kepoch 1\/2 \[[=> ]{20}\] \d+\/12 {2}loss \S+ {2}[\d.]+ ex\/s {2}ETA [\d.]+s \(run [\d.]+s\)/,
     );
     expect(r.status).toContain('\r\x1b[Kepoch 2/2 [====================] 12/12');
     expect(r.status.endsWith('\r\x1b[K')).toBe(true); // cleared before the final line

@@ -1,7 +1,14 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeNpy, NpyError, parseNpy, readNpy, writeNpy } from '../../io/npy.js';
+import {
+  encodeNpy,
+  NpyError,
+  parseNpy,
+  parseNpyExamples,
+  readNpy,
+  writeNpy,
+} from '../../io/npy.js';
 import { ascii, f32le, le16, le32, useTempDirs } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'npy');
@@ -247,5 +254,22 @@ describe('readNpy / writeNpy', () => {
     const dir = await tempDir();
     await expect(writeNpy(join(dir, 'x.npy'), [4], new Float32Array(3))).rejects.toThrow(NpyError);
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('parseNpyExamples (training)', () => {
+  it('keeps uint8 data as a view of the file bytes; converts other dtypes to float32', async () => {
+    const bytes = new Uint8Array(await readFile(join(FIXTURES, 'u1_4.npy')));
+    const a = parseNpyExamples(bytes);
+    expect(a.dtype).toBe('uint8');
+    expect(a.data).toBeInstanceOf(Uint8Array);
+    expect(a.data.buffer).toBe(bytes.buffer); // no copy
+    expect(Array.from(a.data)).toEqual(Array.from(parseNpy(bytes).data));
+    const f8 = new Uint8Array(await readFile(join(FIXTURES, 'f8_2x3.npy')));
+    const b = parseNpyExamples(f8);
+    expect(b.dtype).toBe('float64');
+    expect(b.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(b.data)).toEqual(Array.from(parseNpy(f8).data));
+    expect(() => parseNpyExamples(bytes.subarray(0, bytes.length - 1))).toThrow(NpyError);
   });
 });

@@ -49,7 +49,7 @@ describe('EarlyStopping', () => {
   it('checks the metric is logged', () => {
     const s = new EarlyStopping(parseEarlyStop('val_loss:3'));
     expect(() => s.check(['loss', 'acc'])).toThrow(
-      "--early-stop watches 'val_loss', which this run does not log (validation figures need --validation-split or validation data); it logs loss, acc",
+      "--early-stopping watches 'val_loss', which this run does not log (validation figures need --validation-split or --val-x/--val-y); it logs loss, acc",
     );
     expect(() => s.check(['loss', 'val_loss'])).not.toThrow();
   });
