@@ -336,13 +336,22 @@ export class Evaluator {
     return b;
   }
 
-  /** `a + b`, `a - b`, `a * b` between tensors; `k * t`, `t * k`, `t / k` scale by a number. */
+  /**
+   * `a + b`, `a - b`, `a * b`, `a / b` between tensors (NumPy broadcasting past the batch);
+   * `k * t`, `t * k`, `t / k` scale by a number.
+   */
   private tensorBinary(e: A.BinaryExpression, a: Value, b: Value): Value {
     const both = a.kind === 'tensor' && b.kind === 'tensor';
     const scalar = (v: Value): v is { kind: 'int' | 'float'; value: number } =>
       v.kind === 'int' || v.kind === 'float';
-    if (both && (e.operator === '+' || e.operator === '-' || e.operator === '*')) {
-      const op = { '+': 'add', '-': 'subtract', '*': 'multiply' }[e.operator];
+    const ops: Partial<Record<A.BinaryOperator, string>> = {
+      '+': 'add',
+      '-': 'subtract',
+      '*': 'multiply',
+      '/': 'divide',
+    };
+    const op = ops[e.operator];
+    if (both && op) {
       return emitOp(this, op, [a, b], {}, e.loc);
     }
     if (e.operator === '*' && scalar(a) && b.kind === 'tensor')
@@ -357,7 +366,12 @@ export class Evaluator {
       'E2001',
       `operator '${e.operator}' is not defined for ${typeName(a)} and ${typeName(b)}`,
       e.operatorLoc,
-      [{ message: "tensors support '+', '-' and '*' with each other, and '*' or '/' by a number" }],
+      [
+        {
+          message:
+            "tensors support '+', '-', '*' and '/' with each other, and '*' or '/' by a number",
+        },
+      ],
     );
   }
 }

@@ -7,6 +7,7 @@
  */
 export interface CustomLayerConfigs {
   NetcBatchNorm: NetcBatchNormConfig;
+  NetcBroadcast: NetcBroadcastConfig;
   NetcConv: NetcConvConfig;
   NetcConvTranspose: NetcConvTransposeConfig;
   NetcDepthwiseConv: NetcDepthwiseConvConfig;
@@ -37,6 +38,14 @@ export interface NetcBatchNormConfig extends NamedLayerConfig {
   momentum: number;
   center: boolean;
   scale: boolean;
+}
+
+/** The elementwise operations of `NetcBroadcast`: `+ - * /`. */
+export type BroadcastOp = 'add' | 'sub' | 'mul' | 'div';
+
+export interface NetcBroadcastConfig extends NamedLayerConfig {
+  /** Applied left to right over the inputs (two or more), NumPy-broadcast past the batch. */
+  op: BroadcastOp;
 }
 
 export interface NetcConvConfig extends NamedLayerConfig {

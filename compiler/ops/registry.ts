@@ -16,7 +16,7 @@ import {
 import { zeroPad1d, zeroPad2d, zeroPadChannels } from './padding.js';
 import { flatten, permute, repeatVector, reshape } from './reshape.js';
 import { upsampling2d } from './upsampling.js';
-import { add, multiply, scale, subtract } from './merging.js';
+import { add, divide, multiply, scale, subtract } from './merging.js';
 import { concat } from './concat.js';
 import { embedding } from './embedding.js';
 
@@ -55,6 +55,7 @@ export const allOps: readonly OpDef[] = [
   add,
   subtract,
   multiply,
+  divide,
   scale,
   concat,
   embedding,

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { CustomLayerConfigs, CustomLayerName } from '../../compiler/ops/custom-layers.js';
 import { NetcConvTranspose } from './conv-transpose.js';
 import { NetcBatchNorm } from './batch-norm.js';
+import { NetcBroadcast } from './broadcast.js';
 import { NetcConv } from './conv.js';
 import { NetcDepthwiseConv } from './depthwise-conv.js';
 import { NetcElu } from './elu.js';
@@ -16,6 +17,7 @@ export { NetcHardSigmoid, tfjsActivation, activationFn } from './activations.js'
 export { NetcConv, groupedConv2d } from './conv.js';
 export {
   NetcBatchNorm,
+  NetcBroadcast,
   NetcConvTranspose,
   NetcDepthwiseConv,
   NetcElu,
@@ -36,6 +38,7 @@ const customLayers: {
   [K in CustomLayerName]: new (args: CustomLayerConfigs[K]) => tf.layers.Layer;
 } = {
   NetcBatchNorm,
+  NetcBroadcast,
   NetcConv,
   NetcConvTranspose,
   NetcDepthwiseConv,

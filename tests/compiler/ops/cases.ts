@@ -1198,25 +1198,50 @@ const reshapeCases: OpCase[] = [
 const mergingCases: OpCase[] = [
   {
     op: 'add',
-    note: 'needs the same shape',
+    note: 'shapes that do not broadcast',
     inputs: [
       [56, 56, 256],
       [56, 56, 128],
     ],
     error: {
       code: 'E3001',
-      message: 'add needs operands of the same shape, found [56, 56, 256] and [56, 56, 128]',
+      message: 'add cannot broadcast [56, 56, 256] with [56, 56, 128]: dimension 2 is 256 and 128',
+      // Aligned by hand: 'input 1: [' is 10 characters, '56, 56, ' 8 more.
+      notes: [
+        'input 1: [56, 56, 256]',
+        'input 2: [56, 56, 128]',
+        '                  ^^^ dimension 2: 256 and 128',
+      ].join('\n'),
     },
   },
-  { op: 'multiply', inputs: [[8], [8, 1]], error: { code: 'E3001' } },
+  {
+    op: 'multiply',
+    note: 'a shorter shape aligns on the last dimension',
+    inputs: [[4, 3], [5]],
+    error: {
+      code: 'E3001',
+      message: 'multiply cannot broadcast [4, 3] with [5]: dimension 1 is 3 and 5',
+      notes: ['input 1: [4, 3]', 'input 2:    [5]', '             ^ dimension 1: 3 and 5'].join(
+        '\n',
+      ),
+    },
+  },
   { op: 'subtract', inputs: [[4], [5]], error: { code: 'E3001' } },
+  {
+    op: 'divide',
+    inputs: [
+      [2, 3],
+      [3, 3],
+    ],
+    error: { code: 'E3001' },
+  },
   {
     op: 'add',
     note: 'names the operands when there are more than two',
     inputs: [[null], [17], [18]],
     error: {
       code: 'E3001',
-      message: 'add needs operands of the same shape, found [17] (input 2) and [18] (input 3)',
+      message: 'add cannot broadcast [17] (input 2) with [18] (input 3): dimension 0 is 17 and 18',
     },
   },
   {
@@ -1280,6 +1305,61 @@ const mergingCases: OpCase[] = [
       [2, 2, 3],
     ],
     ...weightless([2, 2, 3]),
+  },
+  // Broadcasting (NumPy rules past the batch), worked out by hand: align on the last dim, pad
+  // the shorter shape with leading 1s, a 1 stretches to the other size.
+  {
+    op: 'multiply',
+    note: 'squeeze-excite gate',
+    inputs: [
+      [5, 4, 3],
+      [1, 1, 3],
+    ],
+    ...weightless([5, 4, 3]),
+  },
+  {
+    op: 'multiply',
+    note: 'per-channel vector',
+    inputs: [[5, 4, 3], [3]],
+    ...weightless([5, 4, 3]),
+  },
+  { op: 'add', note: 'column plus row', inputs: [[4], [3, 1]], ...weightless([3, 4]) },
+  { op: 'add', note: 'three operands', inputs: [[2, 1, 3], [4, 1], [3]], ...weightless([2, 4, 3]) },
+  {
+    op: 'subtract',
+    note: 'broadcast',
+    inputs: [
+      [1, 3],
+      [2, 1],
+    ],
+    ...weightless([2, 3]),
+  },
+  {
+    op: 'divide',
+    inputs: [
+      [2, 3],
+      [2, 3],
+    ],
+    ...weightless([2, 3]),
+  },
+  { op: 'divide', note: 'broadcast', inputs: [[3], [4, 2, 1]], ...weightless([4, 2, 3]) },
+  {
+    op: 'multiply',
+    note: 'unknown dim against 1',
+    inputs: [
+      [null, 3],
+      [1, 3],
+    ],
+    shape: [null, 3],
+  },
+  {
+    op: 'add',
+    note: 'symbol against 1',
+    inputs: [
+      ['T', 8],
+      [1, 8],
+    ],
+    shape: ['T', 8],
   },
   { op: 'scale', inputs: [[4, 4]], args: { factor: 0.5 }, shape: [4, 4], weights: none, macs: 0 },
   { op: 'scale', inputs: [[4, 3]], args: { factor: 0.5 }, ...weightless([4, 3]) },

@@ -46,6 +46,7 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   add: [[[8], [8]]],
   subtract: [[[8], [8]]],
   multiply: [[[8], [8]]],
+  divide: [[[8], [8]]],
   scale: [[[8]], { factor: 2 }],
   concat: [[[8], [8]]],
   embedding: [[[8]], { input_dim: 100, output_dim: 4 }],
