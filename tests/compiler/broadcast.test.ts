@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSource } from '../../compiler/compile.js';
 import { formatDiagnostic } from '../../compiler/diagnostics/format.js';
 import { Source } from '../../compiler/source.js';
+import { compileDocExample } from './doc-blocks.js';
 
 function compile(text: string) {
   const r = checkSource(new Source('test.net', text));
@@ -65,5 +66,21 @@ describe('broadcasting', () => {
     const { errors } = compile('model m(a: [4]) {\n  return 1 / a\n}\n');
     expect(errors.map((e) => [e.code, e.line, e.column])).toEqual([['E2001', 2, 12]]);
     expect(errors[0].d.notes[0].message).toContain("'+', '-', '*' and '/' with each other");
+  });
+});
+
+describe('docs/language.md', () => {
+  it('compiles the squeeze-excite example to a gate of the image shape', () => {
+    const graph = compileDocExample(
+      'squeeze_excite',
+      'model m(x: [14, 14, 32]) {\n  return x |> squeeze_excite\n}\n',
+    );
+    expect(graph.outputs[0].shape).toEqual([14, 14, 32]);
+    // The gate: pool [1, 1, 32] -> conv [1, 1, 8] (round(32 * 0.25)) -> conv [1, 1, 32].
+    const convs = graph.nodes.filter((n) => n.op === 'conv2d').map((n) => n.shape);
+    expect(convs).toEqual([
+      [1, 1, 8],
+      [1, 1, 32],
+    ]);
   });
 });
