@@ -610,12 +610,6 @@ function pairwise(
 
 describe('merging ops agree with the pairwise definition', () => {
   const dim = fc.constantFrom<number | string | null>(1, 2, 3, null, 'T', 'U');
-  const shapes = fc.integer({ min: 1, max: 3 }).chain((rank) =>
-    fc.array(fc.array(dim, { minLength: rank, maxLength: rank + (rank === 1 ? 1 : 0) }), {
-      minLength: 2,
-      maxLength: 7,
-    }),
-  );
   const dimOk = (a: number | string | null, b: number | string | null): boolean =>
     a === null || b === null || a === b;
   const label = (inputs: readonly Shape[], k: number): string =>
