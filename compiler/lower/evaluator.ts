@@ -19,6 +19,8 @@ export interface World {
 }
 
 type Returned = { values: Value[] };
+
+const isEquality = (op: A.BinaryOperator): boolean => op === '==' || op === '!=';
 type ChainLink = A.BinaryExpression | A.PipeExpression | A.IndexExpression;
 
 /**
@@ -298,7 +300,10 @@ export class Evaluator {
     if (e.operator === 'and' || e.operator === 'or') return this.logical(e, a);
     const b = this.eval(e.right);
     if (a.kind === 'poison' || b.kind === 'poison') return POISON;
-    if (a.kind === 'tensor' || b.kind === 'tensor') return this.tensorBinary(e, a, b);
+    // An optional tensor argument compared with `none`: a tensor is never none.
+    const withNone = a.kind === 'none' || b.kind === 'none';
+    if ((a.kind === 'tensor' || b.kind === 'tensor') && !(withNone && isEquality(e.operator)))
+      return this.tensorBinary(e, a, b);
     // Work in proportion to the operands is charged as steps, so that neither `l = l + l` nor a
     // loop of big comparisons can run away: concatenation copies, string comparison scans,
     // and list equality walks the items (valuesEqual reports how many).
