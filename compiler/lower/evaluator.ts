@@ -95,7 +95,7 @@ export class Evaluator {
     this.tick(stmt.loc);
     switch (stmt.kind) {
       case 'Assign':
-        this.frame.vars.set(stmt.target.name, this.eval(stmt.value));
+        this.bindPattern(stmt.target, this.eval(stmt.value), false);
         return undefined;
       case 'Return':
         return { values: stmt.values.map((v) => this.eval(v.value)) };
@@ -162,17 +162,41 @@ export class Evaluator {
     return undefined;
   }
 
-  private bindPattern(p: A.Pattern, v: Value): void {
+  /**
+   * Binds the names of a pattern to a value, unpacking lists (a block's several return values
+   * are one); `loop` also records them as loop variables, for the expansion notes. A failed
+   * value (poison) poisons every name. Every count is checked before a name is bound.
+   */
+  private bindPattern(p: A.Pattern, v: Value, loop = true): void {
+    this.checkUnpack(p, v);
+    this.bindChecked(p, v, loop);
+  }
+
+  private checkUnpack(p: A.Pattern, v: Value): void {
+    if (p.kind === 'Identifier' || v.kind === 'poison') return;
+    if (v.kind !== 'list' || v.items.length !== p.items.length) {
+      const found =
+        v.kind === 'list'
+          ? `a list of ${v.items.length} value${v.items.length === 1 ? '' : 's'}`
+          : typeName(v);
+      throw new LowerError(
+        'E2006',
+        `cannot unpack ${found} into ${p.items.length} name${p.items.length === 1 ? '' : 's'}`,
+        p.loc,
+      );
+    }
+    p.items.forEach((item, i) => this.checkUnpack(item, v.items[i]));
+  }
+
+  private bindChecked(p: A.Pattern, v: Value, loop: boolean): void {
     if (p.kind === 'Identifier') {
       this.frame.vars.set(p.name, v);
-      this.frame.loops.push({ name: p.name, value: v });
+      if (loop) this.frame.loops.push({ name: p.name, value: v });
       return;
     }
-    if (v.kind !== 'list' || v.items.length !== p.items.length) {
-      const found = v.kind === 'list' ? `a list of ${v.items.length}` : typeName(v);
-      throw new LowerError('E2001', `cannot unpack ${found} into ${p.items.length} names`, p.loc);
-    }
-    p.items.forEach((item, i) => this.bindPattern(item, v.items[i]));
+    p.items.forEach((item, i) =>
+      this.bindChecked(item, v.kind === 'list' ? v.items[i] : POISON, loop),
+    );
   }
 
   eval(e: A.Expression): Value {

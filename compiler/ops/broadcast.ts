@@ -8,6 +8,10 @@ import { OpError } from './op.js';
  * (checked at run time); a symbolic size matches itself and 1.
  */
 
+/** The largest rank, without spreading (a merge can have 100,000s of operands). */
+const maxRank = (inputs: readonly Shape[]): number =>
+  inputs.reduce((m, s) => Math.max(m, s.length), 0);
+
 /** The broadcast of two dims, or undefined when they clash. */
 function broadcastDim(a: Dim, b: Dim): Dim | undefined {
   if (a === 1) return b;
@@ -19,7 +23,7 @@ function broadcastDim(a: Dim, b: Dim): Dim | undefined {
 
 /** The operands right-aligned, one line each, and a caret line under the failing dimension. */
 function alignedNotes(inputs: readonly Shape[], i: number, j: number, axis: number): string[] {
-  const rank = Math.max(...inputs.map((s) => s.length));
+  const rank = maxRank(inputs);
   const cell = (s: Shape, k: number): string => {
     const at = k - (rank - s.length);
     return at < 0 ? '' : formatDim(s[at]);
@@ -60,7 +64,7 @@ function alignedNotes(inputs: readonly Shape[], i: number, j: number, axis: numb
  * numbered from 1 when there are more than two) and the dimension, counted from 0 in the output.
  */
 export function broadcastShapes(op: string, inputs: readonly Shape[]): Shape {
-  const rank = Math.max(...inputs.map((s) => s.length));
+  const rank = maxRank(inputs);
   const out: Dim[] = Array<Dim>(rank).fill(1);
   // The input that set each output dim, for the error.
   const from: number[] = Array<number>(rank).fill(0);
@@ -90,9 +94,10 @@ export function broadcastShapes(op: string, inputs: readonly Shape[]): Shape {
 /** True when every input has the output's shape (no dimension stretches, no rank grows). */
 export function sameShapes(inputs: readonly Shape[]): boolean {
   const rank = inputs[0].length;
-  return inputs.every(
-    (s) =>
-      s.length === rank &&
-      s.every((d, k) => inputs.every((t) => t[k] === d || (t[k] !== 1 && d !== 1))),
-  );
+  if (inputs.some((s) => s.length !== rank)) return false;
+  // Along each dimension: a 1 in one operand and anything else in another stretches.
+  return inputs[0].every((_, k) => {
+    const ones = inputs.filter((s) => s[k] === 1).length;
+    return ones === 0 || ones === inputs.length;
+  });
 }

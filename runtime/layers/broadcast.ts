@@ -35,7 +35,7 @@ export class NetcBroadcast extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: TfShape | TfShape[]): TfShape {
     const shapes = inputShape as TfShape[];
-    const rank = Math.max(...shapes.map((s) => s.length));
+    const rank = shapes.reduce((m, s) => Math.max(m, s.length), 0);
     const out: TfShape = padded(shapes[0], rank, 1);
     for (const s of shapes.slice(1)) {
       padded(s, rank, 1).forEach((d, k) => {
@@ -50,7 +50,7 @@ export class NetcBroadcast extends tf.layers.Layer {
       throw new Error(`${this.name}: ${this.op} takes two or more inputs`);
     }
     return tf.tidy(() => {
-      const rank = Math.max(...inputs.map((t) => t.rank));
+      const rank = inputs.reduce((m, t) => Math.max(m, t.rank), 0);
       const xs = inputs.map((t) => (t.rank === rank ? t : tf.reshape(t, padded(t.shape, rank, 1))));
       return xs.slice(1).reduce((acc, x) => binary[this.op](acc, x), xs[0]);
     });
