@@ -272,12 +272,28 @@ export class Evaluator {
   private index(e: A.IndexExpression, target: Value): Value {
     const ix = this.eval(e.index);
     if (target.kind === 'poison' || ix.kind === 'poison') return POISON;
-    if (target.kind !== 'list')
+    if (target.kind === 'tensor' && ix.kind === 'int') {
+      // `x[i]`: index i of the first axis after the batch, which goes (a `slice` layer).
+      const given = { axis: int(0), start: ix, squeeze: bool(true) };
+      return emitOp(this, 'slice', [target], given, e.loc, { start: e.index.loc });
+    }
+    if (target.kind !== 'list') {
+      const hint =
+        target.kind === 'tensor'
+          ? [
+              {
+                message:
+                  'a tensor index must be an int; slice(x, axis:, start:, stop:, step:) takes ranges',
+              },
+            ]
+          : [];
       throw new LowerError(
         'E2001',
-        `cannot index ${typeName(target)}; only lists can be indexed`,
-        e.target.loc,
+        `cannot index ${typeName(target)}${target.kind === 'tensor' ? ` with ${typeName(ix)}` : '; only lists and tensors can be indexed'}`,
+        target.kind === 'tensor' ? e.index.loc : e.target.loc,
+        hint,
       );
+    }
     if (ix.kind !== 'int')
       throw new LowerError('E2001', `a list index must be int, found ${typeName(ix)}`, e.index.loc);
     const n = target.items.length;

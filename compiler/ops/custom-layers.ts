@@ -14,6 +14,7 @@ export interface CustomLayerConfigs {
   NetcElu: NetcEluConfig;
   NetcGlobalPool: NetcGlobalPoolConfig;
   NetcScale: NetcScaleConfig;
+  NetcSlice: NetcSliceConfig;
   NetcSoftmax: NetcSoftmaxConfig;
   NetcSubtract: NamedLayerConfig;
   NetcZeroPad1D: NetcZeroPad1DConfig;
@@ -99,6 +100,17 @@ export interface NetcGlobalPoolConfig extends NamedLayerConfig {
 
 export interface NetcScaleConfig extends NamedLayerConfig {
   factor: number;
+}
+
+export interface NetcSliceConfig extends NamedLayerConfig {
+  /** The axis, Keras-style (the batch is 0). */
+  axis: number;
+  /** The first index kept, and how many are kept, `step` apart. */
+  start: number;
+  count: number;
+  step: number;
+  /** Drop the axis (then `count` is 1). */
+  squeeze: boolean;
 }
 
 export interface NetcSoftmaxConfig extends NamedLayerConfig {

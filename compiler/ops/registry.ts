@@ -19,6 +19,7 @@ import { upsampling2d } from './upsampling.js';
 import { add, divide, multiply, scale, subtract } from './merging.js';
 import { concat } from './concat.js';
 import { embedding } from './embedding.js';
+import { slice } from './slice.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -59,6 +60,7 @@ export const allOps: readonly OpDef[] = [
   scale,
   concat,
   embedding,
+  slice,
 ];
 
 const byName = new Map(allOps.map((op) => [op.name, op]));

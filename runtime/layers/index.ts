@@ -8,6 +8,7 @@ import { NetcDepthwiseConv } from './depthwise-conv.js';
 import { NetcElu } from './elu.js';
 import { NetcGlobalPool } from './global-pool.js';
 import { NetcScale } from './scale.js';
+import { NetcSlice } from './slice.js';
 import { NetcSoftmax } from './softmax.js';
 import { NetcSubtract } from './subtract.js';
 import { NetcZeroPad1D } from './zero-pad1d.js';
@@ -23,6 +24,7 @@ export {
   NetcElu,
   NetcGlobalPool,
   NetcScale,
+  NetcSlice,
   NetcSoftmax,
   NetcSubtract,
   NetcZeroPad1D,
@@ -45,6 +47,7 @@ const customLayers: {
   NetcElu,
   NetcGlobalPool,
   NetcScale,
+  NetcSlice,
   NetcSoftmax,
   NetcSubtract,
   NetcZeroPad1D,

@@ -1493,6 +1493,58 @@ const embeddingInputCases: OpCase[] = [
   },
 ];
 
+/** slice (issue 13, language): Python slice counts worked out by hand. */
+const sliceCases: OpCase[] = [
+  // indices 1, 2 of 5
+  { op: 'slice', inputs: [[5, 4]], args: { start: 1, stop: 3 }, ...weightless([2, 4]) },
+  // axis -1 of [3, 7]: indices 1, 3, 5 (stop none, step 2)
+  { op: 'slice', inputs: [[3, 7]], args: { axis: -1, start: 1, step: 2 }, ...weightless([3, 3]) },
+  // -2: the last two of 6 (4, 5); stop past the end is clamped
+  { op: 'slice', inputs: [[6, 2, 3]], args: { start: -2, stop: 99 }, ...weightless([2, 2, 3]) },
+  // x[0] of [4, 3, 2]: index 0 of axis 0, the axis dropped
+  {
+    op: 'slice',
+    note: 'x[i]',
+    inputs: [[4, 3, 2]],
+    args: { start: -1, squeeze: true },
+    ...weightless([3, 2]),
+  },
+  {
+    op: 'slice',
+    note: 'a symbol on another axis',
+    inputs: [['T', 8]],
+    args: { axis: 1, stop: 4 },
+    shape: ['T', 4],
+  },
+  {
+    op: 'slice',
+    note: 'index out of range',
+    inputs: [[196, 192]],
+    args: { start: 196, squeeze: true },
+    error: {
+      code: 'E2004',
+      param: 'start',
+      message: 'index 196 is out of range for axis 0 of [196, 192] (valid indices: -196 to 195)',
+    },
+  },
+  {
+    op: 'slice',
+    note: 'empty',
+    inputs: [[5]],
+    args: { start: 3, stop: 3 },
+    error: { code: 'E3004', param: 'start', message: 'the slice 3:3:1 of axis 0 of [5] is empty' },
+  },
+  { op: 'slice', inputs: [[5]], args: { step: 0 }, error: { code: 'E2002', param: 'step' } },
+  { op: 'slice', inputs: [[5]], args: { axis: 1 }, error: { code: 'E2002', param: 'axis' } },
+  { op: 'slice', inputs: [['T', 3]], args: { stop: 2 }, error: { code: 'E3004', param: 'axis' } },
+  {
+    op: 'slice',
+    inputs: [[5]],
+    args: { squeeze: true },
+    error: { code: 'E3004', param: 'squeeze' },
+  },
+];
+
 /** Every case, grouped as the registry is. */
 export const opCases: readonly OpCase[] = [
   ...convOtherCases.filter((c) => c.op === 'conv1d'),
@@ -1506,6 +1558,7 @@ export const opCases: readonly OpCase[] = [
   ...reshapeCases,
   ...mergingCases,
   ...embeddingInputCases,
+  ...sliceCases,
 ];
 
 /** The cases that run on tensors. */
