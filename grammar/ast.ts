@@ -69,9 +69,10 @@ export type DimNode =
 
 export type Statement = AssignStatement | ForStatement | IfStatement | ReturnStatement;
 
+/** `y = f(x)`, or `a, (b, c) = f(x)` which unpacks a list (the values of a block's `return`). */
 export interface AssignStatement {
   readonly kind: 'Assign';
-  readonly target: Identifier;
+  readonly target: Pattern;
   readonly value: Expression;
   readonly loc: Loc;
 }

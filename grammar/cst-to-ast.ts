@@ -126,7 +126,7 @@ function statement(n: CstNode): A.Statement {
     case 'assignment':
       return {
         kind: 'Assign',
-        target: ident(token(c, 'Identifier')),
+        target: pattern(node(c, 'pattern')),
         value: expression(node(c, 'expression')),
         loc,
       };
@@ -181,7 +181,10 @@ function patternItem(n: CstNode): A.Pattern {
   const inner = nodes(n.children, 'pattern')[0];
   if (!inner) return ident(token(n.children, 'Identifier'));
   const p = pattern(inner);
-  return p.kind === 'TuplePattern' ? p : { kind: 'TuplePattern', items: [p], loc: nodeLoc(n) };
+  // The tuple's location includes its parentheses.
+  return p.kind === 'TuplePattern'
+    ? { ...p, loc: nodeLoc(n) }
+    : { kind: 'TuplePattern', items: [p], loc: nodeLoc(n) };
 }
 
 /** expression = pipe [ "?" expression ":" expression ] */

@@ -16,7 +16,7 @@ const ruleDescriptions: Record<string, string> = {
   expression: 'an expression',
   primary: 'an expression',
   dim: "a dimension (a number, a name or '?')",
-  patternItem: "a loop variable or '('",
+  patternItem: "a name or '('",
   unary: 'an expression',
   notExpr: 'an expression',
 };
@@ -140,9 +140,9 @@ export class NetParser extends CstParser {
     ]);
   });
 
-  /** assignment = NAME "=" expression */
+  /** assignment = pattern "=" expression */
   assignment = this.RULE('assignment', () => {
-    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.pattern);
     this.CONSUME(T.Assign);
     this.SUBRULE(this.expression);
   });

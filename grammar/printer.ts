@@ -172,7 +172,10 @@ class Printer {
     const ind = indent(depth);
     switch (s.kind) {
       case 'Assign':
-        return { before: comments, lines: layout(`${ind}${s.target.name} = `, s.value, ind) };
+        return {
+          before: comments,
+          lines: layout(`${ind}${pattern(s.target, true)} = `, s.value, ind),
+        };
       case 'Return':
         return { before: comments, lines: this.returnLines(s, ind) };
       case 'For':
@@ -271,7 +274,7 @@ function dim(d: A.DimNode): string {
   return d.kind === 'DimName' ? d.name : '?';
 }
 
-/** A loop pattern; the outermost tuple of two or more is written without parentheses. */
+/** A loop or assignment pattern; the outermost tuple of two or more is written without parentheses. */
 function pattern(p: A.Pattern, outer = false): string {
   if (p.kind === 'Identifier') return p.name;
   const items = p.items.map((item) => pattern(item)).join(', ');

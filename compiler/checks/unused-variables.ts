@@ -59,9 +59,15 @@ function reads(body: readonly A.Statement[], out = new Set<string>()): Set<strin
   return out;
 }
 
+/** The names a pattern binds, in order. */
+function patternIdentifiers(p: A.Pattern, out: A.Identifier[]): void {
+  if (p.kind === 'Identifier') out.push(p);
+  else for (const item of p.items) patternIdentifiers(item, out);
+}
+
 function assignments(body: readonly A.Statement[], out: A.Identifier[] = []): A.Identifier[] {
   for (const s of body) {
-    if (s.kind === 'Assign') out.push(s.target);
+    if (s.kind === 'Assign') patternIdentifiers(s.target, out);
     else if (s.kind === 'For') assignments(s.body, out);
     else if (s.kind === 'If') {
       assignments(s.then, out);

@@ -23,6 +23,7 @@ export const diagnosticCodes = {
   E2003: 'division by zero',
   E2004: 'index out of range',
   E2005: 'number out of range',
+  E2006: 'unpacking count mismatch',
   E3001: 'shape mismatch',
   E3002: 'groups do not divide channels',
   E3003: 'kernel larger than input',

@@ -20,7 +20,7 @@ export function renderDiagnosticsMarkdown(): string {
     'Every diagnostic has a code, a severity, a message and a location:',
     '',
     '```',
-    'samples/x.net:31:11: error[E3001]: add needs operands of the same shape, found [56, 56, 256] and [56, 56, 128]',
+    'samples/x.net:31:11: error[E3001]: add cannot broadcast [56, 56, 256] with [56, 56, 128]: dimension 2 is 256 and 128',
     '```',
     '',
     'followed by the source line with carets under the span, notes (where operands came from,',

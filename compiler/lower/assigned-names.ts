@@ -6,7 +6,7 @@ export function assignedNames(stmt: A.Statement): string[] {
   const walk = (s: A.Statement): void => {
     switch (s.kind) {
       case 'Assign':
-        out.push(s.target.name);
+        patternNames(s.target, out);
         break;
       case 'For':
         patternNames(s.pattern, out);

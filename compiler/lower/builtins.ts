@@ -67,12 +67,14 @@ const dimValue = (d: number | string | null): Value =>
   typeof d === 'number' ? int(d) : { kind: 'dim', name: d };
 
 function numbers(args: readonly Value[], fn: string): Value[] {
-  const items = args.length === 1 && args[0].kind === 'list' ? [...args[0].items] : [...args];
+  const first = args[0];
+  const one = args.length === 1 && first.kind === 'list';
+  const items = first?.kind === 'list' && one ? [...first.items] : [...args];
   if (items.length === 0) throw new BuiltinError('E2002', `${fn}() of an empty sequence`);
-  for (const v of items) {
+  items.forEach((v, i) => {
     if (v.kind !== 'int' && v.kind !== 'float')
-      throw new BuiltinError('E2001', `${fn}() expects numbers, found ${typeName(v)}`);
-  }
+      throw new BuiltinError('E2001', `${fn}() expects numbers, found ${typeName(v)}`, one ? 0 : i);
+  });
   return items;
 }
 
@@ -82,6 +84,38 @@ function extreme(fn: 'min' | 'max'): Builtin {
     return items.reduce((best, v) =>
       (fn === 'min' ? v.value < best.value : v.value > best.value) ? v : best,
     );
+  };
+}
+
+/** The one number argument of `fn`; a list, a tensor or a second argument is an error. */
+function oneNumber(args: readonly Value[], fn: string): { kind: 'int' | 'float'; value: number } {
+  arity(args, 1, 1, fn);
+  const v = args[0];
+  if (v.kind !== 'int' && v.kind !== 'float')
+    throw new BuiltinError('E2001', `${fn}() expects a number, found ${typeName(v)}`, 0);
+  return v;
+}
+
+/** Python's `round`: to the nearest integer, halves to the even one (`round(2.5)` is 2). */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x); // halves up
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** `ceil`, `floor`, `round`: an int, exactly (an int argument comes back unchanged). */
+function rounding(fn: string, f: (x: number) => number): Builtin {
+  return (args) => {
+    const v = oneNumber(args, fn);
+    if (v.kind === 'int') return v;
+    const n = f(v.value) || 0; // no -0
+    if (!Number.isSafeInteger(n)) {
+      throw new BuiltinError(
+        'E2005',
+        `${fn}() of ${formatValue(v)} is not an integer of at most ${Number.MAX_SAFE_INTEGER}`,
+        0,
+      );
+    }
+    return int(n);
   };
 }
 
@@ -117,11 +151,13 @@ export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   [
     'abs',
     (args) => {
-      const [v] = numbers(args, 'abs') as { kind: 'int' | 'float'; value: number }[];
-      arity(args, 1, 1, 'abs');
+      const v = oneNumber(args, 'abs');
       return { kind: v.kind, value: Math.abs(v.value) };
     },
   ],
+  ['ceil', rounding('ceil', Math.ceil)],
+  ['floor', rounding('floor', Math.floor)],
+  ['round', rounding('round', roundHalfEven)],
   [
     'str',
     (args, limits) => {

@@ -19,6 +19,8 @@ export interface World {
 }
 
 type Returned = { values: Value[] };
+
+const isEquality = (op: A.BinaryOperator): boolean => op === '==' || op === '!=';
 type ChainLink = A.BinaryExpression | A.PipeExpression | A.IndexExpression;
 
 /**
@@ -93,7 +95,7 @@ export class Evaluator {
     this.tick(stmt.loc);
     switch (stmt.kind) {
       case 'Assign':
-        this.frame.vars.set(stmt.target.name, this.eval(stmt.value));
+        this.bindPattern(stmt.target, this.eval(stmt.value), false);
         return undefined;
       case 'Return':
         return { values: stmt.values.map((v) => this.eval(v.value)) };
@@ -160,17 +162,41 @@ export class Evaluator {
     return undefined;
   }
 
-  private bindPattern(p: A.Pattern, v: Value): void {
+  /**
+   * Binds the names of a pattern to a value, unpacking lists (a block's several return values
+   * are one); `loop` also records them as loop variables, for the expansion notes. A failed
+   * value (poison) poisons every name. Every count is checked before a name is bound.
+   */
+  private bindPattern(p: A.Pattern, v: Value, loop = true): void {
+    this.checkUnpack(p, v);
+    this.bindChecked(p, v, loop);
+  }
+
+  private checkUnpack(p: A.Pattern, v: Value): void {
+    if (p.kind === 'Identifier' || v.kind === 'poison') return;
+    if (v.kind !== 'list' || v.items.length !== p.items.length) {
+      const found =
+        v.kind === 'list'
+          ? `a list of ${v.items.length} value${v.items.length === 1 ? '' : 's'}`
+          : typeName(v);
+      throw new LowerError(
+        'E2006',
+        `cannot unpack ${found} into ${p.items.length} name${p.items.length === 1 ? '' : 's'}`,
+        p.loc,
+      );
+    }
+    p.items.forEach((item, i) => this.checkUnpack(item, v.items[i]));
+  }
+
+  private bindChecked(p: A.Pattern, v: Value, loop: boolean): void {
     if (p.kind === 'Identifier') {
       this.frame.vars.set(p.name, v);
-      this.frame.loops.push({ name: p.name, value: v });
+      if (loop) this.frame.loops.push({ name: p.name, value: v });
       return;
     }
-    if (v.kind !== 'list' || v.items.length !== p.items.length) {
-      const found = v.kind === 'list' ? `a list of ${v.items.length}` : typeName(v);
-      throw new LowerError('E2001', `cannot unpack ${found} into ${p.items.length} names`, p.loc);
-    }
-    p.items.forEach((item, i) => this.bindPattern(item, v.items[i]));
+    p.items.forEach((item, i) =>
+      this.bindChecked(item, v.kind === 'list' ? v.items[i] : POISON, loop),
+    );
   }
 
   eval(e: A.Expression): Value {
@@ -246,12 +272,28 @@ export class Evaluator {
   private index(e: A.IndexExpression, target: Value): Value {
     const ix = this.eval(e.index);
     if (target.kind === 'poison' || ix.kind === 'poison') return POISON;
-    if (target.kind !== 'list')
+    if (target.kind === 'tensor' && ix.kind === 'int') {
+      // `x[i]`: index i of the first axis after the batch, which goes (a `slice` layer).
+      const given = { axis: int(0), start: ix, squeeze: bool(true) };
+      return emitOp(this, 'slice', [target], given, e.loc, { start: e.index.loc });
+    }
+    if (target.kind !== 'list') {
+      const hint =
+        target.kind === 'tensor'
+          ? [
+              {
+                message:
+                  'a tensor index must be an int; slice(x, axis:, start:, stop:, step:) takes ranges',
+              },
+            ]
+          : [];
       throw new LowerError(
         'E2001',
-        `cannot index ${typeName(target)}; only lists can be indexed`,
-        e.target.loc,
+        `cannot index ${typeName(target)}${target.kind === 'tensor' ? ` with ${typeName(ix)}` : '; only lists and tensors can be indexed'}`,
+        target.kind === 'tensor' ? e.index.loc : e.target.loc,
+        hint,
       );
+    }
     if (ix.kind !== 'int')
       throw new LowerError('E2001', `a list index must be int, found ${typeName(ix)}`, e.index.loc);
     const n = target.items.length;
@@ -298,7 +340,10 @@ export class Evaluator {
     if (e.operator === 'and' || e.operator === 'or') return this.logical(e, a);
     const b = this.eval(e.right);
     if (a.kind === 'poison' || b.kind === 'poison') return POISON;
-    if (a.kind === 'tensor' || b.kind === 'tensor') return this.tensorBinary(e, a, b);
+    // An optional tensor argument compared with `none`: a tensor is never none.
+    const withNone = a.kind === 'none' || b.kind === 'none';
+    if ((a.kind === 'tensor' || b.kind === 'tensor') && !(withNone && isEquality(e.operator)))
+      return this.tensorBinary(e, a, b);
     // Work in proportion to the operands is charged as steps, so that neither `l = l + l` nor a
     // loop of big comparisons can run away: concatenation copies, string comparison scans,
     // and list equality walks the items (valuesEqual reports how many).
@@ -336,13 +381,22 @@ export class Evaluator {
     return b;
   }
 
-  /** `a + b`, `a - b`, `a * b` between tensors; `k * t`, `t * k`, `t / k` scale by a number. */
+  /**
+   * `a + b`, `a - b`, `a * b`, `a / b` between tensors (NumPy broadcasting past the batch);
+   * `k * t`, `t * k`, `t / k` scale by a number.
+   */
   private tensorBinary(e: A.BinaryExpression, a: Value, b: Value): Value {
     const both = a.kind === 'tensor' && b.kind === 'tensor';
     const scalar = (v: Value): v is { kind: 'int' | 'float'; value: number } =>
       v.kind === 'int' || v.kind === 'float';
-    if (both && (e.operator === '+' || e.operator === '-' || e.operator === '*')) {
-      const op = { '+': 'add', '-': 'subtract', '*': 'multiply' }[e.operator];
+    const ops: Partial<Record<A.BinaryOperator, string>> = {
+      '+': 'add',
+      '-': 'subtract',
+      '*': 'multiply',
+      '/': 'divide',
+    };
+    const op = ops[e.operator];
+    if (both && op) {
       return emitOp(this, op, [a, b], {}, e.loc);
     }
     if (e.operator === '*' && scalar(a) && b.kind === 'tensor')
@@ -357,7 +411,12 @@ export class Evaluator {
       'E2001',
       `operator '${e.operator}' is not defined for ${typeName(a)} and ${typeName(b)}`,
       e.operatorLoc,
-      [{ message: "tensors support '+', '-' and '*' with each other, and '*' or '/' by a number" }],
+      [
+        {
+          message:
+            "tensors support '+', '-', '*' and '/' with each other, and '*' or '/' by a number",
+        },
+      ],
     );
   }
 }

@@ -7,12 +7,14 @@
  */
 export interface CustomLayerConfigs {
   NetcBatchNorm: NetcBatchNormConfig;
+  NetcBroadcast: NetcBroadcastConfig;
   NetcConv: NetcConvConfig;
   NetcConvTranspose: NetcConvTransposeConfig;
   NetcDepthwiseConv: NetcDepthwiseConvConfig;
   NetcElu: NetcEluConfig;
   NetcGlobalPool: NetcGlobalPoolConfig;
   NetcScale: NetcScaleConfig;
+  NetcSlice: NetcSliceConfig;
   NetcSoftmax: NetcSoftmaxConfig;
   NetcSubtract: NamedLayerConfig;
   NetcZeroPad1D: NetcZeroPad1DConfig;
@@ -37,6 +39,14 @@ export interface NetcBatchNormConfig extends NamedLayerConfig {
   momentum: number;
   center: boolean;
   scale: boolean;
+}
+
+/** The elementwise operations of `NetcBroadcast`: `+ - * /`. */
+export type BroadcastOp = 'add' | 'sub' | 'mul' | 'div';
+
+export interface NetcBroadcastConfig extends NamedLayerConfig {
+  /** Applied left to right over the inputs (two or more), NumPy-broadcast past the batch. */
+  op: BroadcastOp;
 }
 
 export interface NetcConvConfig extends NamedLayerConfig {
@@ -90,6 +100,17 @@ export interface NetcGlobalPoolConfig extends NamedLayerConfig {
 
 export interface NetcScaleConfig extends NamedLayerConfig {
   factor: number;
+}
+
+export interface NetcSliceConfig extends NamedLayerConfig {
+  /** The axis, Keras-style (the batch is 0). */
+  axis: number;
+  /** The first index kept, and how many are kept, `step` apart. */
+  start: number;
+  count: number;
+  step: number;
+  /** Drop the axis (then `count` is 1). */
+  squeeze: boolean;
 }
 
 export interface NetcSoftmaxConfig extends NamedLayerConfig {

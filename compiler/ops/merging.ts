@@ -1,62 +1,63 @@
-import { formatShape, unifyDim, type Shape } from '../ir/shape.js';
-import { defineOp, OpError, type OpDef, type TfjsContext } from './op.js';
-import type { OnnxContext, OnnxValue } from './onnx.js';
+import { broadcastShapes, sameShapes } from './broadcast.js';
+import type { BroadcastOp } from './custom-layers.js';
+import { defineOp, type OpDef, type TfjsContext } from './op.js';
+import type { OnnxContext, OnnxLayout, OnnxValue } from './onnx.js';
+import { layoutPerm } from './onnx-layout.js';
 import { commonLayout } from './onnx-nodes.js';
 import { scalarWeight } from './onnx-weights.js';
 import { floatType } from './param-types.js';
 
 type Layer = ReturnType<NonNullable<OpDef['tfjs']>>;
 
-/** The mismatch error; with more than two operands it names them, counting from 1. */
-function mismatch(op: string, inputs: readonly Shape[], i: number, j: number): OpError {
-  const label = (k: number) =>
-    formatShape(inputs[k]) + (inputs.length > 2 ? ` (input ${k + 1})` : '');
-  return new OpError(
-    `${op} needs operands of the same shape, found ${label(i)} and ${label(j)}`,
-    'E3001',
-    undefined,
-    ['shapes must match exactly: there is no broadcasting'],
+/**
+ * Input `i` for an elementwise node of rank `rank` in `layout`: as it is when it has that rank,
+ * else (fewer dims, NumPy-aligned on the last one) in netc's order with 1s inserted after the
+ * batch (ONNX's own broadcasting would align it with the batch), then transposed to `layout`.
+ */
+function alignedInput(c: OnnxContext, i: number, rank: number, layout: OnnxLayout): string {
+  const own = c.inputs[i].length;
+  if (own === rank) return c.inputAs(i, layout);
+  const axes = c.int64s(
+    `axes_${i}`,
+    Array.from({ length: rank - own }, (_, k) => k + 1),
   );
-}
-
-/** The common shape of `inputs`, most informative dim per axis; unknown dims match anything. */
-export function sameShape(op: string, inputs: readonly Shape[]): Shape {
-  // The first incompatible pair (i < j, by j then i), found in linear time: the inputs before j
-  // agree with each other, so j clashes first with input 0 (another rank) or with the earliest
-  // input that knows a dim j disagrees with. A list of thousands of tensors stays fast.
-  const firstKnown: number[] = [];
-  for (let j = 0; j < inputs.length; j++) {
-    let i = inputs[j].length === inputs[0].length ? -1 : 0;
-    if (i < 0) {
-      inputs[j].forEach((n, k) => {
-        if (n === null) return;
-        const f = firstKnown[k];
-        if (f === undefined) firstKnown[k] = j;
-        else if (inputs[f][k] !== n && (i < 0 || f < i)) i = f;
-      });
-    }
-    if (i >= 0) throw mismatch(op, inputs, i, j);
-  }
-  return inputs.reduce((acc, s) => acc.map((d, k) => unifyDim(d, s[k])));
+  const full = c.node('Unsqueeze', [c.inputAs(i, 'channels_last'), axes], {}, `unsqueeze_${i}`);
+  if (layout === 'channels_last' || rank <= 1) return full;
+  const perm = layoutPerm(rank, 'channels_last', layout);
+  return c.node('Transpose', [full], { perm }, `transpose_${i}`);
 }
 
 /**
- * An elementwise op on ONNX: every input in one layout, then the binary `opType` (a chain of
- * them for more than two inputs, unless `variadic` names an op that takes them all, like Sum).
+ * An elementwise op on ONNX: every input in one layout (that of the inputs of full rank) and
+ * rank, then the binary `opType` (a chain of them for more than two inputs, unless `variadic`
+ * names an op that takes them all, like Sum). ONNX broadcasts the 1s.
  */
 function elementwiseOnnx(opType: string, variadic?: string) {
   return (c: OnnxContext): OnnxValue => {
-    const layout = commonLayout(c);
-    const names = c.inputs.map((_, i) => c.inputAs(i, layout));
+    const rank = c.output.length;
+    const full = c.inputs.flatMap((s, i) => (s.length === rank ? [c.input(i).layout] : []));
+    const layout: OnnxLayout =
+      full.length === c.inputs.length
+        ? commonLayout(c)
+        : full.filter((l) => l === 'channels_first').length * 2 > full.length
+          ? 'channels_first'
+          : 'channels_last';
+    const names = c.inputs.map((_, i) => alignedInput(c, i, rank, layout));
     if (names.length > 2 && variadic) return { name: c.node(variadic, names), layout };
     let acc = names[0];
     for (let k = 1; k < names.length; k++) {
       const last = k === names.length - 1;
       acc = c.node(opType, [acc, names[k]], {}, last ? undefined : `partial_${k}`);
     }
-    return { name: acc, layout };
+    return { name: acc, layout: rank <= 1 ? 'channels_last' : layout };
   };
 }
+
+/** The tfjs layer: `same` (tfjs's own, for operands of one shape), else netc's broadcasting one. */
+const broadcasting =
+  (op: BroadcastOp, same?: (c: TfjsContext) => Layer) =>
+  (c: TfjsContext): Layer =>
+    same && sameShapes(c.inputs) ? same(c) : c.custom('NetcBroadcast', { name: c.name, op });
 
 function elementwise(
   name: string,
@@ -69,10 +70,10 @@ function elementwise(
   return defineOp({
     name,
     category: 'merging',
-    doc: `${doc} Operands must have the same shape (no broadcasting); counted as 0 MACs.`,
+    doc: `${doc} Operands broadcast over the non-batch dimensions (NumPy rules); counted as 0 MACs.`,
     inputs: { min: 2, max },
     params: [],
-    shape: (inputs) => sameShape(name, inputs),
+    shape: (inputs) => broadcastShapes(name, inputs),
     weights: () => [],
     macs: () => 0n,
     // One operand left (after a pass removed the others): nothing to combine it with.
@@ -86,7 +87,7 @@ export const add = elementwise(
   'add',
   'Elementwise sum of two or more tensors.',
   Infinity,
-  (c) => c.tf.layers.add({ name: c.name }),
+  broadcasting('add', (c) => c.tf.layers.add({ name: c.name })),
   elementwiseOnnx('Add', 'Sum'),
   true,
 );
@@ -95,7 +96,7 @@ export const subtract = elementwise(
   'Elementwise difference `a - b`.',
   2,
   // tfjs-layers has no Subtract layer.
-  (c) => c.custom('NetcSubtract', { name: c.name }),
+  broadcasting('sub', (c) => c.custom('NetcSubtract', { name: c.name })),
   elementwiseOnnx('Sub'),
   false,
 );
@@ -103,9 +104,19 @@ export const multiply = elementwise(
   'multiply',
   'Elementwise product of two or more tensors.',
   Infinity,
-  (c) => c.tf.layers.multiply({ name: c.name }),
+  broadcasting('mul', (c) => c.tf.layers.multiply({ name: c.name })),
   elementwiseOnnx('Mul'),
   true,
+);
+
+export const divide = elementwise(
+  'divide',
+  'Elementwise quotient `a / b`.',
+  2,
+  // tfjs-layers has no Divide layer.
+  broadcasting('div'),
+  elementwiseOnnx('Div'),
+  false,
 );
 
 export const scale = defineOp({

@@ -16,9 +16,10 @@ import {
 import { zeroPad1d, zeroPad2d, zeroPadChannels } from './padding.js';
 import { flatten, permute, repeatVector, reshape } from './reshape.js';
 import { upsampling2d } from './upsampling.js';
-import { add, multiply, scale, subtract } from './merging.js';
+import { add, divide, multiply, scale, subtract } from './merging.js';
 import { concat } from './concat.js';
 import { embedding } from './embedding.js';
+import { slice } from './slice.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -55,9 +56,11 @@ export const allOps: readonly OpDef[] = [
   add,
   subtract,
   multiply,
+  divide,
   scale,
   concat,
   embedding,
+  slice,
 ];
 
 const byName = new Map(allOps.map((op) => [op.name, op]));

@@ -2,11 +2,13 @@ import type * as tf from '@tensorflow/tfjs';
 import type { CustomLayerConfigs, CustomLayerName } from '../../compiler/ops/custom-layers.js';
 import { NetcConvTranspose } from './conv-transpose.js';
 import { NetcBatchNorm } from './batch-norm.js';
+import { NetcBroadcast } from './broadcast.js';
 import { NetcConv } from './conv.js';
 import { NetcDepthwiseConv } from './depthwise-conv.js';
 import { NetcElu } from './elu.js';
 import { NetcGlobalPool } from './global-pool.js';
 import { NetcScale } from './scale.js';
+import { NetcSlice } from './slice.js';
 import { NetcSoftmax } from './softmax.js';
 import { NetcSubtract } from './subtract.js';
 import { NetcZeroPad1D } from './zero-pad1d.js';
@@ -16,11 +18,13 @@ export { NetcHardSigmoid, tfjsActivation, activationFn } from './activations.js'
 export { NetcConv, groupedConv2d } from './conv.js';
 export {
   NetcBatchNorm,
+  NetcBroadcast,
   NetcConvTranspose,
   NetcDepthwiseConv,
   NetcElu,
   NetcGlobalPool,
   NetcScale,
+  NetcSlice,
   NetcSoftmax,
   NetcSubtract,
   NetcZeroPad1D,
@@ -36,12 +40,14 @@ const customLayers: {
   [K in CustomLayerName]: new (args: CustomLayerConfigs[K]) => tf.layers.Layer;
 } = {
   NetcBatchNorm,
+  NetcBroadcast,
   NetcConv,
   NetcConvTranspose,
   NetcDepthwiseConv,
   NetcElu,
   NetcGlobalPool,
   NetcScale,
+  NetcSlice,
   NetcSoftmax,
   NetcSubtract,
   NetcZeroPad1D,

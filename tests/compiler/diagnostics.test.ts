@@ -43,7 +43,7 @@ describe('shape errors', () => {
     expect(d.line).toBe(3);
     expect(d.column).toBe(10);
     expect(d.message).toBe(
-      'add needs operands of the same shape, found [56, 56, 256] and [56, 56, 128]',
+      'add cannot broadcast [56, 56, 256] with [56, 56, 128]: dimension 2 is 256 and 128',
     );
     expect(d.d.notes.map((n) => n.message)).toContain(
       'operand 1 [56, 56, 256] comes from bottleneck_2.conv2d_1 (conv2d) at test.net:2:34',

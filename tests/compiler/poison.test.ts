@@ -35,7 +35,7 @@ describe('errors downstream of a failed value', () => {
       '',
     ].join('\n');
     expect(errors(text)).toEqual([
-      ['E3001', 6, 7, 'add needs operands of the same shape, found [8, 8, 4] and [8, 8, 3]'],
+      ['E3001', 6, 7, 'add cannot broadcast [8, 8, 4] with [8, 8, 3]: dimension 2 is 4 and 3'],
       // Each of these reads `y`, which failed above; none of them depends on its value.
       ['E1002', 7, 12, "unknown op or block 'sofmax'"],
       ['E1003', 8, 21, "dense has no argument 'unitz'; did you mean 'units'?"],

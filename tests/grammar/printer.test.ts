@@ -6,7 +6,7 @@ import type * as A from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
 import { print } from '../../grammar/printer.js';
 import { expectRoundTrip, format, parseClean, stripLocs } from './ast-utils.js';
-import { programOf, randomExpr, rng } from './random-ast.js';
+import { programOf, randomExpr, randomPattern, rng } from './random-ast.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const kitchenSink = readFileSync(join(root, 'tests/fixtures/kitchen-sink.net'), 'utf8');
@@ -84,10 +84,10 @@ describe('parentheses are re-derived from precedence', () => {
     expect(fmtExpr('x |> f()')).toBe('x |> f()');
   });
 
-  it('round-trips 2,000 random expression trees', () => {
+  it('round-trips 2,000 random expression trees, assigned to random patterns', () => {
     const r = rng(20240611);
     for (let i = 0; i < 2000; i++) {
-      const program = programOf(randomExpr(r, 6));
+      const program = programOf(randomExpr(r, 6), randomPattern(r, 3));
       const printed = print(program);
       const reparsed = parse(printed);
       expect(reparsed.problems, printed).toEqual([]);

@@ -97,9 +97,23 @@ export function randomExpr(r: () => number, depth: number): A.Expression {
   }
 }
 
-/** `block t() { x = <e> }` */
-export function programOf(e: A.Expression): A.Program {
-  const body: A.Statement[] = [{ kind: 'Assign', target: ident('x'), value: e, loc }];
+/**
+ * A random assignment or loop pattern, as the parser builds them: a name, or a tuple of
+ * patterns; a tuple of one item holds a name (`((a, b))` reads back as `(a, b)`).
+ */
+export function randomPattern(r: () => number, depth: number): A.Pattern {
+  if (depth <= 0 || r() < 0.4) return ident(pick(r, ['a', 'b', 'x', 'y_2']));
+  const count = Math.floor(r() * 3) + 1;
+  const items =
+    count === 1
+      ? [ident(pick(r, ['a', 'c']))]
+      : Array.from({ length: count }, () => randomPattern(r, depth - 1));
+  return { kind: 'TuplePattern', items, loc };
+}
+
+/** `block t() { x = <e> }`, or `<target> = <e>` */
+export function programOf(e: A.Expression, target: A.Pattern = ident('x')): A.Program {
+  const body: A.Statement[] = [{ kind: 'Assign', target, value: e, loc }];
   const block: A.Definition = { kind: 'Block', name: ident('t'), params: [], body, loc };
   return { kind: 'Program', items: [block], comments: [], loc };
 }

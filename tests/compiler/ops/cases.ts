@@ -1198,25 +1198,50 @@ const reshapeCases: OpCase[] = [
 const mergingCases: OpCase[] = [
   {
     op: 'add',
-    note: 'needs the same shape',
+    note: 'shapes that do not broadcast',
     inputs: [
       [56, 56, 256],
       [56, 56, 128],
     ],
     error: {
       code: 'E3001',
-      message: 'add needs operands of the same shape, found [56, 56, 256] and [56, 56, 128]',
+      message: 'add cannot broadcast [56, 56, 256] with [56, 56, 128]: dimension 2 is 256 and 128',
+      // Aligned by hand: 'input 1: [' is 10 characters, '56, 56, ' 8 more.
+      notes: [
+        'input 1: [56, 56, 256]',
+        'input 2: [56, 56, 128]',
+        '                  ^^^ dimension 2: 256 and 128',
+      ].join('\n'),
     },
   },
-  { op: 'multiply', inputs: [[8], [8, 1]], error: { code: 'E3001' } },
+  {
+    op: 'multiply',
+    note: 'a shorter shape aligns on the last dimension',
+    inputs: [[4, 3], [5]],
+    error: {
+      code: 'E3001',
+      message: 'multiply cannot broadcast [4, 3] with [5]: dimension 1 is 3 and 5',
+      notes: ['input 1: [4, 3]', 'input 2:    [5]', '             ^ dimension 1: 3 and 5'].join(
+        '\n',
+      ),
+    },
+  },
   { op: 'subtract', inputs: [[4], [5]], error: { code: 'E3001' } },
+  {
+    op: 'divide',
+    inputs: [
+      [2, 3],
+      [3, 3],
+    ],
+    error: { code: 'E3001' },
+  },
   {
     op: 'add',
     note: 'names the operands when there are more than two',
     inputs: [[null], [17], [18]],
     error: {
       code: 'E3001',
-      message: 'add needs operands of the same shape, found [17] (input 2) and [18] (input 3)',
+      message: 'add cannot broadcast [17] (input 2) with [18] (input 3): dimension 0 is 17 and 18',
     },
   },
   {
@@ -1280,6 +1305,61 @@ const mergingCases: OpCase[] = [
       [2, 2, 3],
     ],
     ...weightless([2, 2, 3]),
+  },
+  // Broadcasting (NumPy rules past the batch), worked out by hand: align on the last dim, pad
+  // the shorter shape with leading 1s, a 1 stretches to the other size.
+  {
+    op: 'multiply',
+    note: 'squeeze-excite gate',
+    inputs: [
+      [5, 4, 3],
+      [1, 1, 3],
+    ],
+    ...weightless([5, 4, 3]),
+  },
+  {
+    op: 'multiply',
+    note: 'per-channel vector',
+    inputs: [[5, 4, 3], [3]],
+    ...weightless([5, 4, 3]),
+  },
+  { op: 'add', note: 'column plus row', inputs: [[4], [3, 1]], ...weightless([3, 4]) },
+  { op: 'add', note: 'three operands', inputs: [[2, 1, 3], [4, 1], [3]], ...weightless([2, 4, 3]) },
+  {
+    op: 'subtract',
+    note: 'broadcast',
+    inputs: [
+      [1, 3],
+      [2, 1],
+    ],
+    ...weightless([2, 3]),
+  },
+  {
+    op: 'divide',
+    inputs: [
+      [2, 3],
+      [2, 3],
+    ],
+    ...weightless([2, 3]),
+  },
+  { op: 'divide', note: 'broadcast', inputs: [[3], [4, 2, 1]], ...weightless([4, 2, 3]) },
+  {
+    op: 'multiply',
+    note: 'unknown dim against 1',
+    inputs: [
+      [null, 3],
+      [1, 3],
+    ],
+    shape: [null, 3],
+  },
+  {
+    op: 'add',
+    note: 'symbol against 1',
+    inputs: [
+      ['T', 8],
+      [1, 8],
+    ],
+    shape: ['T', 8],
   },
   { op: 'scale', inputs: [[4, 4]], args: { factor: 0.5 }, shape: [4, 4], weights: none, macs: 0 },
   { op: 'scale', inputs: [[4, 3]], args: { factor: 0.5 }, ...weightless([4, 3]) },
@@ -1413,6 +1493,58 @@ const embeddingInputCases: OpCase[] = [
   },
 ];
 
+/** slice (issue 13, language): Python slice counts worked out by hand. */
+const sliceCases: OpCase[] = [
+  // indices 1, 2 of 5
+  { op: 'slice', inputs: [[5, 4]], args: { start: 1, stop: 3 }, ...weightless([2, 4]) },
+  // axis -1 of [3, 7]: indices 1, 3, 5 (stop none, step 2)
+  { op: 'slice', inputs: [[3, 7]], args: { axis: -1, start: 1, step: 2 }, ...weightless([3, 3]) },
+  // -2: the last two of 6 (4, 5); stop past the end is clamped
+  { op: 'slice', inputs: [[6, 2, 3]], args: { start: -2, stop: 99 }, ...weightless([2, 2, 3]) },
+  // x[0] of [4, 3, 2]: index 0 of axis 0, the axis dropped
+  {
+    op: 'slice',
+    note: 'x[i]',
+    inputs: [[4, 3, 2]],
+    args: { start: -1, squeeze: true },
+    ...weightless([3, 2]),
+  },
+  {
+    op: 'slice',
+    note: 'a symbol on another axis',
+    inputs: [['T', 8]],
+    args: { axis: 1, stop: 4 },
+    shape: ['T', 4],
+  },
+  {
+    op: 'slice',
+    note: 'index out of range',
+    inputs: [[196, 192]],
+    args: { start: 196, squeeze: true },
+    error: {
+      code: 'E2004',
+      param: 'start',
+      message: 'index 196 is out of range for axis 0 of [196, 192] (valid indices: -196 to 195)',
+    },
+  },
+  {
+    op: 'slice',
+    note: 'empty',
+    inputs: [[5]],
+    args: { start: 3, stop: 3 },
+    error: { code: 'E3004', param: 'start', message: 'the slice 3:3:1 of axis 0 of [5] is empty' },
+  },
+  { op: 'slice', inputs: [[5]], args: { step: 0 }, error: { code: 'E2002', param: 'step' } },
+  { op: 'slice', inputs: [[5]], args: { axis: 1 }, error: { code: 'E2002', param: 'axis' } },
+  { op: 'slice', inputs: [['T', 3]], args: { stop: 2 }, error: { code: 'E3004', param: 'axis' } },
+  {
+    op: 'slice',
+    inputs: [[5]],
+    args: { squeeze: true },
+    error: { code: 'E3004', param: 'squeeze' },
+  },
+];
+
 /** Every case, grouped as the registry is. */
 export const opCases: readonly OpCase[] = [
   ...convOtherCases.filter((c) => c.op === 'conv1d'),
@@ -1426,6 +1558,7 @@ export const opCases: readonly OpCase[] = [
   ...reshapeCases,
   ...mergingCases,
   ...embeddingInputCases,
+  ...sliceCases,
 ];
 
 /** The cases that run on tensors. */

@@ -46,9 +46,11 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   add: [[[8], [8]]],
   subtract: [[[8], [8]]],
   multiply: [[[8], [8]]],
+  divide: [[[8], [8]]],
   scale: [[[8]], { factor: 2 }],
   concat: [[[8], [8]]],
   embedding: [[[8]], { input_dim: 100, output_dim: 4 }],
+  slice: [[[8, 4]], { start: 1, stop: 3 }],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */
