@@ -17,6 +17,11 @@ export interface CustomLayerConfigs {
   NetcSubtract: NamedLayerConfig;
   NetcZeroPad1D: NetcZeroPad1DConfig;
   NetcZeroPadChannels: NetcZeroPadChannelsConfig;
+  // Beyond convnets (issue 13): matrix products, axis reshapes, cropping.
+  NetcMatMul: NetcMatMulConfig;
+  NetcEinsum: NetcEinsumConfig;
+  NetcAxisReshape: NetcAxisReshapeConfig;
+  NetcCropping1D: NetcCropping1DConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -95,6 +100,8 @@ export interface NetcScaleConfig extends NamedLayerConfig {
 export interface NetcSoftmaxConfig extends NamedLayerConfig {
   /** The axis, Keras-style (the batch is 0). */
   axis: number;
+  /** Add the causal mask over the last two axes (`causalMask`, compiler/ops/causal-mask.ts). */
+  causal: boolean;
 }
 
 export interface NetcZeroPad1DConfig extends NamedLayerConfig {
@@ -105,4 +112,25 @@ export interface NetcZeroPad1DConfig extends NamedLayerConfig {
 export interface NetcZeroPadChannelsConfig extends NamedLayerConfig {
   /** Channel count of the output. */
   channels: number;
+}
+
+export interface NetcMatMulConfig extends NamedLayerConfig {
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+export interface NetcEinsumConfig extends NamedLayerConfig {
+  /** The equation with its batch letter written out (`planEinsum`'s `equation`). */
+  equation: string;
+}
+
+export interface NetcAxisReshapeConfig extends NamedLayerConfig {
+  mode: 'squeeze' | 'expand_dims';
+  /** The axis removed or inserted, Keras-style (the batch is 0). */
+  axis: number;
+}
+
+export interface NetcCropping1DConfig extends NamedLayerConfig {
+  /** Rows `[start, end]` dropped off the length axis. */
+  cropping: [number, number];
 }

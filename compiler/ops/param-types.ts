@@ -138,3 +138,9 @@ export const dimListType: ParamType<(number | string | null)[]> = {
     return dims.some((d) => d === undefined) ? undefined : (dims as (number | string | null)[]);
   },
 };
+
+/** Any string (an einsum equation); the op checks its content. */
+export const stringType: ParamType<string> = {
+  label: 'string',
+  convert: (v) => (v.kind === 'string' ? v.value : undefined),
+};

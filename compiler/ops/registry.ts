@@ -19,6 +19,11 @@ import { upsampling2d } from './upsampling.js';
 import { add, multiply, scale, subtract } from './merging.js';
 import { concat } from './concat.js';
 import { embedding } from './embedding.js';
+import { einsum } from './einsum.js';
+import { transpose } from './transpose.js';
+import { expandDims, squeeze } from './squeeze.js';
+import { cropping1d, cropping2d } from './cropping.js';
+import { matmul } from './matmul.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -47,16 +52,23 @@ export const allOps: readonly OpDef[] = [
   zeroPad1d,
   zeroPad2d,
   zeroPadChannels,
+  cropping1d,
+  cropping2d,
   flatten,
   reshape,
   permute,
   repeatVector,
+  transpose,
+  squeeze,
+  expandDims,
   upsampling2d,
   add,
   subtract,
   multiply,
   scale,
   concat,
+  matmul,
+  einsum,
   embedding,
 ];
 

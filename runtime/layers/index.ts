@@ -11,8 +11,12 @@ import { NetcSoftmax } from './softmax.js';
 import { NetcSubtract } from './subtract.js';
 import { NetcZeroPad1D } from './zero-pad1d.js';
 import { NetcZeroPadChannels } from './zero-pad-channels.js';
+import { NetcMatMul } from './matmul.js';
+import { NetcEinsum } from './einsum.js';
+import { NetcAxisReshape } from './axis-reshape.js';
+import { NetcCropping1D } from './cropping1d.js';
 
-export { NetcHardSigmoid, tfjsActivation, activationFn } from './activations.js';
+export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
 export {
   NetcBatchNorm,
@@ -25,6 +29,10 @@ export {
   NetcSubtract,
   NetcZeroPad1D,
   NetcZeroPadChannels,
+  NetcMatMul,
+  NetcEinsum,
+  NetcAxisReshape,
+  NetcCropping1D,
 };
 
 /**
@@ -46,6 +54,10 @@ const customLayers: {
   NetcSubtract,
   NetcZeroPad1D,
   NetcZeroPadChannels,
+  NetcMatMul,
+  NetcEinsum,
+  NetcAxisReshape,
+  NetcCropping1D,
 };
 
 /** Builds netc layer `className` from its typed config. */

@@ -49,6 +49,26 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   scale: [[[8]], { factor: 2 }],
   concat: [[[8], [8]]],
   embedding: [[[8]], { input_dim: 100, output_dim: 4 }],
+  // Beyond convnets (issue 13).
+  hard_swish: [[[8]]],
+  matmul: [
+    [
+      [3, 4],
+      [4, 5],
+    ],
+  ],
+  einsum: [
+    [
+      [3, 4],
+      [5, 4],
+    ],
+    { equation: 'qd,kd->qk' },
+  ],
+  transpose: [[[3, 4]], { perm: [1, 0] }],
+  squeeze: [[[1, 4]], { axis: 0 }],
+  expand_dims: [[[4]], { axis: 0 }],
+  cropping1d: [[[8, 2]]],
+  cropping2d: [[[8, 8, 2]], { cropping: 1 }],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */
