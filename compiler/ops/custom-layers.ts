@@ -59,11 +59,12 @@ export interface NetcConvConfig extends NamedLayerConfig {
 
 export interface NetcConvTransposeConfig extends NamedLayerConfig {
   filters: number;
-  kernelSize: [number, number];
-  strides: [number, number];
+  /** One size per spatial axis: 1 (`conv1d_transpose`) or 2. */
+  kernelSize: number[];
+  strides: number[];
   padding: 'same' | 'valid';
   /** Extra rows / columns at the end of the output (Keras `output_padding`), or null. */
-  outputPadding: [number, number] | null;
+  outputPadding: number[] | null;
   useBias: boolean;
   /** A netc activation name. */
   activation: string;

@@ -1,7 +1,7 @@
 import type { OpDef } from './op.js';
 import { input } from './input.js';
 import { conv1d, conv2d, depthwiseConv2d, separableConv2d } from './conv.js';
-import { conv2dTranspose } from './conv-transpose.js';
+import { conv1dTranspose, conv2dTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
 import { batchNorm, layerNorm } from './normalization.js';
 import { activationOps } from './activations.js';
@@ -36,6 +36,7 @@ export const allOps: readonly OpDef[] = [
   depthwiseConv2d,
   separableConv2d,
   conv2dTranspose,
+  conv1dTranspose,
   dense,
   batchNorm,
   layerNorm,

@@ -1418,6 +1418,49 @@ const embeddingInputCases: OpCase[] = [
 const beyondConvnetCases: OpCase[] = [
   { op: 'gelu', inputs: [[3, 4]], args: { approximate: 'tanh' }, ...weightless([3, 4]) },
   {
+    op: 'conv1d_transpose',
+    note: '"same", stride 2: the length doubles',
+    inputs: [[5, 3]],
+    args: { filters: 2, kernel_size: 3, stride: 2 },
+    shape: [10, 2], // n * stride
+    weights: [
+      ['kernel', [3, 2, 3], true], // [k, filters, in]
+      ['bias', [2], true],
+    ],
+    params: 20, // 3*2*3 + 2
+    trainable: 20,
+    macs: 90, // 5 positions * 3 taps * 3 in * 2 filters
+    run: true,
+  },
+  {
+    op: 'conv1d_transpose',
+    note: '"valid" with output_padding 1',
+    inputs: [[5, 3]],
+    args: { filters: 2, kernel_size: 3, stride: 2, padding: 'valid', output_padding: 1 },
+    shape: [12, 2], // (5 - 1) * 2 + 3 + 1
+    weights: [
+      ['kernel', [3, 2, 3], true],
+      ['bias', [2], true],
+    ],
+    params: 20,
+    trainable: 20,
+    macs: 90,
+    run: true,
+  },
+  {
+    op: 'conv1d_transpose',
+    note: '"valid": n * s + max(k - s, 0)',
+    inputs: [[5, 3]],
+    args: { filters: 2, kernel_size: 3, stride: 2, padding: 'valid' },
+    shape: [11, 2],
+  },
+  {
+    op: 'conv1d_transpose',
+    inputs: [[5, 3]],
+    args: { filters: 2, kernel_size: 3, dilation: 2 },
+    error: { code: 'E2002', param: 'dilation' },
+  },
+  {
     op: 'softmax',
     note: 'additive mask [3, 4] broadcast over scores [2, 3, 4]',
     inputs: [

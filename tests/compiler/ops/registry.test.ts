@@ -51,6 +51,7 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   embedding: [[[8]], { input_dim: 100, output_dim: 4 }],
   // Beyond convnets (issue 13).
   hard_swish: [[[8]]],
+  conv1d_transpose: [[[8, 6]], { filters: 4, kernel_size: 3, stride: 2 }],
   matmul: [
     [
       [3, 4],
