@@ -22,6 +22,7 @@ export interface CustomLayerConfigs {
   NetcEinsum: NetcEinsumConfig;
   NetcAxisReshape: NetcAxisReshapeConfig;
   NetcCropping1D: NetcCropping1DConfig;
+  NetcResize: NetcResizeConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -134,4 +135,12 @@ export interface NetcAxisReshapeConfig extends NamedLayerConfig {
 export interface NetcCropping1DConfig extends NamedLayerConfig {
   /** Rows `[start, end]` dropped off the length axis. */
   cropping: [number, number];
+}
+
+export interface NetcResizeConfig extends NamedLayerConfig {
+  /** The output `[height, width]` (`resizing`), or null to scale by `factor`. */
+  size: [number, number] | null;
+  /** Integer `[height, width]` factors (`upsampling2d`), or null when `size` is given. */
+  factor: [number, number] | null;
+  interpolation: 'bilinear' | 'nearest';
 }

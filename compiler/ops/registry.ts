@@ -23,6 +23,7 @@ import { einsum } from './einsum.js';
 import { transpose } from './transpose.js';
 import { expandDims, squeeze } from './squeeze.js';
 import { cropping1d, cropping2d } from './cropping.js';
+import { resizing } from './resizing.js';
 import { matmul } from './matmul.js';
 
 /**
@@ -63,6 +64,7 @@ export const allOps: readonly OpDef[] = [
   squeeze,
   expandDims,
   upsampling2d,
+  resizing,
   add,
   subtract,
   multiply,

@@ -15,6 +15,7 @@ import { NetcMatMul } from './matmul.js';
 import { NetcEinsum } from './einsum.js';
 import { NetcAxisReshape } from './axis-reshape.js';
 import { NetcCropping1D } from './cropping1d.js';
+import { NetcResize } from './resize.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -33,6 +34,7 @@ export {
   NetcEinsum,
   NetcAxisReshape,
   NetcCropping1D,
+  NetcResize,
 };
 
 /**
@@ -58,6 +60,7 @@ const customLayers: {
   NetcEinsum,
   NetcAxisReshape,
   NetcCropping1D,
+  NetcResize,
 };
 
 /** Builds netc layer `className` from its typed config. */

@@ -1,7 +1,8 @@
 /**
  * Issue 13's ops on tfjs (wasm) against plain-JS references written from their definitions
  * (PyTorch / Keras formulas): gelu's tanh form, hard_swish, softmax with an additive and a
- * causal mask, matmul and einsum, transpose, squeeze / expand_dims, cropping1d / cropping2d.
+ * causal mask, matmul and einsum, transpose, squeeze / expand_dims, cropping1d / cropping2d,
+ * resizing and bilinear upsampling.
  * And a model written in the language: scaled dot-product attention with a causal mask.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -223,6 +224,53 @@ describe('axis reshapes and cropping against index arithmetic', () => {
       ],
     });
     expect(got).toEqual(want);
+  });
+});
+
+/**
+ * PyTorch's `interpolate(mode="bilinear", align_corners=False)` (and `"nearest-exact"`), written
+ * from its documented sampling rule per output pixel: source `(o + 0.5) * in / out - 0.5`,
+ * clamped at 0, between the two neighbours (nearest: `floor((o + 0.5) * in / out)`).
+ */
+function torchResize(
+  x: tf.Tensor,
+  [oh, ow]: [number, number],
+  mode: 'bilinear' | 'nearest',
+): number[] {
+  const [b, h, w, c] = x.shape;
+  const g = at(x.dataSync(), x.shape);
+  const src = (o: number, n: number, out: number) => {
+    const s = Math.max((o + 0.5) * (n / out) - 0.5, 0);
+    const lo = Math.floor(s);
+    return { lo, hi: Math.min(lo + 1, n - 1), t: s - lo };
+  };
+  const near = (o: number, n: number, out: number) =>
+    Math.min(Math.floor((o + 0.5) * (n / out)), n - 1);
+  return indices([b, oh, ow, c]).map(([n, i, j, k]) => {
+    if (mode === 'nearest') return g([n, near(i, h, oh), near(j, w, ow), k]);
+    const y = src(i, h, oh);
+    const z = src(j, w, ow);
+    const row = (r: number) => g([n, r, z.lo, k]) * (1 - z.t) + g([n, r, z.hi, k]) * z.t;
+    return row(y.lo) * (1 - y.t) + row(y.hi) * y.t;
+  });
+}
+
+describe('resizing with half-pixel centres (Keras Resizing, PyTorch align_corners=False)', () => {
+  it.each([
+    [[3, 9], 'bilinear'],
+    [[8, 4], 'bilinear'],
+    [[8, 4], 'nearest'],
+    [[2, 11], 'nearest'],
+  ] as const)('resizing to %j, %s', (size, mode) => {
+    const x = rand([2, 5, 7, 3], 71);
+    const got = run('resizing', [x], { height: size[0], width: size[1], interpolation: mode });
+    expect(maxDiff(got, torchResize(x, [size[0], size[1]], mode))).toBeLessThan(tol);
+  });
+
+  it('upsampling2d bilinear by [2, 3] is resizing to twice and three times the size', () => {
+    const x = rand([1, 3, 4, 2], 72);
+    const got = run('upsampling2d', [x], { size: [2, 3], interpolation: 'bilinear' });
+    expect(maxDiff(got, torchResize(x, [6, 12], 'bilinear'))).toBeLessThan(tol);
   });
 });
 

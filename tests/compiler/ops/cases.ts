@@ -1190,8 +1190,8 @@ const reshapeCases: OpCase[] = [
     op: 'upsampling2d',
     inputs: [[3, 4, 2]],
     args: { interpolation: 'bilinear' },
-    // tfjs 4.22 cpu: the gradient of tf.image.resizeBilinear of a 3x4 image has shape 4x3.
-    trainFails: 'Error in gradient for op ResizeBilinear',
+    // netc's NetcResize (two matrix products): tfjs 4.22's resizeBilinear gradient of a 3x4
+    // image had shape 4x3.
     ...weightless([6, 8, 2]), // default size 2
   },
 ];
@@ -1697,6 +1697,33 @@ const beyondConvnetCases: OpCase[] = [
   },
   { op: 'cropping2d', note: 'int', inputs: [[8, 9, 2]], args: { cropping: 1 }, shape: [6, 7, 2] },
   { op: 'cropping2d', note: 'Keras default 0', inputs: [[8, 9, 2]], shape: [8, 9, 2] },
+  {
+    op: 'resizing',
+    note: 'bilinear, down and up',
+    inputs: [[5, 7, 2]],
+    args: { height: 3, width: 9 },
+    ...weightless([3, 9, 2]),
+  },
+  {
+    op: 'resizing',
+    note: 'nearest',
+    inputs: [[5, 7, 2]],
+    args: { height: 8, width: 4, interpolation: 'nearest' },
+    ...weightless([8, 4, 2]),
+  },
+  {
+    op: 'resizing',
+    note: 'symbolic input',
+    inputs: [['H', 'W', 3]],
+    args: { height: 4, width: 4 },
+    shape: [4, 4, 3],
+  },
+  {
+    op: 'resizing',
+    inputs: [[5, 7, 2]],
+    args: { height: 0, width: 4 },
+    error: { code: 'E2002', param: 'height' },
+  },
 ];
 
 /** Every case, grouped as the registry is. */

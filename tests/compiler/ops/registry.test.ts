@@ -70,6 +70,7 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   expand_dims: [[[4]], { axis: 0 }],
   cropping1d: [[[8, 2]]],
   cropping2d: [[[8, 8, 2]], { cropping: 1 }],
+  resizing: [[[8, 8, 2]], { height: 4, width: 6 }],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */
