@@ -24,16 +24,12 @@ function inserted(x: Shape, a: { readonly axis: number }): number {
   return axisIndex(a, 'axis', x.length + 1);
 }
 
-/** Reshapes that only add or remove a 1: tfjs's Reshape when the output is known, else netc's. */
+/** netc's layer (tfjs's Reshape needs the sizes, at most one unknown). */
 function reshapeLayer(
   c: TfjsContext<{ readonly axis: number }>,
   mode: 'squeeze' | 'expand_dims',
   axis: number,
 ): Tfjs.layers.Layer {
-  const out = c.output;
-  if (out.length > 0 && out.every((d) => typeof d === 'number')) {
-    return c.tf.layers.reshape({ name: c.name, targetShape: out as number[] });
-  }
   return c.custom('NetcAxisReshape', { name: c.name, mode, axis: axis + 1 });
 }
 

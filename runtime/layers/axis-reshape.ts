@@ -6,8 +6,8 @@ import type { NetcAxisReshapeConfig } from '../../compiler/ops/custom-layers.js'
 export type NetcAxisReshapeArgs = LayerArgs & NetcAxisReshapeConfig;
 
 /**
- * `squeeze` / `expand_dims` with unknown sizes, which tfjs's Reshape cannot take (one -1 at
- * most): removes or inserts a 1 at `axis` (the batch is 0).
+ * `squeeze` / `expand_dims`: removes or inserts a 1 at `axis` (the batch is 0), whatever sizes
+ * are unknown (tfjs's Reshape takes one -1 at most).
  */
 export class NetcAxisReshape extends tf.layers.Layer {
   static readonly className = 'NetcAxisReshape';

@@ -597,9 +597,9 @@ function apply(
  */
 export const weightsInfo = {
   model: 'ecg_resnet',
-  fingerprint: '97dcd035a0e4a0c1',
+  fingerprint: '0ba6cabc66110d46',
   optimized: false,
-  unfoldedFingerprint: '97dcd035a0e4a0c1',
+  unfoldedFingerprint: '0ba6cabc66110d46',
   foldedFingerprint: 'b294e94264f2f8fa',
 } as const;
 
