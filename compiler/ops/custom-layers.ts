@@ -23,6 +23,8 @@ export interface CustomLayerConfigs {
   NetcAxisReshape: NetcAxisReshapeConfig;
   NetcCropping1D: NetcCropping1DConfig;
   NetcResize: NetcResizeConfig;
+  NetcRescaling: NetcRescalingConfig;
+  NetcNormalization: NetcNormalizationConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -143,4 +145,16 @@ export interface NetcResizeConfig extends NamedLayerConfig {
   /** Integer `[height, width]` factors (`upsampling2d`), or null when `size` is given. */
   factor: [number, number] | null;
   interpolation: 'bilinear' | 'nearest';
+}
+
+export interface NetcRescalingConfig extends NamedLayerConfig {
+  /** One value, or one per channel (last axis). */
+  scale: number[];
+  offset: number[];
+}
+
+export interface NetcNormalizationConfig extends NamedLayerConfig {
+  /** Initial mean and variance: one value, or one per channel (last axis). */
+  mean: number[];
+  variance: number[];
 }

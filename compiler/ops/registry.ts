@@ -24,6 +24,7 @@ import { transpose } from './transpose.js';
 import { expandDims, squeeze } from './squeeze.js';
 import { cropping1d, cropping2d } from './cropping.js';
 import { resizing } from './resizing.js';
+import { normalization, rescaling } from './preprocessing.js';
 import { matmul } from './matmul.js';
 
 /**
@@ -41,6 +42,8 @@ export const allOps: readonly OpDef[] = [
   dense,
   batchNorm,
   layerNorm,
+  rescaling,
+  normalization,
   ...activationOps,
   dropout,
   maxPool1d,

@@ -16,6 +16,7 @@ import { NetcEinsum } from './einsum.js';
 import { NetcAxisReshape } from './axis-reshape.js';
 import { NetcCropping1D } from './cropping1d.js';
 import { NetcResize } from './resize.js';
+import { NetcNormalization, NetcRescaling } from './preprocessing.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -35,6 +36,8 @@ export {
   NetcAxisReshape,
   NetcCropping1D,
   NetcResize,
+  NetcRescaling,
+  NetcNormalization,
 };
 
 /**
@@ -61,6 +64,8 @@ const customLayers: {
   NetcAxisReshape,
   NetcCropping1D,
   NetcResize,
+  NetcRescaling,
+  NetcNormalization,
 };
 
 /** Builds netc layer `className` from its typed config. */

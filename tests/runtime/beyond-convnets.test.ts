@@ -274,6 +274,43 @@ describe('resizing with half-pixel centres (Keras Resizing, PyTorch align_corner
   });
 });
 
+describe('preprocessing (Keras Rescaling and Normalization formulas)', () => {
+  it('rescaling per channel: x * scale[c] + offset[c]', () => {
+    const x = rand([2, 2, 2, 3], 81);
+    const scale = [2, 0.5, -1];
+    const offset = [0.1, 0.2, 0.3];
+    const want = Array.from(x.dataSync()).map((v, i) => v * scale[i % 3] + offset[i % 3]);
+    expect(maxDiff(run('rescaling', [x], { scale, offset }), want)).toBeLessThan(tol);
+    const one = Array.from(x.dataSync()).map((v) => v / 255);
+    expect(maxDiff(run('rescaling', [x], { scale: 1 / 255 }), one)).toBeLessThan(tol);
+  });
+
+  it('normalization: (x - mean) / max(sqrt(variance), 1e-7), from its own weights', () => {
+    const mean = [0.485, 0.456, 0.406];
+    const variance = [0.052, 0.05, 0];
+    const x = rand([2, 2, 3], 82);
+    const want = Array.from(x.dataSync()).map(
+      (v, i) => (v - mean[i % 3]) / Math.max(Math.sqrt(variance[i % 3]), 1e-7),
+    );
+    // opModel seeds the weights: initialWeights gives them the declared values.
+    const got = run('normalization', [x], { mean, variance });
+    expect(maxDiff(got, want) / Math.max(...want.map(Math.abs))).toBeLessThan(tol);
+    // Without a seed, the layer's own build writes the same values.
+    const r = checkSource(
+      new Source(
+        'n.net',
+        'model m(x: [3]) {\n  return y: x |> normalization(mean: [1, 2, 3], variance: 4)\n}\n',
+      ),
+    );
+    const model = buildModel(r.graphs[0]);
+    const w = model.layers[1].getWeights().map((t) => Array.from(t.dataSync()));
+    expect(w).toEqual([[1, 2, 3], [4, 4, 4], [0]]);
+    const y = (model.predict(tf.tensor2d([[3, 2, 1]])) as tf.Tensor).dataSync();
+    expect(Array.from(y)).toEqual([1, 0, -1]); // (3 - 1) / 2, (2 - 2) / 2, (1 - 3) / 2
+    model.dispose();
+  });
+});
+
 describe('written in the language', () => {
   const source = `model attention(x: [T, 8]) {
   q = x |> dense(8, bias: false, name: "q")

@@ -1698,6 +1698,57 @@ const beyondConvnetCases: OpCase[] = [
   { op: 'cropping2d', note: 'int', inputs: [[8, 9, 2]], args: { cropping: 1 }, shape: [6, 7, 2] },
   { op: 'cropping2d', note: 'Keras default 0', inputs: [[8, 9, 2]], shape: [8, 9, 2] },
   {
+    op: 'rescaling',
+    note: 'one factor, 1 / 255',
+    inputs: [[4, 4, 3]],
+    args: { scale: 1 / 255 },
+    ...weightless([4, 4, 3]),
+  },
+  {
+    op: 'rescaling',
+    note: 'per channel',
+    inputs: [[4, 4, 3]],
+    args: { scale: [2, 0.5, -1], offset: [0.1, 0.2, 0.3] },
+    ...weightless([4, 4, 3]),
+  },
+  {
+    op: 'rescaling',
+    note: 'one value per channel',
+    inputs: [[4, 4, 3]],
+    args: { scale: [2, 0.5] },
+    error: { code: 'E2002', param: 'scale', contains: ['2 channels'] },
+  },
+  {
+    op: 'normalization',
+    note: 'Keras counts mean, variance and count: 2 * 3 + 1',
+    inputs: [[4, 4, 3]],
+    args: { mean: [0.485, 0.456, 0.406], variance: [0.052, 0.05, 0.051] },
+    shape: [4, 4, 3],
+    weights: [
+      ['mean', [3], false],
+      ['variance', [3], false],
+      ['count', [], false],
+    ],
+    params: 7, // 3 + 3 + 1, EfficientNetB0's `normalization` row in Keras's summary
+    trainable: 0,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'normalization',
+    note: 'defaults',
+    inputs: [[10]],
+    shape: [10],
+    params: 21, // 10 + 10 + 1
+    trainable: 0,
+  },
+  {
+    op: 'normalization',
+    inputs: [[4, 3]],
+    args: { variance: -1 },
+    error: { code: 'E2002', param: 'variance' },
+  },
+  {
     op: 'resizing',
     note: 'bilinear, down and up',
     inputs: [[5, 7, 2]],

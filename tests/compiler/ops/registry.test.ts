@@ -71,6 +71,8 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   cropping1d: [[[8, 2]]],
   cropping2d: [[[8, 8, 2]], { cropping: 1 }],
   resizing: [[[8, 8, 2]], { height: 4, width: 6 }],
+  rescaling: [[[8, 3]], { scale: [0.5, 2, 4] }],
+  normalization: [[[8, 3]]],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */
