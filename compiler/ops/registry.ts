@@ -5,7 +5,7 @@ import { conv1dTranspose, conv2dTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
 import { batchNorm, layerNorm } from './normalization.js';
 import { activationOps } from './activations.js';
-import { dropout } from './dropout.js';
+import { dropout, dropPath, spatialDropout1d, spatialDropout2d } from './dropout.js';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from './pooling.js';
 import {
   globalAvgPool1d,
@@ -46,6 +46,9 @@ export const allOps: readonly OpDef[] = [
   normalization,
   ...activationOps,
   dropout,
+  spatialDropout1d,
+  spatialDropout2d,
+  dropPath,
   maxPool1d,
   avgPool1d,
   maxPool2d,

@@ -311,6 +311,46 @@ describe('preprocessing (Keras Rescaling and Normalization formulas)', () => {
   });
 });
 
+describe('dropout variants in training (which elements share one draw)', () => {
+  /** y / x in training mode, for x all ones: each entry 0 or 1 / (1 - rate). */
+  function trainingMask(op: string, shape: number[], args: Record<string, Arg>): number[] {
+    const model = opModel(op, [shape.slice(1) as Shape], args);
+    try {
+      const y = model.apply(tf.ones(shape), { training: true }) as tf.Tensor;
+      return Array.from(y.dataSync());
+    } finally {
+      model.dispose();
+    }
+  }
+  const kept = 1 / (1 - 0.5);
+
+  it.each([
+    ['spatial_dropout2d', [4, 3, 3, 16], {}, (i: number[]) => [i[0], i[3]]],
+    ['spatial_dropout1d', [4, 5, 16], {}, (i: number[]) => [i[0], i[2]]],
+    ['dropout', [4, 3, 3, 16], { noise_shape: [1, 1, 16] }, (i: number[]) => [i[0], i[3]]],
+    ['drop_path', [16, 3, 4], {}, (i: number[]) => [i[0]]],
+  ] as const)('%s: one draw per %s group', (op, shape, args, group) => {
+    const y = trainingMask(op, [...shape], { rate: 0.5, ...args });
+    expect(y.every((v) => v === 0 || Math.abs(v - kept) < 1e-6)).toBe(true);
+    const seen = new Map<string, number>();
+    indices(shape).forEach((idx, k) => {
+      const key = JSON.stringify(group(idx));
+      if (!seen.has(key)) seen.set(key, y[k]);
+      expect(y[k]).toBe(seen.get(key));
+    });
+    // Both outcomes happen across the groups (64 or 16 draws at rate 0.5).
+    const draws = [...seen.values()];
+    expect(draws.some((v) => v === 0) && draws.some((v) => v > 0)).toBe(true);
+  });
+
+  it('are the identity at inference', () => {
+    const x = rand([2, 3, 4], 91);
+    for (const op of ['spatial_dropout1d', 'drop_path']) {
+      expect(run(op, [x], { rate: 0.5 })).toEqual(Array.from(x.dataSync()));
+    }
+  });
+});
+
 describe('written in the language', () => {
   const source = `model attention(x: [T, 8]) {
   q = x |> dense(8, bias: false, name: "q")

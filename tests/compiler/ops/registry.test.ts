@@ -73,6 +73,9 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   resizing: [[[8, 8, 2]], { height: 4, width: 6 }],
   rescaling: [[[8, 3]], { scale: [0.5, 2, 4] }],
   normalization: [[[8, 3]]],
+  spatial_dropout1d: [[[8, 3]]],
+  spatial_dropout2d: [[[8, 8, 3]]],
+  drop_path: [[[8, 3]]],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */
