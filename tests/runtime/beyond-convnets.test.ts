@@ -330,7 +330,7 @@ describe('dropout variants in training (which elements share one draw)', () => {
     ['dropout', [4, 3, 3, 16], { noise_shape: [1, 1, 16] }, (i: number[]) => [i[0], i[3]]],
     ['drop_path', [16, 3, 4], {}, (i: number[]) => [i[0]]],
   ] as const)('%s: one draw per %s group', (op, shape, args, group) => {
-    const y = trainingMask(op, [...shape], { rate: 0.5, ...args });
+    const y = trainingMask(op, [...shape], { rate: 0.5, ...(args as Record<string, Arg>) });
     expect(y.every((v) => v === 0 || Math.abs(v - kept) < 1e-6)).toBe(true);
     const seen = new Map<string, number>();
     indices(shape).forEach((idx, k) => {
