@@ -597,9 +597,9 @@ function apply(
  */
 export const weightsInfo = {
   model: 'ecg_resnet',
-  fingerprint: '0ba6cabc66110d46',
+  fingerprint: '12975054651d260a',
   optimized: false,
-  unfoldedFingerprint: '0ba6cabc66110d46',
+  unfoldedFingerprint: '12975054651d260a',
   foldedFingerprint: 'b294e94264f2f8fa',
 } as const;
 
