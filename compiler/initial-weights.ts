@@ -61,6 +61,7 @@ export function uniformLimit(init: WeightInit, shape: readonly number[]): number
     case 'uniform':
       return init.limit;
     case 'constant':
+    case 'values':
       return null;
   }
 }
@@ -73,6 +74,10 @@ export function initialValues(
 ): Float32Array {
   const data = new Float32Array(shape.reduce((p, d) => p * d, 1));
   if (init.kind === 'constant') return data.fill(init.value);
+  if (init.kind === 'values') {
+    data.set(init.values);
+    return data;
+  }
   const limit = uniformLimit(init, shape)!;
   const next = splitmix32(seed);
   for (let i = 0; i < data.length; i++) data[i] = (2 * next() - 1) * limit;

@@ -1,11 +1,19 @@
 import { axisIndex, invalid } from './attrs.js';
-import { defineOp, type AttrsOf, type OpDef, type ParamSpec, type TfjsContext } from './op.js';
+import {
+  defineOp,
+  OpError,
+  type AttrsOf,
+  type OpDef,
+  type ParamSpec,
+  type TfjsContext,
+} from './op.js';
 import type { OnnxContext, OnnxValue } from './onnx.js';
 import { onnxAxis } from './onnx-layout.js';
 import { subName } from './onnx-nodes.js';
 import { scalarWeight } from './onnx-weights.js';
-import { enumType, floatType, intType, type ParamType } from './param-types.js';
-import type { Shape } from '../ir/shape.js';
+import { boolType, enumType, floatType, intType, type ParamType } from './param-types.js';
+import { causalMask } from './causal-mask.js';
+import { dimsCompatible, formatShape, type Shape } from '../ir/shape.js';
 import type * as Tfjs from '@tensorflow/tfjs';
 
 /** Arguments of an activation, as the op's attributes give them (defaults: Keras's). */
@@ -47,6 +55,9 @@ export function onnxActivation(
     case 'hard_sigmoid':
       // netc's (Keras 3) definition, clip(x / 6 + 0.5, 0, 1).
       return one('HardSigmoid', { alpha: { float: 1 / 6 }, beta: { float: 0.5 } });
+    case 'hard_swish':
+      // ONNX's HardSwish is x * max(0, min(1, x / 6 + 0.5)), Keras 3's x * relu6(x + 3) / 6.
+      return one('HardSwish');
     case 'softmax':
       return one('Softmax', { axis: onnxAxis(args.axis ?? rank - 1, rank, x.layout) });
     case 'relu6':
@@ -66,6 +77,27 @@ export function onnxActivation(
       const erf = c.node('Erf', [scaled], {}, subName(suffix, 'erf'));
       const plus = c.node('Add', [erf, constant('one', 1)], {}, subName(suffix, 'plus_one'));
       const half = c.node('Mul', [plus, constant('half', 0.5)], {}, subName(suffix, 'cdf'));
+      return out(c.node('Mul', [x.name, half], {}, suffix));
+    }
+    case 'gelu_tanh': {
+      // 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))), in opset-17 nodes.
+      const part = (p: string) => subName(suffix, p);
+      const cube = c.node(
+        'Mul',
+        [x.name, c.node('Mul', [x.name, x.name], {}, part('sq'))],
+        {},
+        part('cube'),
+      );
+      const inner = c.node(
+        'Add',
+        [x.name, c.node('Mul', [cube, constant('k', 0.044715)], {}, part('k_cube'))],
+        {},
+        part('inner'),
+      );
+      const arg = c.node('Mul', [inner, constant('c', Math.sqrt(2 / Math.PI))], {}, part('arg'));
+      const th = c.node('Tanh', [arg], {}, part('tanh'));
+      const plus = c.node('Add', [th, constant('one', 1)], {}, part('plus_one'));
+      const half = c.node('Mul', [plus, constant('half', 0.5)], {}, part('cdf'));
       return out(c.node('Mul', [x.name, half], {}, suffix));
     }
     default:
@@ -106,6 +138,8 @@ function activation<
   check?(x: Shape, a: AttrsOf<P>): void;
   tfjs?(c: TfjsContext<AttrsOf<P>>): Tfjs.layers.Layer;
   onnxArgs?(a: AttrsOf<P>, rank: number): ActivationArgs;
+  /** The `onnxActivation` case when it is not the op's name (gelu's tanh form). */
+  onnxKind?(a: AttrsOf<P>): string;
 }): ActivationOp<N, F> {
   const { name } = spec;
   const op = defineOp({
@@ -128,7 +162,7 @@ function activation<
       onnxActivation(
         c,
         c.input(0),
-        name,
+        spec.onnxKind?.(c.attrs) ?? name,
         c.inputs[0].length,
         spec.onnxArgs?.(c.attrs, c.inputs[0].length) ?? {},
       ),
@@ -166,7 +200,22 @@ export const elu: ActivationOp<'elu', true> = activation({
 });
 export const gelu = activation({
   name: 'gelu',
-  doc: 'Gaussian error linear unit (exact, not the tanh approximation).',
+  doc: 'Gaussian error linear unit: exact, `x * Phi(x)` (`approximate: "none"`), or the tanh form `0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))` (`"tanh"`, PyTorch `GELU(approximate="tanh")`, Keras `gelu(approximate=True)`).',
+  params: [
+    {
+      name: 'approximate',
+      type: enumType(['none', 'tanh']),
+      default: 'none',
+      doc: '`"none"`: the exact erf form (the fused `activation: "gelu"`); `"tanh"`: the tanh approximation.',
+    },
+  ],
+  // tfjs's identifier of the tanh form is `gelu_new` (not a fused `activation:` value).
+  tfjs: (c) =>
+    c.tf.layers.activation({
+      name: c.name,
+      activation: c.attrs.approximate === 'tanh' ? 'gelu_new' : c.activation('gelu'),
+    }),
+  onnxKind: (a) => (a.approximate === 'tanh' ? 'gelu_tanh' : 'gelu'),
 });
 export const swish = activation({ name: 'swish', doc: 'Swish (SiLU), `x * sigmoid(x)`.' });
 export const sigmoid = activation({
@@ -174,31 +223,111 @@ export const sigmoid = activation({
   doc: 'Logistic sigmoid, `1 / (1 + exp(-x))`.',
 });
 export const tanh = activation({ name: 'tanh', doc: 'Hyperbolic tangent.' });
-export const softmax: ActivationOp<'softmax', true> = activation({
-  name: 'softmax',
-  doc: 'Softmax along `axis`.',
-  params: [
-    {
-      name: 'axis',
-      type: intType,
-      default: -1,
-      doc: 'Axis to normalize, over the non-batch dimensions (negative counts from the end).',
-    },
-  ],
-  check: (x, a) => void axisIndex(a, 'axis', x.length),
-  // tfjs's softmax only runs on the last axis.
-  tfjs(c) {
-    const rank = c.inputs[0].length;
-    const axis = axisIndex(c.attrs, 'axis', rank) + 1;
-    return axis === rank
-      ? c.tf.layers.softmax({ name: c.name, axis })
-      : c.custom('NetcSoftmax', { name: c.name, axis });
+const softmaxParams = [
+  {
+    name: 'axis',
+    type: intType,
+    default: -1,
+    doc: 'Axis to normalize, over the non-batch dimensions (negative counts from the end).',
   },
-  onnxArgs: (a, rank) => ({ axis: axisIndex(a, 'axis', rank) }),
-});
+  {
+    name: 'causal',
+    type: boolType,
+    default: false,
+    doc: 'Attention scores `[..., t, s]`: key `j` is masked out (`-1e9` added) for query `i` when `j > i` (Keras `use_causal_mask`); needs the last axis.',
+  },
+] as const;
+
+/** The mask input (if any) broadcasts against the scores: right-aligned, each dim 1 or equal. */
+function checkMask(x: Shape, mask: Shape | undefined): void {
+  if (!mask) return;
+  const off = x.length - mask.length;
+  const bad = off < 0 || mask.some((d, i) => d !== 1 && !dimsCompatible(d, x[off + i]));
+  if (bad) {
+    throw new OpError(
+      `softmax's mask ${formatShape(mask)} does not broadcast against the scores ${formatShape(x)}`,
+      'E3001',
+      undefined,
+      ['the mask aligns with the last dimensions of the scores; each of its dims is 1 or equal'],
+    );
+  }
+}
+
+/**
+ * Softmax, with an optional additive mask (a second input) and a causal mask: with neither it
+ * is an elementwise activation, valid as a fused `activation: "softmax"`.
+ */
+export const softmax: ActivationOp<'softmax', true> = Object.assign(
+  defineOp({
+    name: 'softmax',
+    category: 'activation',
+    doc: 'Softmax along `axis`, after adding the optional second input (an additive mask, e.g. 0 / -1e9, broadcast against the scores) and the causal mask; keeps the input shape, counted as 0 MACs.',
+    inputs: { min: 1, max: 2 },
+    params: softmaxParams,
+    shape([x, mask], a) {
+      const axis = axisIndex(a, 'axis', x.length);
+      checkMask(x, mask);
+      if (a.causal && (x.length < 2 || axis !== x.length - 1)) {
+        throw new OpError(
+          `causal softmax needs scores [..., queries, keys] and the last axis, found ${formatShape(x)} with axis ${a.axis}`,
+          'E2002',
+          'causal',
+        );
+      }
+      return x;
+    },
+    weights: () => [],
+    macs: () => 0n,
+    // tfjs's softmax only runs on the last axis, and knows no mask.
+    tfjs(c) {
+      const rank = c.inputs[0].length;
+      const axis = axisIndex(c.attrs, 'axis', rank) + 1;
+      const plain = axis === rank && !c.attrs.causal && c.inputs.length === 1;
+      return plain
+        ? c.tf.layers.softmax({ name: c.name, axis })
+        : c.custom('NetcSoftmax', { name: c.name, axis, causal: c.attrs.causal });
+    },
+    onnx(c) {
+      const rank = c.inputs[0].length;
+      const axis = axisIndex(c.attrs, 'axis', rank);
+      if (c.inputs.length === 1 && !c.attrs.causal) {
+        return onnxActivation(c, c.input(0), 'softmax', rank, { axis });
+      }
+      // Masks align with netc's order: everything in channels_last, the mask unsqueezed after
+      // the batch so that ONNX's right-aligned broadcasting does not meet it with the batch.
+      let s = c.inputAs(0, 'channels_last');
+      if (c.inputs.length === 2) {
+        const extra = rank - c.inputs[1].length;
+        let m = c.inputAs(1, 'channels_last');
+        if (extra > 0) {
+          const axes = Array.from({ length: extra }, (_, i) => i + 1);
+          m = c.node('Unsqueeze', [m, c.int64s('mask_axes', axes)], {}, 'mask');
+        }
+        s = c.node('Add', [s, m], {}, 'masked');
+      }
+      if (c.attrs.causal) {
+        const [t, k] = c.inputs[0].slice(-2);
+        if (typeof t !== 'number' || typeof k !== 'number') {
+          throw new OpError(
+            `causal softmax needs known queries and keys to export to ONNX, but the scores are ${formatShape(c.inputs[0])}`,
+            'E3004',
+          );
+        }
+        const mask = c.constant('causal_mask', { shape: [t, k], data: causalMask(t, k) });
+        s = c.node('Add', [s, mask], {}, 'causal');
+      }
+      return { name: c.node('Softmax', [s], { axis: axis + 1 }), layout: 'channels_last' };
+    },
+  }),
+  { fusable: true as const },
+) as ActivationOp<'softmax', true>;
 export const hardSigmoid = activation({
   name: 'hard_sigmoid',
-  doc: 'Piecewise-linear sigmoid, `clip(x / 6 + 0.5, 0, 1)` (Keras 3 definition).',
+  doc: 'Piecewise-linear sigmoid, `clip(x / 6 + 0.5, 0, 1)` = `relu6(x + 3) / 6` (Keras 3 and MobileNetV3 definition).',
+});
+export const hardSwish = activation({
+  name: 'hard_swish',
+  doc: 'Hard swish, `x * relu6(x + 3) / 6` (Keras 3 and MobileNetV3 definition, PyTorch `Hardswish`).',
 });
 
 /** Every activation op, in documentation order. */
@@ -213,6 +342,7 @@ export const activationOps = [
   tanh,
   softmax,
   hardSigmoid,
+  hardSwish,
 ] as const;
 
 /**

@@ -19,6 +19,14 @@ export interface CustomLayerConfigs {
   NetcSubtract: NamedLayerConfig;
   NetcZeroPad1D: NetcZeroPad1DConfig;
   NetcZeroPadChannels: NetcZeroPadChannelsConfig;
+  // Beyond convnets (issue 13): matrix products, axis reshapes, cropping.
+  NetcMatMul: NetcMatMulConfig;
+  NetcEinsum: NetcEinsumConfig;
+  NetcAxisReshape: NetcAxisReshapeConfig;
+  NetcCropping1D: NetcCropping1DConfig;
+  NetcResize: NetcResizeConfig;
+  NetcRescaling: NetcRescalingConfig;
+  NetcNormalization: NetcNormalizationConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -64,11 +72,12 @@ export interface NetcConvConfig extends NamedLayerConfig {
 
 export interface NetcConvTransposeConfig extends NamedLayerConfig {
   filters: number;
-  kernelSize: [number, number];
-  strides: [number, number];
+  /** One size per spatial axis: 1 (`conv1d_transpose`) or 2. */
+  kernelSize: number[];
+  strides: number[];
   padding: 'same' | 'valid';
   /** Extra rows / columns at the end of the output (Keras `output_padding`), or null. */
-  outputPadding: [number, number] | null;
+  outputPadding: number[] | null;
   useBias: boolean;
   /** A netc activation name. */
   activation: string;
@@ -116,6 +125,8 @@ export interface NetcSliceConfig extends NamedLayerConfig {
 export interface NetcSoftmaxConfig extends NamedLayerConfig {
   /** The axis, Keras-style (the batch is 0). */
   axis: number;
+  /** Add the causal mask over the last two axes (`causalMask`, compiler/ops/causal-mask.ts). */
+  causal: boolean;
 }
 
 export interface NetcZeroPad1DConfig extends NamedLayerConfig {
@@ -126,4 +137,45 @@ export interface NetcZeroPad1DConfig extends NamedLayerConfig {
 export interface NetcZeroPadChannelsConfig extends NamedLayerConfig {
   /** Channel count of the output. */
   channels: number;
+}
+
+export interface NetcMatMulConfig extends NamedLayerConfig {
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+export interface NetcEinsumConfig extends NamedLayerConfig {
+  /** The equation with its batch letter written out (`planEinsum`'s `equation`). */
+  equation: string;
+}
+
+export interface NetcAxisReshapeConfig extends NamedLayerConfig {
+  mode: 'squeeze' | 'expand_dims';
+  /** The axis removed or inserted, Keras-style (the batch is 0). */
+  axis: number;
+}
+
+export interface NetcCropping1DConfig extends NamedLayerConfig {
+  /** Rows `[start, end]` dropped off the length axis. */
+  cropping: [number, number];
+}
+
+export interface NetcResizeConfig extends NamedLayerConfig {
+  /** The output `[height, width]` (`resizing`), or null to scale by `factor`. */
+  size: [number, number] | null;
+  /** Integer `[height, width]` factors (`upsampling2d`), or null when `size` is given. */
+  factor: [number, number] | null;
+  interpolation: 'bilinear' | 'nearest';
+}
+
+export interface NetcRescalingConfig extends NamedLayerConfig {
+  /** One value, or one per channel (last axis). */
+  scale: number[];
+  offset: number[];
+}
+
+export interface NetcNormalizationConfig extends NamedLayerConfig {
+  /** Initial mean and variance: one value, or one per channel (last axis). */
+  mean: number[];
+  variance: number[];
 }

@@ -46,12 +46,13 @@ export interface LinearSpec {
  * How a weight starts, as Keras initialises it by default: `glorot_uniform` draws from
  * U(-l, l) with l = sqrt(6 / (fan_in + fan_out)), the fans computed from the shape as Keras
  * does (receptive field times the last two axes); `uniform` from U(-limit, limit); `constant`
- * fills one value.
+ * fills one value; `values` gives every element (row-major), e.g. a `normalization` mean.
  */
 export type WeightInit =
   | { readonly kind: 'glorot_uniform' }
   | { readonly kind: 'uniform'; readonly limit: number }
-  | { readonly kind: 'constant'; readonly value: number };
+  | { readonly kind: 'constant'; readonly value: number }
+  | { readonly kind: 'values'; readonly values: readonly number[] };
 
 export const GLOROT_UNIFORM: WeightInit = { kind: 'glorot_uniform' };
 export const ZEROS: WeightInit = { kind: 'constant', value: 0 };

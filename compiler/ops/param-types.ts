@@ -138,3 +138,24 @@ export const dimListType: ParamType<(number | string | null)[]> = {
     return dims.some((d) => d === undefined) ? undefined : (dims as (number | string | null)[]);
   },
 };
+
+/** Any string (an einsum equation); the op checks its content. */
+export const stringType: ParamType<string> = {
+  label: 'string',
+  convert: (v) => (v.kind === 'string' ? v.value : undefined),
+};
+
+/** A float, or a list of floats (one per channel); always stored as a list (`[v]` for one). */
+export const floatOrListType: ParamType<number[]> = {
+  label: 'float or [float, ...]',
+  convert(v) {
+    if (v.kind === 'int' || v.kind === 'float') return [v.value];
+    if (v.kind !== 'list' || v.items.length === 0) return undefined;
+    const out: number[] = [];
+    for (const i of v.items) {
+      if (i.kind !== 'int' && i.kind !== 'float') return undefined;
+      out.push(i.value);
+    }
+    return out;
+  },
+};

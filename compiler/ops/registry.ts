@@ -1,11 +1,11 @@
 import type { OpDef } from './op.js';
 import { input } from './input.js';
 import { conv1d, conv2d, depthwiseConv2d, separableConv2d } from './conv.js';
-import { conv2dTranspose } from './conv-transpose.js';
+import { conv1dTranspose, conv2dTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
 import { batchNorm, layerNorm } from './normalization.js';
 import { activationOps } from './activations.js';
-import { dropout } from './dropout.js';
+import { dropout, dropPath, spatialDropout1d, spatialDropout2d } from './dropout.js';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from './pooling.js';
 import {
   globalAvgPool1d,
@@ -20,6 +20,13 @@ import { add, divide, multiply, scale, subtract } from './merging.js';
 import { concat } from './concat.js';
 import { embedding } from './embedding.js';
 import { slice } from './slice.js';
+import { einsum } from './einsum.js';
+import { transpose } from './transpose.js';
+import { expandDims, squeeze } from './squeeze.js';
+import { cropping1d, cropping2d } from './cropping.js';
+import { resizing } from './resizing.js';
+import { normalization, rescaling } from './preprocessing.js';
+import { matmul } from './matmul.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -32,11 +39,17 @@ export const allOps: readonly OpDef[] = [
   depthwiseConv2d,
   separableConv2d,
   conv2dTranspose,
+  conv1dTranspose,
   dense,
   batchNorm,
   layerNorm,
+  rescaling,
+  normalization,
   ...activationOps,
   dropout,
+  spatialDropout1d,
+  spatialDropout2d,
+  dropPath,
   maxPool1d,
   avgPool1d,
   maxPool2d,
@@ -48,17 +61,25 @@ export const allOps: readonly OpDef[] = [
   zeroPad1d,
   zeroPad2d,
   zeroPadChannels,
+  cropping1d,
+  cropping2d,
   flatten,
   reshape,
   permute,
   repeatVector,
+  transpose,
+  squeeze,
+  expandDims,
   upsampling2d,
+  resizing,
   add,
   subtract,
   multiply,
   divide,
   scale,
   concat,
+  matmul,
+  einsum,
   embedding,
   slice,
 ];

@@ -20,6 +20,22 @@ export class NetcHardSigmoid extends tf.serialization.Serializable {
 }
 tf.serialization.registerClass(NetcHardSigmoid);
 
+/**
+ * `hard_swish` as Keras 3 and MobileNetV3 define it, `x * relu6(x + 3) / 6`; tfjs has no such
+ * activation. Registered as an activation, like `NetcHardSigmoid`.
+ */
+export class NetcHardSwish extends tf.serialization.Serializable {
+  /** The identifier compiler/ops/tfjs-activation.ts maps `hard_swish` to. */
+  static readonly className = 'netc_hard_swish';
+  apply(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6)));
+  }
+  getConfig(): tf.serialization.ConfigDict {
+    return {};
+  }
+}
+tf.serialization.registerClass(NetcHardSwish);
+
 /** A callable activation, for custom layers that fuse one. */
 export function activationFn(name: string): (x: tf.Tensor) => tf.Tensor {
   if (name === 'linear') return (x) => x;

@@ -13,8 +13,14 @@ import { NetcSoftmax } from './softmax.js';
 import { NetcSubtract } from './subtract.js';
 import { NetcZeroPad1D } from './zero-pad1d.js';
 import { NetcZeroPadChannels } from './zero-pad-channels.js';
+import { NetcMatMul } from './matmul.js';
+import { NetcEinsum } from './einsum.js';
+import { NetcAxisReshape } from './axis-reshape.js';
+import { NetcCropping1D } from './cropping1d.js';
+import { NetcResize } from './resize.js';
+import { NetcNormalization, NetcRescaling } from './preprocessing.js';
 
-export { NetcHardSigmoid, tfjsActivation, activationFn } from './activations.js';
+export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
 export {
   NetcBatchNorm,
@@ -29,6 +35,13 @@ export {
   NetcSubtract,
   NetcZeroPad1D,
   NetcZeroPadChannels,
+  NetcMatMul,
+  NetcEinsum,
+  NetcAxisReshape,
+  NetcCropping1D,
+  NetcResize,
+  NetcRescaling,
+  NetcNormalization,
 };
 
 /**
@@ -52,6 +65,13 @@ const customLayers: {
   NetcSubtract,
   NetcZeroPad1D,
   NetcZeroPadChannels,
+  NetcMatMul,
+  NetcEinsum,
+  NetcAxisReshape,
+  NetcCropping1D,
+  NetcResize,
+  NetcRescaling,
+  NetcNormalization,
 };
 
 /** Builds netc layer `className` from its typed config. */

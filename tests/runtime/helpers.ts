@@ -136,7 +136,7 @@ export function randomize(model: tf.LayersModel): void {
     const name = v.originalName.split('/').pop()!;
     const u = tf.randomUniform(v.shape as number[], 0, 1, 'float32', 100 + i);
     const value = tf.tidy(() =>
-      name === 'moving_variance' || name === 'gamma'
+      name === 'moving_variance' || name === 'variance' || name === 'gamma'
         ? tf.add(u, 0.5)
         : /kernel|embeddings/.test(name)
           ? tf.add(v.read(), tf.mul(tf.sub(u, 0.5), 0.02))

@@ -55,7 +55,8 @@ export function syntheticWeights(graph: Graph): Map<string, WeightArray> {
     for (const spec of specs) {
       const n = spec.shape.reduce((p, d) => p * d, 1);
       const data = pseudoRandom(n, seed++);
-      if (spec.name === 'moving_variance') data.forEach((v, i) => (data[i] = v + 1.5));
+      if (spec.name === 'moving_variance' || spec.name === 'variance')
+        data.forEach((v, i) => (data[i] = v + 1.5));
       out.set(weightKey(node.name, spec.name), { shape: spec.shape, data });
     }
   }

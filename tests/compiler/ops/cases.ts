@@ -80,6 +80,7 @@ export const activationNames = [
   'tanh',
   'softmax',
   'hard_sigmoid',
+  'hard_swish',
 ] as const;
 
 /** The expectations of a weightless `run` case with this output shape. */
@@ -1189,8 +1190,8 @@ const reshapeCases: OpCase[] = [
     op: 'upsampling2d',
     inputs: [[3, 4, 2]],
     args: { interpolation: 'bilinear' },
-    // tfjs 4.22 cpu: the gradient of tf.image.resizeBilinear of a 3x4 image has shape 4x3.
-    trainFails: 'Error in gradient for op ResizeBilinear',
+    // netc's NetcResize (two matrix products): tfjs 4.22's resizeBilinear gradient of a 3x4
+    // image had shape 4x3.
     ...weightless([6, 8, 2]), // default size 2
   },
 ];
@@ -1545,6 +1546,392 @@ const sliceCases: OpCase[] = [
   },
 ];
 
+/** Issue 13's ops: gelu's tanh form, masked softmax, matrix products, axis reshapes, cropping. */
+const beyondConvnetCases: OpCase[] = [
+  { op: 'gelu', inputs: [[3, 4]], args: { approximate: 'tanh' }, ...weightless([3, 4]) },
+  {
+    op: 'conv1d_transpose',
+    note: '"same", stride 2: the length doubles',
+    inputs: [[5, 3]],
+    args: { filters: 2, kernel_size: 3, stride: 2 },
+    shape: [10, 2], // n * stride
+    weights: [
+      ['kernel', [3, 2, 3], true], // [k, filters, in]
+      ['bias', [2], true],
+    ],
+    params: 20, // 3*2*3 + 2
+    trainable: 20,
+    macs: 90, // 5 positions * 3 taps * 3 in * 2 filters
+    run: true,
+  },
+  {
+    op: 'conv1d_transpose',
+    note: '"valid" with output_padding 1',
+    inputs: [[5, 3]],
+    args: { filters: 2, kernel_size: 3, stride: 2, padding: 'valid', output_padding: 1 },
+    shape: [12, 2], // (5 - 1) * 2 + 3 + 1
+    weights: [
+      ['kernel', [3, 2, 3], true],
+      ['bias', [2], true],
+    ],
+    params: 20,
+    trainable: 20,
+    macs: 90,
+    run: true,
+  },
+  {
+    op: 'conv1d_transpose',
+    note: '"valid": n * s + max(k - s, 0)',
+    inputs: [[5, 3]],
+    args: { filters: 2, kernel_size: 3, stride: 2, padding: 'valid' },
+    shape: [11, 2],
+  },
+  {
+    op: 'conv1d_transpose',
+    inputs: [[5, 3]],
+    args: { filters: 2, kernel_size: 3, dilation: 2 },
+    error: { code: 'E2002', param: 'dilation' },
+  },
+  {
+    op: 'softmax',
+    note: 'additive mask [3, 4] broadcast over scores [2, 3, 4]',
+    inputs: [
+      [2, 3, 4],
+      [3, 4],
+    ],
+    ...weightless([2, 3, 4]),
+  },
+  {
+    op: 'softmax',
+    note: 'masked, on a non-last axis',
+    inputs: [
+      [3, 4],
+      [3, 1],
+    ],
+    args: { axis: 0 },
+    ...weightless([3, 4]),
+  },
+  {
+    op: 'softmax',
+    note: 'causal',
+    inputs: [[2, 4, 4]],
+    args: { causal: true },
+    ...weightless([2, 4, 4]),
+  },
+  {
+    op: 'softmax',
+    note: 'causal needs the last axis',
+    inputs: [[4, 4]],
+    args: { causal: true, axis: 0 },
+    error: { code: 'E2002', param: 'causal' },
+  },
+  {
+    op: 'softmax',
+    note: 'the mask must broadcast',
+    inputs: [[3, 4], [5]],
+    error: { code: 'E3001', contains: ['[5]', '[3, 4]'] },
+  },
+  {
+    op: 'matmul',
+    note: 'batched',
+    inputs: [
+      [2, 3, 4],
+      [2, 4, 5],
+    ],
+    ...weightless([2, 3, 5]),
+    macs: 120, // 2 * 3 * 4 * 5
+  },
+  {
+    op: 'matmul',
+    note: 'q @ k^T',
+    inputs: [
+      [3, 4],
+      [5, 4],
+    ],
+    args: { transpose_b: true },
+    ...weightless([3, 5]),
+    macs: 60, // 3 * 4 * 5
+  },
+  {
+    op: 'matmul',
+    note: 'a^T @ b',
+    inputs: [
+      [4, 3],
+      [4, 5],
+    ],
+    args: { transpose_a: true },
+    ...weightless([3, 5]),
+    macs: 60,
+  },
+  {
+    op: 'matmul',
+    note: 'symbolic sequence',
+    inputs: [
+      ['T', 8],
+      ['T', 8],
+    ],
+    args: { transpose_b: true },
+    shape: ['T', 'T'],
+    macs: null,
+  },
+  {
+    op: 'matmul',
+    note: 'inner dims differ',
+    inputs: [
+      [3, 4],
+      [3, 4],
+    ],
+    error: { code: 'E3001', contains: ['inner dims 4 and 3'] },
+  },
+  {
+    op: 'matmul',
+    note: 'batch dims differ',
+    inputs: [
+      [2, 3, 4],
+      [3, 4, 5],
+    ],
+    error: { code: 'E3001', contains: ['batch dims'] },
+  },
+  {
+    op: 'matmul',
+    note: 'vectors',
+    inputs: [[4], [4]],
+    error: { code: 'E3004' },
+  },
+  {
+    op: 'einsum',
+    note: 'attention scores with a batch letter',
+    inputs: [
+      [3, 4],
+      [5, 4],
+    ],
+    args: { equation: 'bqd,bkd->bqk' },
+    ...weightless([3, 5]),
+    macs: 60, // q 3 * k 5 * d 4
+  },
+  {
+    op: 'einsum',
+    note: 'attention-weighted values',
+    inputs: [
+      [3, 5],
+      [5, 4],
+    ],
+    args: { equation: 'bqk,bkd->bqd' },
+    ...weightless([3, 4]),
+    macs: 60, // q 3 * k 5 * d 4
+  },
+  {
+    op: 'einsum',
+    note: 'per-head scores',
+    inputs: [
+      [2, 3, 4],
+      [2, 5, 4],
+    ],
+    args: { equation: 'bhqd,bhkd->bhqk' },
+    ...weightless([2, 3, 5]),
+    macs: 120, // h 2 * q 3 * k 5 * d 4
+  },
+  {
+    op: 'einsum',
+    note: 'implied batch, transposed output',
+    inputs: [
+      [3, 4],
+      [5, 4],
+    ],
+    args: { equation: 'qd,kd->kq' },
+    ...weightless([5, 3]),
+    macs: 60,
+  },
+  {
+    op: 'einsum',
+    note: 'needs an explicit output',
+    inputs: [
+      [3, 4],
+      [4, 5],
+    ],
+    args: { equation: 'ij,jk' },
+    error: { code: 'E2002', param: 'equation' },
+  },
+  {
+    op: 'einsum',
+    note: 'a letter summed over one operand',
+    inputs: [
+      [3, 4],
+      [5, 4],
+    ],
+    args: { equation: 'qd,kd->q' },
+    error: { code: 'E2002', param: 'equation', contains: ["letter 'k'"] },
+  },
+  {
+    op: 'einsum',
+    note: 'sizes of a letter differ',
+    inputs: [
+      [3, 4],
+      [5, 6],
+    ],
+    args: { equation: 'bqd,bkd->bqk' },
+    error: { code: 'E3001', contains: ["letter 'd' is 4", 'but 6'] },
+  },
+  { op: 'transpose', inputs: [[2, 3, 4]], args: { perm: [2, 0, 1] }, ...weightless([4, 2, 3]) },
+  {
+    op: 'transpose',
+    note: 'negative axes',
+    inputs: [[2, 3, 4]],
+    args: { perm: [0, -1, -2] },
+    shape: [2, 4, 3],
+  },
+  {
+    op: 'transpose',
+    inputs: [[2, 3]],
+    args: { perm: [0, 0] },
+    error: { code: 'E2002', param: 'perm', contains: ['permutation of [0, 1]'] },
+  },
+  { op: 'squeeze', inputs: [[1, 6]], args: { axis: 0 }, ...weightless([6]) },
+  { op: 'squeeze', note: 'symbolic', inputs: [['T', 1]], args: { axis: -1 }, ...weightless(['T']) },
+  {
+    op: 'squeeze',
+    inputs: [[2, 6]],
+    args: { axis: 0 },
+    error: { code: 'E3004', param: 'axis', contains: ['is 2'] },
+  },
+  { op: 'expand_dims', inputs: [[6]], args: { axis: 0 }, ...weightless([1, 6]) },
+  {
+    op: 'expand_dims',
+    note: 'symbolic',
+    inputs: [['T', 4]],
+    args: { axis: -1 },
+    ...weightless(['T', 4, 1]),
+  },
+  {
+    op: 'expand_dims',
+    inputs: [[2, 6]],
+    args: { axis: 3 },
+    error: { code: 'E2002', param: 'axis', contains: ['[-3, 2]'] },
+  },
+  { op: 'cropping1d', note: 'Keras default (1, 1)', inputs: [[10, 3]], ...weightless([8, 3]) },
+  { op: 'cropping1d', inputs: [[10, 3]], args: { cropping: [2, 3] }, ...weightless([5, 3]) },
+  {
+    op: 'cropping1d',
+    inputs: [[4, 3]],
+    args: { cropping: 2 },
+    error: { code: 'E3004', param: 'cropping', contains: ['leaving nothing'] },
+  },
+  {
+    op: 'cropping2d',
+    inputs: [[8, 9, 2]],
+    args: {
+      cropping: [
+        [1, 2],
+        [0, 3],
+      ],
+    },
+    ...weightless([5, 6, 2]), // 8 - 1 - 2, 9 - 0 - 3
+  },
+  { op: 'cropping2d', note: 'int', inputs: [[8, 9, 2]], args: { cropping: 1 }, shape: [6, 7, 2] },
+  { op: 'cropping2d', note: 'Keras default 0', inputs: [[8, 9, 2]], shape: [8, 9, 2] },
+  {
+    op: 'rescaling',
+    note: 'one factor, 1 / 255',
+    inputs: [[4, 4, 3]],
+    args: { scale: 1 / 255 },
+    ...weightless([4, 4, 3]),
+  },
+  {
+    op: 'rescaling',
+    note: 'per channel',
+    inputs: [[4, 4, 3]],
+    args: { scale: [2, 0.5, -1], offset: [0.1, 0.2, 0.3] },
+    ...weightless([4, 4, 3]),
+  },
+  {
+    op: 'rescaling',
+    note: 'one value per channel',
+    inputs: [[4, 4, 3]],
+    args: { scale: [2, 0.5] },
+    error: { code: 'E2002', param: 'scale', contains: ['2 channels'] },
+  },
+  {
+    op: 'normalization',
+    note: 'Keras counts mean, variance and count: 2 * 3 + 1',
+    inputs: [[4, 4, 3]],
+    args: { mean: [0.485, 0.456, 0.406], variance: [0.052, 0.05, 0.051] },
+    shape: [4, 4, 3],
+    weights: [
+      ['mean', [3], false],
+      ['variance', [3], false],
+      ['count', [], false],
+    ],
+    params: 7, // 3 + 3 + 1, EfficientNetB0's `normalization` row in Keras's summary
+    trainable: 0,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'normalization',
+    note: 'defaults',
+    inputs: [[10]],
+    shape: [10],
+    params: 21, // 10 + 10 + 1
+    trainable: 0,
+  },
+  {
+    op: 'normalization',
+    inputs: [[4, 3]],
+    args: { variance: -1 },
+    error: { code: 'E2002', param: 'variance' },
+  },
+  {
+    op: 'dropout',
+    note: 'noise_shape: whole channels',
+    inputs: [[4, 4, 3]],
+    args: { rate: 0.5, noise_shape: [1, 1, 3] },
+    ...weightless([4, 4, 3]),
+  },
+  {
+    op: 'dropout',
+    inputs: [[4, 4, 3]],
+    args: { noise_shape: [1, 2, 3] },
+    error: { code: 'E2002', param: 'noise_shape' },
+  },
+  { op: 'spatial_dropout1d', inputs: [[5, 3]], args: { rate: 0.5 }, ...weightless([5, 3]) },
+  { op: 'spatial_dropout1d', note: 'rank 3', inputs: [[5, 5, 3]], error: { code: 'E3004' } },
+  { op: 'spatial_dropout2d', inputs: [[4, 4, 3]], args: { rate: 0.5 }, ...weightless([4, 4, 3]) },
+  { op: 'drop_path', inputs: [[4, 3]], args: { rate: 0.2 }, ...weightless([4, 3]) },
+  {
+    op: 'drop_path',
+    inputs: [[4, 3]],
+    args: { rate: 1 },
+    error: { code: 'E2002', param: 'rate', contains: ['[0, 1)'] },
+  },
+  {
+    op: 'resizing',
+    note: 'bilinear, down and up',
+    inputs: [[5, 7, 2]],
+    args: { height: 3, width: 9 },
+    ...weightless([3, 9, 2]),
+  },
+  {
+    op: 'resizing',
+    note: 'nearest',
+    inputs: [[5, 7, 2]],
+    args: { height: 8, width: 4, interpolation: 'nearest' },
+    ...weightless([8, 4, 2]),
+  },
+  {
+    op: 'resizing',
+    note: 'symbolic input',
+    inputs: [['H', 'W', 3]],
+    args: { height: 4, width: 4 },
+    shape: [4, 4, 3],
+  },
+  {
+    op: 'resizing',
+    inputs: [[5, 7, 2]],
+    args: { height: 0, width: 4 },
+    error: { code: 'E2002', param: 'height' },
+  },
+];
+
 /** Every case, grouped as the registry is. */
 export const opCases: readonly OpCase[] = [
   ...convOtherCases.filter((c) => c.op === 'conv1d'),
@@ -1559,6 +1946,7 @@ export const opCases: readonly OpCase[] = [
   ...mergingCases,
   ...embeddingInputCases,
   ...sliceCases,
+  ...beyondConvnetCases,
 ];
 
 /** The cases that run on tensors. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { conv2dTranspose } from '../../../compiler/ops/conv-transpose.js';
+import { conv1dTranspose, conv2dTranspose } from '../../../compiler/ops/conv-transpose.js';
 import { deconvCrop } from '../../../compiler/ops/deconv-geometry.js';
 import { tfjsActivation } from '../../../compiler/ops/tfjs-activation.js';
 import { customLayer } from '../../../runtime/layers/index.js';
@@ -145,5 +145,68 @@ describe('conv2d_transpose', () => {
     expect(deconvCrop(5, 3, 2, 10)).toEqual({ before: 0, after: 1, extra: 0 });
     // k 2 < s 3 under valid: full 20, one zero-input row added at the end.
     expect(deconvCrop(7, 2, 3, 21)).toEqual({ before: 0, after: 0, extra: 1 });
+  });
+});
+
+describe('conv1d_transpose', () => {
+  const shape = (args: Record<string, Arg>) => apply(conv1dTranspose, [[5, 3]], args).shape;
+
+  it('sizes its output as Keras deconv_output_length', () => {
+    const base = { filters: 4, kernel_size: 3, stride: 2 };
+    expect(shape({ ...base, padding: 'same' })).toEqual([10, 4]); // n * s
+    expect(shape({ ...base, padding: 'valid' })).toEqual([11, 4]); // n * s + max(k - s, 0)
+    expect(shape({ ...base, padding: 'valid', output_padding: 1 })).toEqual([12, 4]); // 4*2+3+1
+    expect(shape({ ...base, padding: 'same', output_padding: 1 })).toEqual([10, 4]); // 8+3-2+1
+  });
+
+  it('has a [k, filters, in] kernel and in_length*k*in*filters MACs; rejects dilation', () => {
+    const r = apply(conv1dTranspose, [[5, 3]], { filters: 4, kernel_size: 3, stride: 2 });
+    expect(r.weights.map((w) => [w.name, w.shape])).toEqual([
+      ['kernel', [3, 4, 3]],
+      ['bias', [4]],
+    ]);
+    expect(r.macs).toBe(5 * 3 * 3 * 4);
+    expect(r.params).toBe(3 * 4 * 3 + 4);
+    const bad = opError(() =>
+      apply(conv1dTranspose, [[5, 3]], { filters: 4, kernel_size: 3, dilation: 2 }),
+    );
+    expect(bad.param).toBe('dilation');
+    expect(conv1dTranspose.linear).toEqual({ kernel: 'kernel', outputAxis: -2 });
+  });
+
+  const cases: [string, 'same' | 'valid', number | null, number][] = [
+    ['same, stride 2', 'same', null, 2],
+    ['valid, stride 2', 'valid', null, 2],
+    ['same, output_padding 1', 'same', 1, 2],
+    ['valid, output_padding 2, stride 3', 'valid', 2, 3],
+  ];
+  it.each(cases)('matches a plain transposed convolution (%s)', (_l, padding, outPad, s) => {
+    const [n, cin, f, k] = [7, 3, 2, 4];
+    const args: Record<string, Arg> = { filters: f, kernel_size: k, stride: s, padding };
+    if (outPad !== null) args.output_padding = outPad;
+    const attrs = attrsOf(conv1dTranspose, args);
+    const out = conv1dTranspose.shape([[n, cin]], attrs);
+    const layer = conv1dTranspose.tfjs!({
+      tf,
+      name: 'deconv1d',
+      attrs,
+      inputs: [[n, cin]],
+      output: out,
+      activation: tfjsActivation,
+      custom: customLayer,
+    });
+    const x = values(n * cin, 4);
+    const kernel = values(k * f * cin, 5);
+    const bias = values(f, 6);
+    const input = tf.tensor3d(x, [1, n, cin]);
+    layer.apply(input);
+    layer.setWeights([tf.tensor3d(kernel, [k, f, cin]), tf.tensor1d(bias)]);
+    const y = layer.apply(input) as tf.Tensor;
+    expect(y.shape).toEqual([1, ...out]);
+    // One row: the 2-D definition over [1, n].
+    const want = naive(x, [1, n, cin], kernel, [1, k, f], bias, s, padding, [1, out[0] as number]);
+    const got = y.dataSync();
+    expect(got.length).toBe(want.length);
+    for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 4);
   });
 });

@@ -51,6 +51,33 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   concat: [[[8], [8]]],
   embedding: [[[8]], { input_dim: 100, output_dim: 4 }],
   slice: [[[8, 4]], { start: 1, stop: 3 }],
+  // Beyond convnets (issue 13).
+  hard_swish: [[[8]]],
+  conv1d_transpose: [[[8, 6]], { filters: 4, kernel_size: 3, stride: 2 }],
+  matmul: [
+    [
+      [3, 4],
+      [4, 5],
+    ],
+  ],
+  einsum: [
+    [
+      [3, 4],
+      [5, 4],
+    ],
+    { equation: 'qd,kd->qk' },
+  ],
+  transpose: [[[3, 4]], { perm: [1, 0] }],
+  squeeze: [[[1, 4]], { axis: 0 }],
+  expand_dims: [[[4]], { axis: 0 }],
+  cropping1d: [[[8, 2]]],
+  cropping2d: [[[8, 8, 2]], { cropping: 1 }],
+  resizing: [[[8, 8, 2]], { height: 4, width: 6 }],
+  rescaling: [[[8, 3]], { scale: [0.5, 2, 4] }],
+  normalization: [[[8, 3]]],
+  spatial_dropout1d: [[[8, 3]]],
+  spatial_dropout2d: [[[8, 8, 3]]],
+  drop_path: [[[8, 3]]],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */

@@ -597,9 +597,9 @@ function apply(
  */
 export const weightsInfo = {
   model: 'ecg_resnet',
-  fingerprint: '97dcd035a0e4a0c1',
+  fingerprint: '12975054651d260a',
   optimized: false,
-  unfoldedFingerprint: '97dcd035a0e4a0c1',
+  unfoldedFingerprint: '12975054651d260a',
   foldedFingerprint: 'b294e94264f2f8fa',
 } as const;
 

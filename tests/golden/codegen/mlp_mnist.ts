@@ -60,9 +60,9 @@ function apply(
  */
 export const weightsInfo = {
   model: 'mlp_mnist',
-  fingerprint: 'f809471898a3986a',
+  fingerprint: 'f300e30877904e09',
   optimized: false,
-  unfoldedFingerprint: 'f809471898a3986a',
+  unfoldedFingerprint: 'f300e30877904e09',
   foldedFingerprint: 'e659631a6bfc8775',
 } as const;
 
