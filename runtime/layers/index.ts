@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CustomLayerConfigs, CustomLayerName } from '../../compiler/ops/custom-layers.js';
 import { NetcConvTranspose } from './conv-transpose.js';
-import { NetcBatchNorm } from './batch-norm.js';
+import { FastBatchNormalization, NetcBatchNorm } from './batch-norm.js';
 import { NetcConv } from './conv.js';
 import { NetcDepthwiseConv } from './depthwise-conv.js';
 import { NetcElu } from './elu.js';
@@ -15,6 +15,7 @@ import { NetcZeroPadChannels } from './zero-pad-channels.js';
 export { NetcHardSigmoid, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
 export {
+  FastBatchNormalization,
   NetcBatchNorm,
   NetcConvTranspose,
   NetcDepthwiseConv,
