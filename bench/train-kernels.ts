@@ -62,7 +62,10 @@ for (const [title, shape] of SHAPES) {
   for (let r = 0; r <= rounds; r++) {
     const a = step(tfjsPath, x, g, b, dy);
     const f = step(fusedPath, x, g, b, dy);
-    if (r > 0) (times[0].push(a.ms), times[1].push(f.ms));
+    if (r > 0) {
+      times[0].push(a.ms);
+      times[1].push(f.ms);
+    }
     if (r === 0)
       a.grads.forEach((t, i) => {
         diff = Math.max(diff, tf.max(tf.abs(tf.sub(t, f.grads[i]))).dataSync()[0]);
@@ -109,8 +112,10 @@ for (const [title, shape, size, stride, pad] of POOLS) {
     const n = viaNetc();
     n.dataSync();
     const tn = performance.now() - t0;
-    if (r > 0) (times[0].push(ta), times[1].push(tn));
-    else diff = tf.max(tf.abs(tf.sub(a, n))).dataSync()[0];
+    if (r > 0) {
+      times[0].push(ta);
+      times[1].push(tn);
+    } else diff = tf.max(tf.abs(tf.sub(a, n))).dataSync()[0];
     tf.dispose([a, n]);
   }
   const [ta, tn] = times.map(median);
