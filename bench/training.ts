@@ -126,7 +126,7 @@ if (!fashion) {
         console.log(
           `| ${epoch + 1} | ${fmt(seconds)} | ${fmt(theirs?.seconds)} | ` +
             `${theirs ? `${(seconds / theirs.seconds).toFixed(1)}x` : '–'} | ` +
-            `${fmt(100 * logs['val_accuracy'])}% | ` +
+            `${fmt(100 * logs['val_acc'])}% | ` +
             `${theirs ? `${fmt(100 * theirs.accuracy)}%` : '–'} | ${fmt(logs['loss'], 3)} | ` +
             `${fmt(theirs?.loss, 3)} |`,
         );
