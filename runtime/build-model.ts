@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Graph, IRNode } from '../compiler/ir/graph.js';
 import type { Shape } from '../compiler/ir/shape.js';
 import { getOp } from '../compiler/ops/registry.js';
-import { customLayer, FastBatchNormalization, tfjsActivation } from './layers/index.js';
+import { customLayer, FastBatchNormalization, FastConv2D, tfjsActivation } from './layers/index.js';
 import { layerNames, sanitizeName } from '../compiler/ir/layer-names.js';
 import { initialWeights } from '../compiler/initial-weights.js';
 import { fillModel } from './graph-weights.js';
@@ -19,8 +19,9 @@ export interface BuildOptions {
 
 /**
  * The `tf` the registry's lowerings get: tfjs, with `tf.layers.batchNormalization` making the
- * subclass whose training step is one fused op (runtime/layers/batch-norm.ts); same weights,
- * config and inference.
+ * subclass whose training step is one fused op (runtime/layers/batch-norm.ts) and
+ * `tf.layers.conv2d` the one whose training step skips an input gradient nothing needs
+ * (runtime/layers/fast-conv2d.ts); same weights, config and inference.
  */
 const loweringTf: typeof tf = {
   ...tf,
@@ -28,6 +29,7 @@ const loweringTf: typeof tf = {
     ...tf.layers,
     batchNormalization: (args) =>
       new FastBatchNormalization(args ?? {}) as ReturnType<typeof tf.layers.batchNormalization>,
+    conv2d: (args) => new FastConv2D(args) as ReturnType<typeof tf.layers.conv2d>,
   },
 };
 

@@ -3,6 +3,7 @@ import type { CustomLayerConfigs, CustomLayerName } from '../../compiler/ops/cus
 import { NetcConvTranspose } from './conv-transpose.js';
 import { FastBatchNormalization, NetcBatchNorm } from './batch-norm.js';
 import { NetcConv } from './conv.js';
+import { FastConv2D } from './fast-conv2d.js';
 import { NetcDepthwiseConv } from './depthwise-conv.js';
 import { NetcElu } from './elu.js';
 import { NetcGlobalPool } from './global-pool.js';
@@ -16,6 +17,7 @@ export { NetcHardSigmoid, tfjsActivation, activationFn } from './activations.js'
 export { NetcConv, groupedConv2d } from './conv.js';
 export {
   FastBatchNormalization,
+  FastConv2D,
   NetcBatchNorm,
   NetcConvTranspose,
   NetcDepthwiseConv,
