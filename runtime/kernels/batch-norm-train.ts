@@ -42,31 +42,6 @@ function channelSums(
   }
 }
 
-/** `out[k] += sum of (a - shift[k])^2` over channel k. */
-function channelSquares(
-  a: Float32Array,
-  c: number,
-  inner: number,
-  shift: Float64Array,
-  out: Float64Array,
-): void {
-  const n = a.length;
-  if (inner === 1) {
-    for (let base = 0; base < n; base += c)
-      for (let k = 0; k < c; k++) {
-        const d = a[base + k] - shift[k];
-        out[k] += d * d;
-      }
-    return;
-  }
-  for (let base = 0, k = 0; base < n; base += inner, k = k + 1 === c ? 0 : k + 1) {
-    let s = 0;
-    const sk = shift[k];
-    for (let i = base; i < base + inner; i++) s += (a[i] - sk) * (a[i] - sk);
-    out[k] += s;
-  }
-}
-
 /** `out = p[k] * a + q[k] * (b - r[k]) + s[k]` per channel k (`b` null: the `q` term dropped). */
 function channelAffine(
   a: Float32Array,
@@ -122,7 +97,8 @@ export function batchNormTraining(
   channelSums(xs, c, inner, zero, mean);
   for (let k = 0; k < c; k++) mean[k] /= m;
   const variance = new Float64Array(c);
-  channelSquares(xs, c, inner, mean, variance);
+  // sum of (x - mean) * x = sum of (x - mean)^2, as sum of (x - mean) is 0.
+  channelSums(xs, c, inner, mean, variance, xs);
   const rstd = new Float64Array(c);
   for (let k = 0; k < c; k++) {
     variance[k] /= m;

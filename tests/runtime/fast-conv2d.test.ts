@@ -8,17 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../api/index.js';
 import { FastConv2D } from '../../runtime/layers/index.js';
+import { randValues as values } from './helpers.js';
 
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 type ConvArgs = NonNullable<Parameters<typeof tf.layers.conv2d>[0]>;

@@ -11,17 +11,8 @@ import { initBackend } from '../../api/index.js';
 import { batchNormTraining } from '../../runtime/kernels/batch-norm-train.js';
 import { originalWasmKernel } from '../../runtime/kernels/index.js';
 import { FastBatchNormalization } from '../../runtime/layers/index.js';
+import { randValues as values } from './helpers.js'; // distinct: max-pool windows have no ties
 
-/** Deterministic values in [-1, 1) (distinct, so max-pool windows have no ties). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 function maxAbs(got: ArrayLike<number>, want: ArrayLike<number>): number {
