@@ -88,6 +88,8 @@ if (!fashion) {
   console.log(
     `Skipped: Fashion-MNIST is not in ${FASHION_MNIST_DIR} (Debian: dataset-fashion-mnist).\n`,
   );
+} else if (opts.epochs === 0) {
+  console.log('Skipped: --epochs 0.\n');
 } else {
   const lenet = spec('lenet_bn');
   const { graph, model } = trainingGraphModel(root, lenet);
@@ -166,18 +168,27 @@ for (const [key, examples] of [
     Uint8Array.from(y.argMax(-1).dataSync()),
   );
   tf.dispose([x, y]);
-  // One epoch of `examples` per round through fit, the first a warm-up.
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  const result = await fit(model, graph, data, {
+  const common = {
     loss: 'sparse_categorical_crossentropy',
     outputKind: s.logits ? 'logits' : 'probabilities',
-    epochs: opts.trainRounds + 1,
     batchSize: s.batch,
     optimizer: { name: 'sgd', lr: 0.01 },
     shuffle: false,
-    hooks: epochTimer(async (epoch, seconds) => {
-      if (epoch === 0) return;
+  } as const;
+  // A warm-up step through fit on the first batch, then one epoch of `examples` per round.
+  const size = s.input.reduce((p, d) => p * d, 1);
+  const first = labelled(
+    data.x[0].data.subarray(0, s.batch * size),
+    s.input,
+    data.y[0].data.subarray(0, s.batch),
+  );
+  (await fit(model, graph, first, { ...common, epochs: 1 })).optimizer.dispose();
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const result = await fit(model, graph, data, {
+    ...common,
+    epochs: opts.trainRounds,
+    hooks: epochTimer(async (_, seconds) => {
       ours.push(examples / seconds);
       if (torch) theirs.push(examples / (await torch.send(`steps ${steps} ${s.batch}`)).seconds);
     }),
@@ -193,6 +204,6 @@ for (const [key, examples] of [
 }
 console.log(
   `\nMedians of ${opts.trainRounds} interleaved rounds (an epoch of random examples through ` +
-    'runtime/train/fit each), after a warm-up epoch.',
+    'runtime/train/fit each), after a warm-up step.',
 );
 torch?.close();
