@@ -10,8 +10,8 @@
  * - `conv input grad`: FastConv2D (runtime/layers/fast-conv2d.ts) back to tfjs's fused call,
  *   which computes the data input's gradient too.
  *
- * Prints ms per step (median of `--rounds` interleaved rounds of `--steps` steps, after a warm-up
- * step per setting) and each change's speed-up (its "without" time over the "all on" time).
+ * Prints ms per step (median of `--rounds` interleaved rounds of `--steps` steps, the settings
+ * rotated each round, after a warm-up round) and each change's speed-up (its "without" time over the "all on" time).
  *
  *   npx tsx bench/train-steps.ts [--rounds 3] [--steps 1] [--models lenet_bn,ecg_resnet]
  */
@@ -70,8 +70,10 @@ for (const spec of TRAINING_SPECS.filter((s) => values.models.split(',').include
   const [x, y] = randomBatch(spec);
   const times = settings.map((): number[] => []);
   for (let r = 0; r <= rounds; r++) {
-    for (const [k, off] of settings.entries()) {
-      setting(off);
+    // The settings in a rotated order each round, so that none always runs first.
+    for (let j = 0; j < settings.length; j++) {
+      const k = (j + r) % settings.length;
+      setting(settings[k]);
       const t0 = performance.now();
       for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
       if (r > 0) times[k].push((performance.now() - t0) / steps);
