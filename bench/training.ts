@@ -1,5 +1,6 @@
 /**
- * Training on wasm against PyTorch (CPU, the same thread count) in the same run, interleaved:
+ * Training on wasm against PyTorch (CPU, the same thread count) in the same run, interleaved;
+ * netc trains through runtime/train/fit, the loop `netc train` runs:
  *
  * - the D2L LeNet-BN recipe on the real Fashion-MNIST (Debian's dataset-fashion-mnist; skipped
  *   with a note when absent): batch 256, SGD lr 0.9, `--epochs` epochs (default 10), seconds per
@@ -18,15 +19,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../api/index.js';
 import { packageRoot } from '../compiler/package-root.js';
-import { FASHION_MNIST_DIR, readFashionMnist, type LabelledImages } from './lib/fashion-mnist.js';
+import { FASHION_MNIST_DIR, readFashionMnist } from './lib/fashion-mnist.js';
 import { parseBenchOptions } from './lib/options.js';
 import { TorchWorker } from './lib/torch-worker.js';
 import {
   randomBatch,
   TRAINING_SPECS,
-  trainingModel,
+  trainingGraphModel,
   type TrainingSpec,
 } from './lib/training-models.js';
+import { fit, type TrainHooks } from '../runtime/train/fit.js';
+import type { Logs } from '../runtime/train/evaluate.js';
 
 const opts = parseBenchOptions();
 const root = packageRoot();
@@ -57,60 +60,27 @@ console.log(
 
 // ---- LeNet-BN on Fashion-MNIST -------------------------------------------------------------
 
-/** A seeded shuffle (xorshift), the same every run. */
-function permutation(n: number, seed: number): Uint32Array {
-  const p = Uint32Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0 || 1;
-  for (let i = n - 1; i > 0; i--) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    const j = (s >>> 0) % (i + 1);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
+/**
+ * Times each epoch that runtime/train/fit runs, from its first batch to the end of its last
+ * (the validation after it left out); `after` runs in each epoch's end hook, with the seconds.
+ */
+function epochTimer(
+  after: (epoch: number, seconds: number, logs: Logs) => Promise<void>,
+): TrainHooks {
+  let begin = 0;
+  let last = 0;
+  return {
+    onEpochBegin: () => void (begin = performance.now()),
+    onBatchEnd: () => void (last = performance.now()),
+    onEpochEnd: (epoch, logs) => after(epoch, (last - begin) / 1000, logs),
+  };
 }
 
-async function lenetEpoch(
-  model: tf.LayersModel,
-  data: LabelledImages,
-  batch: number,
-  seed: number,
-): Promise<{ seconds: number; loss: number }> {
-  const pixels = 28 * 28;
-  const order = permutation(data.count, seed);
-  const t0 = performance.now();
-  let total = 0;
-  for (let start = 0; start < data.count; start += batch) {
-    const n = Math.min(batch, data.count - start);
-    const xs = new Float32Array(n * pixels);
-    const ys = new Float32Array(n * 10);
-    for (let k = 0; k < n; k++) {
-      const i = order[start + k];
-      xs.set(data.images.subarray(i * pixels, (i + 1) * pixels), k * pixels);
-      ys[k * 10 + data.labels[i]] = 1;
-    }
-    const x = tf.tensor4d(xs, [n, 28, 28, 1]);
-    const y = tf.tensor2d(ys, [n, 10]);
-    const loss = await model.trainOnBatch(x, y);
-    total += (loss as number) * n;
-    tf.dispose([x, y]);
-  }
-  return { seconds: (performance.now() - t0) / 1000, loss: total / data.count };
-}
-
-function accuracy(model: tf.LayersModel, data: LabelledImages): number {
-  let correct = 0;
-  for (let start = 0; start < data.count; start += 1000) {
-    const n = Math.min(1000, data.count - start);
-    const guess = tf.tidy(() => {
-      const x = tf.tensor4d(data.images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1]);
-      return (model.predict(x) as tf.Tensor).argMax(-1).dataSync();
-    });
-    for (let k = 0; k < n; k++) if (guess[k] === data.labels[start + k]) correct++;
-  }
-  return correct / data.count;
-}
+/** Example arrays for fit: images `[n, ...shape]` and class indices `[n]`. */
+const labelled = (images: Float32Array, shape: readonly number[], labels: Uint8Array) => ({
+  x: [{ shape: [labels.length, ...shape], data: images }],
+  y: [{ shape: [labels.length], data: labels }],
+});
 
 console.log('### LeNet-BN on Fashion-MNIST (D2L recipe: batch 256, SGD lr 0.9)\n');
 const fashion = readFashionMnist();
@@ -118,9 +88,11 @@ if (!fashion) {
   console.log(
     `Skipped: Fashion-MNIST is not in ${FASHION_MNIST_DIR} (Debian: dataset-fashion-mnist).\n`,
   );
+} else if (opts.epochs === 0) {
+  console.log('Skipped: --epochs 0.\n');
 } else {
   const lenet = spec('lenet_bn');
-  const model = await trainingModel(root, lenet, 0.9);
+  const { graph, model } = trainingGraphModel(root, lenet);
   let torchParams: number | undefined;
   if (torch) {
     torchParams = (await torch.send(`lenet_init ${FASHION_MNIST_DIR}`)).params;
@@ -129,24 +101,41 @@ if (!fashion) {
   }
   console.log(
     `${fashion.train.count} training and ${fashion.test.count} test images; ` +
-      `${trainable(model)} trainable parameters on both sides.\n`,
+      `${trainable(model)} trainable parameters on both sides; netc trains through ` +
+      'runtime/train/fit (the `netc train` loop), test accuracy is its validation.\n',
   );
   console.log(
     '| epoch | netc s | PyTorch s | netc / PyTorch | netc test acc | PyTorch test acc | netc loss | PyTorch loss |',
   );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const ratios: number[] = [];
-  for (let e = 1; e <= opts.epochs; e++) {
-    const ours = await lenetEpoch(model, fashion.train, lenet.batch, e);
-    const acc = accuracy(model, fashion.test);
-    const theirs = torch ? await torch.send(`lenet_epoch 0.9 ${lenet.batch}`) : undefined;
-    if (theirs) ratios.push(ours.seconds / theirs.seconds);
-    console.log(
-      `| ${e} | ${fmt(ours.seconds)} | ${fmt(theirs?.seconds)} | ` +
-        `${theirs ? `${(ours.seconds / theirs.seconds).toFixed(1)}x` : '–'} | ${fmt(100 * acc)}% | ` +
-        `${theirs ? `${fmt(100 * theirs.accuracy)}%` : '–'} | ${fmt(ours.loss, 3)} | ${fmt(theirs?.loss, 3)} |`,
-    );
-  }
+  const result = await fit(
+    model,
+    graph,
+    labelled(fashion.train.images, lenet.input, fashion.train.labels),
+    {
+      loss: 'sparse_categorical_crossentropy',
+      outputKind: 'logits',
+      metrics: ['accuracy'],
+      epochs: opts.epochs,
+      batchSize: lenet.batch,
+      optimizer: { name: 'sgd', lr: 0.9 },
+      shuffleSeed: 1,
+      validationData: labelled(fashion.test.images, lenet.input, fashion.test.labels),
+      hooks: epochTimer(async (epoch, seconds, logs) => {
+        const theirs = torch ? await torch.send(`lenet_epoch 0.9 ${lenet.batch}`) : undefined;
+        if (theirs) ratios.push(seconds / theirs.seconds);
+        console.log(
+          `| ${epoch + 1} | ${fmt(seconds)} | ${fmt(theirs?.seconds)} | ` +
+            `${theirs ? `${(seconds / theirs.seconds).toFixed(1)}x` : '–'} | ` +
+            `${fmt(100 * logs['val_acc'])}% | ` +
+            `${theirs ? `${fmt(100 * theirs.accuracy)}%` : '–'} | ${fmt(logs['loss'], 3)} | ` +
+            `${fmt(theirs?.loss, 3)} |`,
+        );
+      }),
+    },
+  );
+  result.optimizer.dispose();
   if (ratios.length)
     console.log(`\nMedian netc / PyTorch time per epoch: ${median(ratios).toFixed(1)}x.`);
   console.log('');
@@ -165,31 +154,56 @@ for (const [key, examples] of [
   ['resnet18_d2l', 64],
 ] as const) {
   const s = spec(key);
-  const model = await trainingModel(root, s, 0.01);
+  const { graph, model } = trainingGraphModel(root, s);
   const params = trainable(model);
   if (torch) {
     const p = (await torch.send(`model ${key}`)).params;
     if (p !== params) throw new Error(`${key}: PyTorch has ${p} parameters, netc ${params}`);
   }
   const steps = examples / s.batch;
-  const [x, y] = randomBatch(s);
-  await model.trainOnBatch(x, y); // warm-up
+  const [x, y] = randomBatch(s, examples);
+  const data = labelled(
+    x.dataSync() as Float32Array,
+    s.input,
+    Uint8Array.from(y.argMax(-1).dataSync()),
+  );
+  tf.dispose([x, y]);
+  const common = {
+    loss: 'sparse_categorical_crossentropy',
+    outputKind: s.logits ? 'logits' : 'probabilities',
+    batchSize: s.batch,
+    optimizer: { name: 'sgd', lr: 0.01 },
+    shuffle: false,
+  } as const;
+  // A warm-up step through fit on the first batch, then one epoch of `examples` per round.
+  const size = s.input.reduce((p, d) => p * d, 1);
+  const first = labelled(
+    data.x[0].data.subarray(0, s.batch * size),
+    s.input,
+    data.y[0].data.subarray(0, s.batch),
+  );
+  (await fit(model, graph, first, { ...common, epochs: 1 })).optimizer.dispose();
   const ours: number[] = [];
   const theirs: number[] = [];
-  for (let r = 0; r < opts.trainRounds; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
-    ours.push(examples / ((performance.now() - t0) / 1000));
-    if (torch) theirs.push(examples / (await torch.send(`steps ${steps} ${s.batch}`)).seconds);
-  }
+  const result = await fit(model, graph, data, {
+    ...common,
+    epochs: opts.trainRounds,
+    hooks: epochTimer(async (_, seconds) => {
+      ours.push(examples / seconds);
+      if (torch) theirs.push(examples / (await torch.send(`steps ${steps} ${s.batch}`)).seconds);
+    }),
+  });
+  result.optimizer.dispose();
   const a = median(ours);
   const b = theirs.length ? median(theirs) : undefined;
   console.log(
     `| ${s.title} | ${examples} | ${s.batch} | ${params.toLocaleString('en-US')} | ${fmt(a)} | ` +
       `${fmt(b)} | ${b ? `${(b / a).toFixed(1)}x` : '–'} |`,
   );
-  tf.dispose([x, y]);
   model.dispose();
 }
-console.log(`\nMedians of ${opts.trainRounds} interleaved rounds, after one warm-up step each.`);
+console.log(
+  `\nMedians of ${opts.trainRounds} interleaved rounds (an epoch of random examples through ` +
+    'runtime/train/fit each), after a warm-up step.',
+);
 torch?.close();

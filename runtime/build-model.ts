@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Graph, IRNode } from '../compiler/ir/graph.js';
 import type { Shape } from '../compiler/ir/shape.js';
 import { getOp } from '../compiler/ops/registry.js';
-import { customLayer, tfjsActivation } from './layers/index.js';
+import { customLayer, FastBatchNormalization, FastConv2D, tfjsActivation } from './layers/index.js';
 import { layerNames, sanitizeName } from '../compiler/ir/layer-names.js';
 import { initialWeights } from '../compiler/initial-weights.js';
 import { fillModel } from './graph-weights.js';
@@ -16,6 +16,22 @@ export interface BuildOptions {
    */
   readonly seed?: number;
 }
+
+/**
+ * The `tf` the registry's lowerings get: tfjs, with `tf.layers.batchNormalization` making the
+ * subclass whose training step is one fused op (runtime/layers/batch-norm.ts) and
+ * `tf.layers.conv2d` the one whose training step skips an input gradient nothing needs
+ * (runtime/layers/fast-conv2d.ts); same weights, config and inference.
+ */
+const loweringTf: typeof tf = {
+  ...tf,
+  layers: {
+    ...tf.layers,
+    batchNormalization: (args) =>
+      new FastBatchNormalization(args ?? {}) as ReturnType<typeof tf.layers.batchNormalization>,
+    conv2d: (args) => new FastConv2D(args) as ReturnType<typeof tf.layers.conv2d>,
+  },
+};
 
 /**
  * Builds a `tf.LayersModel` from an IR graph: one tfjs layer per node, made by the op registry's
@@ -34,7 +50,7 @@ export function buildModel(graph: Graph, options: BuildOptions = {}): tf.LayersM
     if (!op.tfjs) throw new Error(`op '${node.op}' has no TensorFlow.js lowering`);
     const inputShapes: Shape[] = node.inputs.map((i) => byId.get(i)!.shape);
     const layer = op.tfjs({
-      tf,
+      tf: loweringTf,
       name: names.get(node.id)!,
       attrs: node.attrs,
       inputs: inputShapes,

@@ -15,7 +15,7 @@
  *                                                that has torch and torchvision
  *   --max-blocks N      NETC_BENCH_MAX_BLOCKS    largest generated model in check-speed (10000)
  *   --compile-runs N    NETC_BENCH_COMPILE_RUNS  timed runs per sample in check-speed (default 7)
- *   --epochs N          NETC_BENCH_EPOCHS        LeNet-BN epochs in bench/training.ts (default 10)
+ *   --epochs N          NETC_BENCH_EPOCHS        LeNet-BN epochs in bench/training.ts (default 10; 0: skip it)
  *   --train-rounds N    NETC_BENCH_TRAIN_ROUNDS  throughput rounds in bench/training.ts (3)
  *   --only compile|inference|training             run one of the parts (bench/run.ts)
  *
@@ -111,7 +111,7 @@ export function parseBenchOptions(
     python: get('--python') !== undefined ? [get('--python')!] : ['python3', '/usr/bin/python3'],
     maxBlocks: int('--max-blocks', 10_000, 10),
     compileRuns: int('--compile-runs', 7, 1),
-    epochs: int('--epochs', 10, 1),
+    epochs: int('--epochs', 10, 0),
     trainRounds: int('--train-rounds', 3, 1),
     only: only as BenchOptions['only'],
   };

@@ -6,6 +6,10 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel } from '../../api/index.js';
+import { checkFile } from '../../compiler/compile.js';
+import type { Graph } from '../../compiler/ir/graph.js';
+import { pickModel } from '../../compiler/pick-model.js';
+import { buildModel } from '../../runtime/build-model.js';
 
 /** One model of the training benches. */
 export interface TrainingSpec {
@@ -76,6 +80,22 @@ export async function trainingModel(
       : 'categoricalCrossentropy',
   });
   return model;
+}
+
+/**
+ * `spec`'s graph and model as `netc train` builds them (seed 1), PyTorch-style batch norm,
+ * uncompiled: for runtime/train/fit, which compiles it with its optimizer and loss.
+ */
+export function trainingGraphModel(
+  root: string,
+  spec: TrainingSpec,
+): { graph: Graph; model: tf.LayersModel } {
+  const path = join(root, spec.sample);
+  const picked = pickModel(checkFile(path), path);
+  if (!picked.ok) throw new Error(`${spec.sample}: ${picked.message}`);
+  const model = buildModel(picked.graph, { seed: 1 });
+  torchBatchNorm(model);
+  return { graph: picked.graph, model };
 }
 
 /** A random batch for `spec`: inputs and one-hot labels. */

@@ -3,6 +3,7 @@ import { fusedBatchNormGrad } from './batch-norm-grad.js';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d-backprop.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
 import { fastBatchMatMul } from './matmul.js';
+import { maxPoolGrad } from './max-pool-grad.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /** Kernels that tfjs-backend-wasm 4.22 lacks: registered where the backend has none. */
@@ -24,7 +25,7 @@ export function originalWasmKernel(kernelName: string): tf.KernelFunc | undefine
 /**
  * Registers, for `wasm`, the gradient kernels the backend lacks (Conv2DBackpropFilter, the
  * depthwise backprops, UnsortedSegmentSum), faster ones where the backend's are naive loops
- * (Conv2DBackpropInput, BatchMatMul with transposes or batches), and a FusedBatchNorm gradient
+ * (Conv2DBackpropInput, BatchMatMul with transposes or batches, MaxPoolGrad), and a FusedBatchNorm gradient
  * without a Tile. Idempotent.
  */
 export function registerWasmGradientKernels(): void {
@@ -36,6 +37,7 @@ export function registerWasmGradientKernels(): void {
   }
   replace('Conv2DBackpropInput', (original) => conv2dBackpropInput(original));
   replace('BatchMatMul', (original) => fastBatchMatMul(original));
+  replace('MaxPoolGrad', () => maxPoolGrad);
   tf.unregisterGradient(fusedBatchNormGrad.kernelName);
   tf.registerGradient(fusedBatchNormGrad);
 }

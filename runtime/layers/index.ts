@@ -1,9 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CustomLayerConfigs, CustomLayerName } from '../../compiler/ops/custom-layers.js';
 import { NetcConvTranspose } from './conv-transpose.js';
-import { NetcBatchNorm } from './batch-norm.js';
+import { FastBatchNormalization, NetcBatchNorm } from './batch-norm.js';
 import { NetcBroadcast } from './broadcast.js';
 import { NetcConv } from './conv.js';
+import { FastConv2D } from './fast-conv2d.js';
 import { NetcDepthwiseConv } from './depthwise-conv.js';
 import { NetcElu } from './elu.js';
 import { NetcGlobalPool } from './global-pool.js';
@@ -23,6 +24,8 @@ import { NetcNormalization, NetcRescaling } from './preprocessing.js';
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
 export {
+  FastBatchNormalization,
+  FastConv2D,
   NetcBatchNorm,
   NetcBroadcast,
   NetcConvTranspose,

@@ -97,16 +97,26 @@ export function relDiff(got: ArrayLike<number>, want: ArrayLike<number>): number
   return maxDiff(got, want) / scale;
 }
 
-/** Deterministic pseudo-random floats in [-1, 1). */
-export function rand(shape: number[], seed = 1): tf.Tensor {
+/** `n` deterministic pseudo-random floats in [-1, 1) (a 32-bit LCG from `seed`). */
+export function randValues(n: number, seed = 1): Float32Array {
   let s = seed >>> 0 || 1;
-  const n = shape.reduce((p, d) => p * d, 1);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     data[i] = s / 2 ** 31 - 1;
   }
-  return tf.tensor(data, shape);
+  return data;
+}
+
+/** Deterministic pseudo-random floats in [-1, 1). */
+export function rand(shape: number[], seed = 1): tf.Tensor {
+  return tf.tensor(
+    randValues(
+      shape.reduce((p, d) => p * d, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 /** A graph of ops applied one after another to one input. */

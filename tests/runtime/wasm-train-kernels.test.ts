@@ -1,0 +1,252 @@
+/**
+ * The training kernels that run as plain JS (runtime/kernels/max-pool-grad.ts,
+ * runtime/kernels/batch-norm-train.ts and the layer on it) against independent references:
+ * tfjs-core's own cpu kernels for the same maths and central differences of a loss
+ * `sum(op(x) * r)`, on odd shapes. Also pins that tfjs-backend-wasm 4.22's own MaxPoolGrad gives
+ * other numbers (which is why netc replaces it).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../api/index.js';
+import { batchNormTraining } from '../../runtime/kernels/batch-norm-train.js';
+import { originalWasmKernel } from '../../runtime/kernels/index.js';
+import { FastBatchNormalization } from '../../runtime/layers/index.js';
+import { randValues as values } from './helpers.js'; // distinct: max-pool windows have no ties
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+function maxAbs(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  expect(got.length).toBe(want.length);
+  let m = 0;
+  for (let i = 0; i < want.length; i++) m = Math.max(m, Math.abs(got[i] - want[i]));
+  return m;
+}
+
+/** Central differences of `loss` at about `count` elements of `data`. */
+function numeric(
+  data: Float32Array,
+  loss: (d: Float32Array) => number,
+  h: number,
+  count = 20,
+): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < data.length; i += Math.max(1, Math.floor(data.length / count))) {
+    const d = data.slice();
+    d[i] += h;
+    const up = loss(d);
+    d[i] -= 2 * h;
+    out.push([i, (up - loss(d)) / (2 * h)]);
+  }
+  return out;
+}
+
+interface PoolCase {
+  name: string;
+  x: [number, number, number, number];
+  size: [number, number];
+  stride: [number, number];
+  pad: 'same' | 'valid';
+}
+const pools: PoolCase[] = [
+  { name: '2x2/2 valid, 3 channels', x: [2, 6, 7, 3], size: [2, 2], stride: [2, 2], pad: 'valid' },
+  { name: '3x3/2 same, odd sizes', x: [3, 7, 5, 2], size: [3, 3], stride: [2, 2], pad: 'same' },
+  { name: '1-D 3/2 same (as pool1d)', x: [2, 9, 1, 4], size: [3, 1], stride: [2, 1], pad: 'same' },
+  { name: '2x3/1 valid, overlapping', x: [1, 5, 6, 1], size: [2, 3], stride: [1, 1], pad: 'valid' },
+];
+
+const poolLoss = (c: PoolCase, x: tf.Tensor, r: tf.Tensor) =>
+  tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad), r));
+
+function poolGrad(c: PoolCase): Float32Array {
+  return tf.tidy(() => {
+    const x = tf.tensor(values(size(c.x), 1), c.x);
+    const y = tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad);
+    const r = tf.tensor(values(size(y.shape), 2), y.shape);
+    return tf
+      .grad((a: tf.Tensor) => poolLoss(c, a, r))(x)
+      .dataSync() as Float32Array;
+  });
+}
+
+interface BnCase {
+  name: string;
+  x: number[];
+  axis: number;
+  affine: boolean;
+}
+const norms: BnCase[] = [
+  { name: 'channels last, 4-D', x: [3, 4, 5, 3], axis: 3, affine: true },
+  { name: 'dense [5, 7]', x: [5, 7], axis: 1, affine: true },
+  { name: 'axis 1 of [2, 3, 4, 5] (NetcBatchNorm)', x: [2, 3, 4, 5], axis: 1, affine: true },
+  { name: 'no gamma, no beta, 3-D', x: [4, 6, 2], axis: 2, affine: false },
+];
+
+/** tfjs's path: moments + batchNorm (what tfjs-layers' BatchNormalization runs), axis moved last. */
+function tfjsBn(c: BnCase, x: tf.Tensor, g: tf.Tensor | null, b: tf.Tensor | null) {
+  const rank = c.x.length;
+  const perm = [...c.x.keys()].filter((i) => i !== c.axis).concat([c.axis]);
+  const back = perm.map((_, i) => perm.indexOf(i));
+  const xl = tf.transpose(x, perm);
+  const { mean, variance } = tf.moments(xl, [...Array(rank - 1).keys()]);
+  const ch = c.x[c.axis];
+  const y = tf.batchNorm(xl, mean, variance, b ?? tf.zeros([ch]), g ?? tf.ones([ch]), 1e-3);
+  return { y: tf.transpose(y, back), mean, variance };
+}
+
+/** y, mean, variance and the gradients of sum(y * r) in x, gamma, beta. */
+function bnRun(c: BnCase, fused: boolean): Float32Array[] {
+  return tf.tidy(() => {
+    const ch = c.x[c.axis];
+    const x = tf.tensor(
+      values(size(c.x), 3).map((v) => 2 * v + 0.5),
+      c.x,
+    );
+    const g = tf.tensor(
+      values(ch, 4).map((v) => v + 1.5),
+      [ch],
+    );
+    const b = tf.tensor(values(ch, 5), [ch]);
+    const r = tf.tensor(values(size(c.x), 6), c.x);
+    const run = (a: tf.Tensor, gg: tf.Tensor | null, bb: tf.Tensor | null) =>
+      fused ? batchNormTraining(a, gg, bb, c.axis, 1e-3) : tfjsBn(c, a, gg, bb);
+    const out = run(x, c.affine ? g : null, c.affine ? b : null);
+    const grads = c.affine
+      ? tf.grads((a: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+          tf.sum(tf.mul(run(a, gg, bb).y, r)),
+        )([x, g, b])
+      : [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(run(a, null, null).y, r)))(x)];
+    return [out.y, out.mean, out.variance, ...grads].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+const cpuPools = new Map<string, Float32Array>();
+const cpuNorms = new Map<string, Float32Array[]>();
+beforeAll(async () => {
+  await initBackend('wasm'); // registers netc's kernels first
+  await initBackend('cpu');
+  for (const c of pools) cpuPools.set(c.name, poolGrad(c));
+  for (const c of norms) cpuNorms.set(c.name, bnRun(c, false));
+  await initBackend('wasm');
+}, 60_000);
+afterAll(() => initBackend('wasm'));
+
+describe('MaxPoolGrad on wasm (netc kernel)', () => {
+  for (const c of pools) {
+    it(`${c.name}: as on cpu and as central differences`, () => {
+      const got = poolGrad(c);
+      expect(maxAbs(got, cpuPools.get(c.name)!)).toBe(0);
+      const xv = values(size(c.x), 1);
+      const loss = (d: Float32Array) =>
+        tf.tidy(() => {
+          const x = tf.tensor(d, c.x);
+          const y = tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad);
+          return poolLoss(c, x, tf.tensor(values(size(y.shape), 2), y.shape)).dataSync()[0];
+        });
+      for (const [i, d] of numeric(xv, loss, 1e-4)) expect(got[i]).toBeCloseTo(d, 2);
+    });
+  }
+
+  it("differs from tfjs-backend-wasm 4.22's own MaxPoolGrad, which is what netc replaces", () => {
+    const c = pools[0];
+    const theirs = tf.tidy(() => {
+      const x = tf.tensor(values(size(c.x), 1), c.x);
+      const y = tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad);
+      const dy = tf.tensor(values(size(y.shape), 2), y.shape);
+      const info = originalWasmKernel('MaxPoolGrad')!({
+        inputs: { dy, input: x, output: y },
+        backend: tf.backend(),
+        attrs: { filterSize: c.size, strides: c.stride, pad: c.pad },
+      }) as tf.TensorInfo;
+      return tf.engine().makeTensorFromTensorInfo(info).dataSync();
+    });
+    expect(maxAbs(theirs, cpuPools.get(c.name)!)).toBeGreaterThan(0.1);
+  });
+});
+
+describe('batch norm in training mode as one op (batchNormTraining)', () => {
+  for (const c of norms) {
+    it(`${c.name}: y, statistics and gradients as tfjs's moments + batchNorm on cpu`, () => {
+      const got = bnRun(c, true);
+      const want = cpuNorms.get(c.name)!;
+      expect(got.length).toBe(want.length);
+      got.forEach((g, k) => expect(maxAbs(g, want[k])).toBeLessThan(2e-5));
+    });
+  }
+
+  it('matches central differences in x, gamma and beta (float64 loss in JS)', () => {
+    const c = norms[0];
+    const ch = c.x[c.axis];
+    const xv = values(size(c.x), 3).map((v) => 2 * v + 0.5);
+    const gv = values(ch, 4).map((v) => v + 1.5);
+    const bv = values(ch, 5);
+    const rv = values(size(c.x), 6);
+    // The same batch norm in float64, as the reference loss.
+    const loss = (x: Float32Array, g: Float32Array, b: Float32Array): number => {
+      let total = 0;
+      for (let k = 0; k < ch; k++) {
+        const idx = [...Array(size(c.x) / ch).keys()].map((p) => p * ch + k);
+        const mean = idx.reduce((s, i) => s + x[i], 0) / idx.length;
+        const v = idx.reduce((s, i) => s + (x[i] - mean) ** 2, 0) / idx.length;
+        for (const i of idx) total += (((x[i] - mean) / Math.sqrt(v + 1e-3)) * g[k] + b[k]) * rv[i];
+      }
+      return total;
+    };
+    const [dx, dg, db] = tf.tidy(() => {
+      const r = tf.tensor(rv, c.x);
+      return tf
+        .grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(batchNormTraining(a, g, b, c.axis, 1e-3).y, r)),
+        )([tf.tensor(xv, c.x), tf.tensor(gv, [ch]), tf.tensor(bv, [ch])])
+        .map((t) => t.dataSync());
+    });
+    const h = 1e-3;
+    for (const [i, d] of numeric(xv, (v) => loss(v, gv, bv), h)) expect(dx[i]).toBeCloseTo(d, 3);
+    for (const [i, d] of numeric(gv, (v) => loss(xv, v, bv), h)) expect(dg[i]).toBeCloseTo(d, 3);
+    for (const [i, d] of numeric(bv, (v) => loss(xv, gv, v), h)) expect(db[i]).toBeCloseTo(d, 3);
+  });
+});
+
+describe('FastBatchNormalization (what the runtime builds for tfjs BatchNormalization)', () => {
+  it('trains as tfjs BatchNormalization: outputs, moving statistics and gradients', () => {
+    const args = { axis: -1, momentum: 0.9, epsilon: 1e-5, name: 'bn' };
+    const shape = [6, 3, 4];
+    const x = tf.tensor(
+      values(size(shape), 7).map((v) => 3 * v - 1),
+      shape,
+    );
+    const r = tf.tensor(values(size(shape), 8), shape);
+    const step = (layer: tf.layers.Layer) => {
+      layer.build([null, 3, 4]);
+      layer.setWeights([
+        tf.tensor(values(4, 9).map((v) => v + 1.5)),
+        tf.tensor(values(4, 10)),
+        tf.tensor(values(4, 11)),
+        tf.tensor(values(4, 12).map((v) => v + 2)),
+      ]);
+      const vars = layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+      const { grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, r)) as tf.Scalar,
+        vars,
+      );
+      const y = (layer.apply(x, { training: true }) as tf.Tensor).dataSync();
+      const dx = tf
+        .grad((a: tf.Tensor) => tf.sum(tf.mul(layer.apply(a, { training: true }) as tf.Tensor, r)))(
+          x,
+        )
+        .dataSync();
+      const inference = (layer.apply(x) as tf.Tensor).dataSync();
+      return [
+        y,
+        dx,
+        inference,
+        ...vars.map((v) => grads[v.name].dataSync()),
+        ...layer.getWeights().map((w) => w.dataSync()),
+      ];
+    };
+    const fast = new FastBatchNormalization(args);
+    expect(fast.getClassName()).toBe('BatchNormalization');
+    const got = step(fast);
+    const want = step(tf.layers.batchNormalization(args));
+    got.forEach((g, k) => expect(maxAbs(g, want[k])).toBeLessThan(2e-5));
+  });
+});
