@@ -34,6 +34,7 @@ const onnxFiles = [
   'tests/codegen/onnx/**/*.test.ts',
   'tests/engines/**/*.test.ts',
   'tests/cli/onnx.test.ts',
+  'tests/cli/demo.test.ts',
 ];
 
 export const testProjects = {

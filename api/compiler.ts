@@ -27,12 +27,5 @@ export { summarize, type LayerRow, type ModelSummary } from '../compiler/summary
 export { renderSummary } from '../compiler/summary-table.js';
 export type { Graph, GraphPort, IRNode } from '../compiler/ir/graph.js';
 export type { Dim, Shape } from '../compiler/ir/shape.js';
-export type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
-export { initialWeights } from '../compiler/initial-weights.js';
 export { generateModule, type GenerateOptions } from '../codegen/generate.js';
-export {
-  exportOnnx,
-  OnnxExportError,
-  unsupportedOnnxNodes,
-  type OnnxExportOptions,
-} from '../codegen/onnx/index.js';
+export * from './shared.js';

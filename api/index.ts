@@ -3,7 +3,8 @@ export { buildModel, type BuildOptions } from '../runtime/build-model.js';
 export { layerNames, sanitizeName } from '../compiler/ir/layer-names.js';
 export { buildOptimizedModel, type OptimizedModel } from '../runtime/optimized-model.js';
 export { fillModel, readGraphWeights, writeGraphWeights } from '../runtime/graph-weights.js';
-export { initialWeights, fans, uniformLimit } from '../compiler/initial-weights.js';
+export * from './shared.js';
+export { fans, uniformLimit } from '../compiler/initial-weights.js';
 export {
   checkWeights,
   compareWeights,
@@ -28,7 +29,6 @@ export {
   type OptimizeOptions,
   type PassReport,
 } from '../compiler/passes/index.js';
-export type { GraphWeights, WeightArray } from '../compiler/ir/weights.js';
 export {
   initBackend,
   readyBackend,
@@ -82,10 +82,4 @@ export {
   setOnnxRuntimeLoader,
   type OnnxRuntimeLoader,
 } from '../engines/onnxruntime-loader.js';
-export {
-  exportOnnx,
-  OnnxExportError,
-  unsupportedOnnxNodes,
-  type OnnxExportOptions,
-} from '../codegen/onnx/index.js';
 export * from '../runtime/train/index.js';

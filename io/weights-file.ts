@@ -16,6 +16,7 @@
  * unexpected and mis-shaped one) and returns nothing unless all fit, so a model filled from
  * the result is never half-loaded. Writing replaces each file atomically.
  */
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Graph } from '../compiler/ir/graph.js';
@@ -52,7 +53,8 @@ export function tfjsFolder(path: string): string {
   return basename(path) === MODEL_JSON ? dirname(path) : path;
 }
 
-async function statOrNull(path: string): Promise<Awaited<ReturnType<typeof stat>> | null> {
+/** `stat`, or null for a path that does not exist (other failures thrown as they are). */
+export async function statOrNull(path: string): Promise<Stats | null> {
   try {
     return await stat(path);
   } catch (e) {

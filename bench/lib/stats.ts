@@ -1,5 +1,7 @@
 /** Small statistics and formatting helpers shared by the bench scripts. */
 
+import { splitmix32 } from '../../compiler/initial-weights.js';
+
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -36,18 +38,9 @@ export function table(
   return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
-/** Deterministic uniform [0, 1) floats (mulberry32), so every engine sees the same input. */
+/** Deterministic uniform [0, 1) floats (the project's splitmix32), so every engine sees the same input. */
 export function uniformInput(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  return out;
+  return Float32Array.from({ length: n }, splitmix32(seed));
 }
 
 export interface Agreement {

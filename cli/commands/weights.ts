@@ -3,7 +3,6 @@
  * save, and check a save path before any work; each failure mapped to a `FileError` (exit 2) or
  * a `DataError` (weights of another model, exit 1). Imports TensorFlow.js: loaded lazily.
  */
-import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../../compiler/ir/graph.js';
@@ -16,7 +15,7 @@ import { manifestShards } from '../../io/tfjs-publish.js';
 import { TfjsFilesError } from '../../io/weights-errors.js';
 import { OutputFileError } from '../../io/write-errors.js';
 import { kindOf } from '../../io/write-target.js';
-import { readWeightsFile } from '../../io/weights-file.js';
+import { readWeightsFile, statOrNull } from '../../io/weights-file.js';
 import { fillModel } from '../../runtime/graph-weights.js';
 import {
   saveWeights,
@@ -81,12 +80,11 @@ export async function saveWeightsTo(
   return ['model.json', ...manifestShards(tfjsFolder(path))].join(' + ');
 }
 
-/** `stat`, or null for a path that does not exist. */
-export async function statOrNull(path: string) {
+/** `stat`, or null for a path that does not exist; a path that cannot be examined: a `FileError`. */
+async function statForWrite(path: string) {
   try {
-    return await stat(path);
+    return await statOrNull(path);
   } catch (e) {
-    if (e instanceof Error && 'code' in e && e.code === 'ENOENT') return null;
     throw fileError(e, path, 'write', true) ?? e;
   }
 }
@@ -104,7 +102,7 @@ export async function checkSavePath(
   const safetensors = weightsFormat(path) === 'safetensors';
   const target = safetensors ? path : tfjsFolder(path);
   refuseInputOverwrite([{ path, what: '--save' }], inputs, !safetensors);
-  const info = await statOrNull(target);
+  const info = await statForWrite(target);
   if (info) {
     if (safetensors && info.isDirectory())
       throw new FileError(`cannot write ${path}: it is a folder, not a .safetensors file`);
@@ -119,9 +117,9 @@ export async function checkSavePath(
     return;
   }
   let parent = dirname(target);
-  while (!safetensors && !(await statOrNull(parent)) && dirname(parent) !== parent)
+  while (!safetensors && !(await statForWrite(parent)) && dirname(parent) !== parent)
     parent = dirname(parent);
-  const p = await statOrNull(parent);
+  const p = await statForWrite(parent);
   if (!p) throw new FileError(`cannot write ${path}: the folder ${parent} does not exist`);
   if (!p.isDirectory()) throw new FileError(`cannot write ${path}: ${parent} is not a folder`);
   if (safetensors) checkWritable(path);

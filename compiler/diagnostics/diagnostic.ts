@@ -26,6 +26,8 @@ export interface Diagnostic {
   readonly span: Span;
   readonly notes: readonly Note[];
   readonly expansion: readonly ExpansionFrame[];
+  /** A concrete fix, e.g. the projection that makes a residual's operands agree; printed last. */
+  readonly help?: string;
 }
 
 /** Collects diagnostics, merging repeats of the same error from many block expansions. */

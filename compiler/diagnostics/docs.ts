@@ -25,7 +25,9 @@ export function renderDiagnosticsMarkdown(): string {
     '',
     'followed by the source line with carets under the span, notes (where operands came from,',
     'which values would be valid), and, for an error inside a block, the chain of call sites that',
-    'expanded it, innermost first, with the scalar arguments and the loop indices live at each call.',
+    'expanded it, innermost first, with the scalar arguments and the loop indices live at each call;',
+    'last, where netc knows one, a concrete fix (`= help:`), such as the projection that makes the',
+    'two sides of a residual `+` agree.',
     '`netc check --format json` gives the same fields as objects; `--format github` prints GitHub',
     'Actions annotations. Errors make `netc check` exit with 1; warnings alone do not.',
   ];

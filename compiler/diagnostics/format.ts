@@ -55,6 +55,7 @@ export function formatDiagnostic(d: Diagnostic, style: TextStyle = { color: fals
     const loops = f.loops ? ` (${displayText(f.loops)})` : '';
     lines.push(`  = in ${displayText(f.call)} at ${where(f.span)}${loops}`);
   }
+  if (d.help) lines.push(`  = help: ${displayText(d.help)}`);
   return lines.join('\n');
 }
 
@@ -83,6 +84,7 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
       location: describeSpan(f.span),
       loops: f.loops,
     })),
+    ...(d.help ? { help: shortenNames(d.help) } : {}),
   };
 }
 
@@ -111,6 +113,7 @@ export function githubAnnotation(d: Diagnostic): string {
       (f) =>
         `in ${displayText(f.call)} at ${where(f.span)}${f.loops ? ` (${displayText(f.loops)})` : ''}`,
     ),
+    ...(d.help ? [`help: ${displayText(d.help)}`] : []),
   ].join('\n');
   const kind = d.severity === 'error' ? 'error' : 'warning';
   return `::${kind} file=${prop(d.span.source.path)},line=${line},col=${column},title=${d.code}::${data(body)}`;

@@ -9,6 +9,7 @@ import type { DefinitionRef, Frame } from './frame.js';
 import type { GraphBuilder } from './graph-builder.js';
 import type { Limits } from './limits.js';
 import { LimitError, LowerError } from './lower-error.js';
+import { projectionHelp } from './shape-help.js';
 import { assignedNames } from './assigned-names.js';
 import { bool, float, int, list, NONE, POISON, str, typeName, type Value } from '../value.js';
 
@@ -52,6 +53,7 @@ export class Evaluator {
     message: string,
     loc: A.Loc,
     notes: readonly Note[] = [],
+    help?: string,
   ): void {
     this.diagnostics.add({
       severity,
@@ -60,6 +62,7 @@ export class Evaluator {
       span: this.spanOf(loc),
       notes,
       expansion: this.frame.expansion,
+      ...(help ? { help } : {}),
     });
   }
 
@@ -83,7 +86,7 @@ export class Evaluator {
         if (r) return r;
       } catch (e) {
         if (e instanceof LimitError || !(e instanceof LowerError)) throw e;
-        this.report('error', e.code, e.message, e.loc, e.notes);
+        this.report('error', e.code, e.message, e.loc, e.notes, e.help);
         for (const name of assignedNames(stmt)) this.frame.vars.set(name, POISON);
         if (stmt.kind === 'Return') return { values: stmt.values.map(() => POISON) };
       }
@@ -397,7 +400,18 @@ export class Evaluator {
     };
     const op = ops[e.operator];
     if (both && op) {
-      return emitOp(this, op, [a, b], {}, e.loc);
+      try {
+        return emitOp(this, op, [a, b], {}, e.loc);
+      } catch (err) {
+        if (!(err instanceof LowerError) || err.code !== 'E3001' || err.help) throw err;
+        const text = (x: A.Expression) => this.frame.ref.source.text.slice(x.loc.start, x.loc.end);
+        const help = projectionHelp(
+          e.operator,
+          { text: text(e.left), shape: a.shape },
+          { text: text(e.right), shape: b.shape },
+        );
+        throw new LowerError(err.code, err.message, err.loc, err.notes, help);
+      }
     }
     if (e.operator === '*' && scalar(a) && b.kind === 'tensor')
       return emitOp(this, 'scale', [b], { factor: float(a.value) }, e.loc);

@@ -170,7 +170,7 @@ export function expandBlock(
     return returned.values.length === 1 ? returned.values[0] : list(returned.values);
   } catch (e) {
     if (e instanceof LowerError && !(e instanceof LimitError)) {
-      ev.report('error', e.code, e.message, e.loc, e.notes);
+      ev.report('error', e.code, e.message, e.loc, e.notes, e.help);
       return POISON;
     }
     if (e instanceof LimitError && !e.reported) {

@@ -12,6 +12,8 @@ export class LowerError extends Error {
     message: string,
     readonly loc: Loc,
     readonly notes: readonly Note[] = [],
+    /** A concrete fix (`Diagnostic.help`). */
+    readonly help?: string,
   ) {
     super(message);
   }

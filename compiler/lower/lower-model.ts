@@ -45,7 +45,7 @@ export function lowerModel(
   } catch (e) {
     if (!(e instanceof LowerError)) throw e;
     if (!(e instanceof LimitError && e.reported))
-      ev.report('error', e.code, e.message, e.loc, e.notes);
+      ev.report('error', e.code, e.message, e.loc, e.notes, e.help);
   }
   const errors = diagnostics.errorCount;
   if (errors > errorsBefore) return undefined;

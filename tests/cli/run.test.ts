@@ -274,25 +274,3 @@ describe('netc run', () => {
     expect(rb.stdout).toMatch(/^y +\[1, 4\]/m);
   });
 });
-
-describe('npm start (netc demo): the timed inference', () => {
-  it('builds on wasm with a fixed seed, times one batch-1 inference, then runs the compiled module', async () => {
-    const { timeInference } = await import('../../cli/commands/demo-inference.js');
-    const out: string[] = [];
-    await timeInference(
-      { out: (t) => void out.push(t), err: () => {}, color: false },
-      graphOf(tiny),
-      tiny,
-    );
-    const text = out.join('\n');
-    expect(text).toMatch(/^TensorFlow.js on wasm \(\d+ threads?(: .+)?\), seed 0:$/m);
-    expect(text).toMatch(/ {2}build +\d+ ms \(backend \d+ ms, layers and weights \d+ ms\)/);
-    expect(text).toMatch(
-      / {2}predict +\d+ ms \(first run\) for one \[6\] input \(batch 1\), output \[1, 3\], top class \d/,
-    );
-    // The compiled module computes the same output as the interpreter (same ops, same weights).
-    expect(text).toMatch(
-      / {2}predict +\d+ ms with the interpreter's weights; max \|difference\| 0\.0e\+0/,
-    );
-  });
-});

@@ -160,6 +160,137 @@ describe('a compiled module loads the weights netc wrote', () => {
   });
 });
 
+/** A safetensors file of raw tensors in any dtype, written by hand (the reader's ground truth). */
+function safetensorsOf(
+  tensors: { name: string; dtype: string; shape: number[]; data: Uint8Array }[],
+) {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const t of tensors) {
+    header[t.name] = {
+      dtype: t.dtype,
+      shape: t.shape,
+      data_offsets: [offset, offset + t.data.length],
+    };
+    offset += t.data.length;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const t of tensors) {
+    out.set(t.data, at);
+    at += t.data.length;
+  }
+  return out;
+}
+
+/** Half-precision bit patterns with their values, worked out by hand (sign, exponent, fraction). */
+const HALVES: [number, number][] = [
+  [0x3c00, 1],
+  [0xc000, -2],
+  [0x3555, 0.25 * (1 + 0x155 / 1024)], // exponent 13, fraction 0x155
+  [0x0001, 2 ** -24], // the smallest subnormal
+  [0x03ff, 1023 * 2 ** -24], // the largest subnormal
+  [0x7bff, 65504], // the largest finite half
+  [0x8000, -0],
+];
+
+describe('a compiled module reads safetensors in F16, BF16 and F64 as float32', () => {
+  let m: Compiled;
+  let tensors: Map<string, { shape: number[]; data: Float32Array }>;
+  beforeAll(async () => {
+    m = await compile('dtypes');
+    tensors = decodeSafetensors(bytes(W)).tensors;
+  });
+
+  /** The module's weights after loading `file`, in model order. */
+  const loaded = (file: Uint8Array): Float32Array[] => {
+    const model = m.createModel();
+    m.loadSafetensorsWeights(model, file);
+    const out = model.getWeights().map((t) => t.dataSync() as Float32Array);
+    model.dispose();
+    return out;
+  };
+  /** F32 file holding `values(name, count)` for each tensor; the same values in `dtype`. */
+  const pair = (dtype: string, width: number, fill: (view: DataView, i: number) => number) => {
+    const f32 = [...tensors].map(([name, t]) => {
+      const raw = new Uint8Array(t.data.length * width);
+      const view = new DataView(raw.buffer);
+      const values = new Float32Array(t.data.length);
+      for (let i = 0; i < values.length; i++) values[i] = fill(view, i);
+      return { name, shape: t.shape, raw, values };
+    });
+    return {
+      expected: encodeSafetensors(
+        f32.map(({ name, shape, values }) => ({ name, shape, data: values })),
+      ),
+      file: safetensorsOf(f32.map(({ name, shape, raw }) => ({ name, dtype, shape, data: raw }))),
+    };
+  };
+
+  it('F16: every bit pattern widened exactly, subnormals and the largest half included', () => {
+    // Hand-worked patterns first, then pseudo-random finite halves of magnitude below 4.
+    const random = pseudoRandom(1 << 16, 11);
+    const { expected, file } = pair('F16', 2, (view, i) => {
+      const [bits, value] =
+        i < HALVES.length
+          ? HALVES[i]
+          : (() => {
+              const b =
+                Math.floor(Math.abs(random[i % random.length]) * 0x4400) ^ (i & 1 ? 0x8000 : 0);
+              const e = (b >> 10) & 31;
+              const f = b & 1023;
+              const v = e === 0 ? f * 2 ** -24 : (1 + f / 1024) * 2 ** (e - 15);
+              return [b, b & 0x8000 ? -v : v] as [number, number];
+            })();
+      view.setUint16(2 * i, bits, true);
+      return value;
+    });
+    const got = loaded(file);
+    expect(got).toEqual(loaded(expected));
+    expect(Object.is(got.find((w) => w.length >= HALVES.length)![6], -0)).toBe(true);
+  });
+
+  it('BF16: the upper half of a float32, exactly', () => {
+    const random = pseudoRandom(4096, 12);
+    const { expected, file } = pair('BF16', 2, (view, i) => {
+      const f = Math.fround(random[i % random.length] * 3);
+      const bits = new Uint32Array(new Float32Array([f]).buffer)[0] >>> 16;
+      view.setUint16(2 * i, bits, true);
+      return new Float32Array(new Uint32Array([bits << 16]).buffer)[0];
+    });
+    expect(loaded(file)).toEqual(loaded(expected));
+  });
+
+  it('F64: rounded to the nearest float32', () => {
+    const random = pseudoRandom(4096, 13);
+    const { expected, file } = pair('F64', 8, (view, i) => {
+      const d = random[i % random.length] / 3; // not a float32: rounding is needed
+      view.setFloat64(8 * i, d, true);
+      return Math.fround(d);
+    });
+    expect(loaded(file)).toEqual(loaded(expected));
+  });
+
+  it('refuses any other dtype, naming the tensor and the dtype; the model is left as it was', async () => {
+    const [name, t] = [...tensors][0];
+    const file = safetensorsOf([
+      { name, dtype: 'I32', shape: t.shape, data: new Uint8Array(4 * t.data.length) },
+    ]);
+    const model = m.createModel();
+    const before = predict(model);
+    const e = await thrown(() => m.loadSafetensorsWeights(model, file));
+    expect(e.name).toBe('WeightsFormatError');
+    expect(e.message).toBe(
+      `safetensors: tensor '${name}' is "I32": only F32, F16, BF16 and F64 are read (as float32)`,
+    );
+    expect(predict(model)).toEqual(before);
+    model.dispose();
+  });
+});
+
 describe('netc compile --optimize --weights W', () => {
   let opt: Compiled;
   let plain: Compiled;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { checkSource } from '../../compiler/compile.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
-import { formatDiagnostic } from '../../compiler/diagnostics/format.js';
+import {
+  diagnosticJson,
+  formatDiagnostic,
+  githubAnnotation,
+} from '../../compiler/diagnostics/format.js';
 import { Source } from '../../compiler/source.js';
 
 /** Diagnostics of a source as {code, line, column, message}; lines in `text` are 1-based. */
@@ -58,6 +62,63 @@ describe('shape errors', () => {
     );
     expect(text.split('\n')[1]).toBe('3 |   return y + x');
     expect(text.split('\n')[2]).toBe('  |          ^^^^^');
+  });
+
+  it('suggests the projection that fixes a residual add, with the values of this expansion', () => {
+    const d = only(residual, 'E3001');
+    expect([d.line, d.column]).toEqual([3, 10]);
+    // x has 128 channels and y 256 here (filters=128): a 1x1 convolution to 256 makes x + y agree.
+    expect(d.d.help).toBe(
+      'project x with a 1x1 convolution to 256 channels: y + (x |> conv2d(256, 1))',
+    );
+    expect(formatDiagnostic(d.d).split('\n').at(-1)).toBe(
+      '  = help: project x with a 1x1 convolution to 256 channels: y + (x |> conv2d(256, 1))',
+    );
+  });
+
+  it('carries the help into the JSON and GitHub forms', () => {
+    const d = only(residual, 'E3001');
+    const help = 'project x with a 1x1 convolution to 256 channels: y + (x |> conv2d(256, 1))';
+    expect(diagnosticJson(d.d).help).toBe(help);
+    expect(githubAnnotation(d.d)).toMatch(/title=E3001::add needs .*%0Ahelp: project x with/);
+  });
+
+  it('strides the projection when the other side is smaller, and projects whichever side can be', () => {
+    const d = only(
+      'block down(x) {\n  y = x |> conv2d(8, 3, stride: 2, padding: "same")\n  return x + y\n}\nmodel m(i: [8, 8, 4]) {\n  return down(i)\n}\n',
+      'E3001',
+    );
+    expect([d.line, d.column]).toEqual([3, 10]);
+    expect(d.message).toBe('add needs operands of the same shape, found [8, 8, 4] and [4, 4, 8]');
+    // [8, 8, 4] -> 1x1, stride 2, 8 filters -> [4, 4, 8]; y cannot be projected up to 8x8.
+    expect(d.d.help).toBe(
+      'project x with a stride-2 1x1 convolution to 8 channels: (x |> conv2d(8, 1, stride: 2)) + y',
+    );
+  });
+
+  it('projects a vector with a dense layer, keeping a pipe chain as one operand', () => {
+    const d = only(
+      'model m(i: [6]) {\n  h = i |> dense(4)\n  return (h |> dense(2)) * i\n}\n',
+      'E3001',
+    );
+    expect([d.line, d.column]).toEqual([3, 11]);
+    expect(d.message).toBe('multiply needs operands of the same shape, found [2] and [6]');
+    expect(d.d.help).toBe(
+      'project i with a dense layer to 2 features: (h |> dense(2)) * (i |> dense(2))',
+    );
+  });
+
+  it('gives no help where no projection fixes the shapes', () => {
+    // Different ranks; and spatial sizes 6 and 4 (no integer stride takes 6 to 4).
+    for (const [shapes, column] of [
+      ['a: [4, 4, 3], b: [4, 3]', 10],
+      ['a: [6, 6, 3], b: [4, 4, 3]', 10],
+    ] as const) {
+      const d = only(`model m(${shapes}) {\n  return a + b\n}\n`, 'E3001');
+      expect([d.line, d.column]).toEqual([2, column]);
+      expect(d.d.help).toBeUndefined();
+      expect(formatDiagnostic(d.d)).not.toContain('help:');
+    }
   });
 
   it('says which group counts divide the input channels', () => {

@@ -1,16 +1,7 @@
 import type * as A from '../../grammar/ast.js';
 
-/** A small seeded generator (mulberry32), so that failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (the project's splitmix32), so that failures reproduce. */
+export { splitmix32 as rng } from '../../compiler/initial-weights.js';
 
 const loc: A.Loc = { start: 0, end: 0 };
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

@@ -28,7 +28,8 @@ beforeAll(() => {
   npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball)], app);
 }, 600_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The installed project holds tfjs and its dependencies: removing it takes a while on a busy machine.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 describe('npm pack', () => {
   it('ships the built code, the samples, the standard library and the docs, and nothing else', () => {

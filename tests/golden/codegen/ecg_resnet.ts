@@ -729,7 +729,7 @@ export type WeightsFetch = (
 
 /**
  * Loads the weights of a TensorFlow.js layers folder (`model.json` + its weight files, as
- * `netc train -o DIR` or `netc weights convert` write it) by the URL of its `model.json`;
+ * `netc train --save DIR` or `netc weights convert` write it) by the URL of its `model.json`;
  * the weight files are fetched from the same folder. `fetcher` defaults to the global `fetch`.
  * Sets nothing unless every weight fits (see `loadTfjsWeights`).
  */
@@ -830,8 +830,9 @@ export async function loadTfjsWeights(
 }
 
 /**
- * Loads weights from the bytes of a safetensors file (F32 tensors named as netc names them,
- * `stage1.block0.conv/kernel`, as `netc train -o W.safetensors` writes them). Throws an Error
+ * Loads weights from the bytes of a safetensors file (F32 tensors, or F16, BF16 and F64 ones
+ * read as float32; named as netc names them,
+ * `stage1.block0.conv/kernel`, as `netc train --save W.safetensors` writes them). Throws an Error
  * named `WeightsFormatError` for bytes that are not such a file, or `WeightsMismatchError`
  * when the weights are not this module's; the model is then left as it was.
  */
@@ -864,13 +865,18 @@ export function loadSafetensorsWeights(
         continue;
       }
       const { dtype, shape, data_offsets: offsets } = e ?? {};
-      if (dtype !== 'F32') fail(`tensor '${name}' is ${JSON.stringify(dtype)}: only F32 is read`);
+      const width =
+        typeof dtype === 'string' && typeof SAFETENSORS_FLOATS[dtype] === 'number'
+          ? SAFETENSORS_FLOATS[dtype]
+          : fail(
+              `tensor '${name}' is ${JSON.stringify(dtype)}: only F32, F16, BF16 and F64 are read (as float32)`,
+            );
       const dims =
         Array.isArray(shape) && shape.every((d) => Number.isSafeInteger(d) && d >= 0)
           ? (shape as number[])
           : fail(`tensor '${name}' has no valid shape`);
       const [begin, end] = Array.isArray(offsets) ? (offsets as unknown[]) : [];
-      const size = 4 * dims.reduce((a, b) => a * b, 1);
+      const size = width * dims.reduce((a, b) => a * b, 1);
       if (
         !Number.isSafeInteger(begin) ||
         end !== (begin as number) + size ||
@@ -880,16 +886,43 @@ export function loadSafetensorsWeights(
           `tensor '${name}': data_offsets ${JSON.stringify(offsets)} do not hold ${size} bytes of the data section`,
         );
       }
-      const values = new Float32Array(
-        new Uint8Array(u8.subarray(start + (begin as number), start + (end as number))).buffer,
-      );
-      tensors.set(name, tf.tensor(values, dims, 'float32'));
+      const data = new Uint8Array(u8.subarray(start + (begin as number), start + (end as number)));
+      tensors.set(name, tf.tensor(safetensorsFloats(data, dtype as string), dims, 'float32'));
     }
   } catch (error) {
     for (const t of tensors.values()) t.dispose();
     throw error;
   }
   setCheckedWeights(model, tensors, fingerprint, 'safetensors');
+}
+
+/** Bytes per element of the safetensors dtypes read (all as float32). */
+const SAFETENSORS_FLOATS: Readonly<Record<string, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
+
+/** Little-endian floats as float32: F16 and BF16 widened exactly, F64 rounded to nearest. */
+function safetensorsFloats(data: Uint8Array, dtype: string): Float32Array {
+  if (dtype === 'F32') return new Float32Array(data.buffer);
+  const view = new DataView(data.buffer);
+  const out = new Float32Array(data.length / SAFETENSORS_FLOATS[dtype]);
+  for (let i = 0; i < out.length; i++) {
+    if (dtype === 'F64') out[i] = view.getFloat64(8 * i, true);
+    else if (dtype === 'BF16')
+      out[i] = new Float32Array(new Uint32Array([view.getUint16(2 * i, true) << 16]).buffer)[0];
+    else {
+      const h = view.getUint16(2 * i, true);
+      const [exponent, fraction] = [(h >> 10) & 31, h & 1023];
+      const magnitude =
+        exponent === 31
+          ? fraction
+            ? NaN
+            : Infinity
+          : exponent === 0
+            ? fraction * 2 ** -24
+            : (1024 + fraction) * 2 ** (exponent - 25);
+      out[i] = h & 0x8000 ? -magnitude : magnitude;
+    }
+  }
+  return out;
 }
 
 /**
