@@ -222,6 +222,21 @@ function shapesLiteral(ports: readonly { name: string; shape: Shape }[]): string
 
 const dimOrNull = (d: Shape[number]): number | null => (typeof d === 'number' ? d : null);
 
+/**
+ * tfjs declares some shape configs `number[]` although it reads `null` in them as "the input's
+ * size" (Dropout's `noiseShape: [null, 1, 1, 64]`, the batch first): such arrays print with a cast
+ * to the declared type, so that the module type-checks.
+ */
+function nullableDims(entry: EntryPrinter): EntryPrinter {
+  return (key, value) =>
+    entry(key, value) ??
+    (Array.isArray(value) &&
+    value.includes(null) &&
+    value.every((d) => d === null || typeof d === 'number')
+      ? `${valueLiteral(value)} as number[]`
+      : undefined);
+}
+
 /** The expression making one node's layer and applying it to the node's inputs. */
 function layerExpression(
   layer: LayerCall,
@@ -242,7 +257,7 @@ function layerExpression(
   }
   const make =
     layer.kind === 'tfjs'
-      ? `tf.layers.${layer.factory}(${valueLiteral(layer.config, entry)})`
+      ? `tf.layers.${layer.factory}(${valueLiteral(layer.config, nullableDims(entry))})`
       : `new ${library.classes.get(layer.className)!.name}(${valueLiteral(layer.config, entry)})`;
   const ins = node.inputs.map((i) => vars.get(i)!);
   return `apply(${ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`}, ${make})`;

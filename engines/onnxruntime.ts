@@ -4,7 +4,8 @@
  * graph port order and netc's layout, batch first, as `netc run` and `model.predict` take them.
  */
 import { exportOnnxModel } from '../codegen/onnx/export.js';
-import { concatData, type ExternalDataMode } from '../codegen/onnx/external-data.js';
+import { concatData } from '../codegen/onnx/external-data.js';
+import type { ExternalDataMode } from '../codegen/onnx/external-data-plan.js';
 import type { Graph, GraphPort } from '../compiler/ir/graph.js';
 import type { GraphWeights } from '../compiler/ir/weights.js';
 import { optimizeForInference } from '../compiler/passes/index.js';

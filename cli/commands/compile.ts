@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ExternalData } from '../../codegen/onnx/external-data.js';
+import type { ExternalData } from '../../codegen/onnx/external-data-plan.js';
 import { OutputFileError } from '../../io/atomic-write.js';
 import { modelLocation, publishOnnxModel } from '../../io/onnx-publish.js';
 import { escapeText } from '../../compiler/util/escape.js';

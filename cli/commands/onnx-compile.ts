@@ -2,7 +2,7 @@
  * `netc compile --target onnx`: one model's graph and weights as ONNX bytes. Imports
  * TensorFlow.js (to make or load the weights): cli/commands/compile.ts loads it lazily.
  */
-import type { ExternalData, ExternalDataMode } from '../../codegen/onnx/external-data.js';
+import type { ExternalData, ExternalDataMode } from '../../codegen/onnx/external-data-plan.js';
 import { exportOnnxModel, OnnxExportError } from '../../codegen/onnx/export.js';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Graph } from '../../compiler/ir/graph.js';

@@ -8,7 +8,7 @@ import { getOp } from '../../compiler/ops/registry.js';
 import { loweringContext, type LoweringState } from './lowering-context.js';
 import { OnnxModelBuilder } from './model-builder.js';
 import { guardPadFusion } from './pad-fusion-guard.js';
-import type { ExternalData, ExternalDataMode } from './external-data.js';
+import type { ExternalData, ExternalDataMode } from './external-data-plan.js';
 import { weightProblems } from '../../compiler/weights-check.js';
 
 /** The opset netc writes by default: ONNX 1.12's, IR version 8. */

@@ -18,7 +18,7 @@ export {
   MAX_INLINE_MODEL_BYTES,
   type ExternalData,
   type ExternalDataMode,
-} from './external-data.js';
+} from './external-data-plan.js';
 export { weightProblems } from '../../compiler/weights-check.js';
 
 /**

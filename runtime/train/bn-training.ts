@@ -11,6 +11,7 @@
  * stays tfjs's.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FastBatchNormalization } from '../layers/batch-norm.js';
 
 interface BatchNormLayer {
   readonly axis: number;
@@ -29,7 +30,9 @@ const fixedLayers = new WeakSet<object>();
 export function fixBatchNormTraining(model: tf.LayersModel): number {
   let fixed = 0;
   for (const layer of model.layers) {
-    if (layer.getClassName() !== 'BatchNormalization') continue;
+    // netc's own layer (runtime/layers/batch-norm.ts) trains without gamma or beta already.
+    if (layer.getClassName() !== 'BatchNormalization' || layer instanceof FastBatchNormalization)
+      continue;
     const bn = layer as unknown as BatchNormLayer;
     if ((bn.gamma && bn.beta) || fixedLayers.has(layer)) continue;
     fixedLayers.add(layer);

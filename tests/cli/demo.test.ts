@@ -53,13 +53,17 @@ describe('npm start (netc demo)', () => {
       process.chdir(cwd);
     }
     const f = 'samples/broken/residual_shape.net';
-    expect(c.text().split('\n').slice(0, 10)).toEqual([
+    expect(c.text().split('\n').slice(0, 14)).toEqual([
       '',
       `A shape error, caught by netc check (${f}):`,
-      `${f}:8:10: error[E3001]: add needs operands of the same shape, found [32, 32, 32] and [32, 32, 16]`,
+      `${f}:8:10: error[E3001]: add cannot broadcast [32, 32, 32] with [32, 32, 16]: dimension 2 is 32 and 16`,
       '8 |   return y + x',
       '  |          ^^^^^',
-      '  = note: shapes must match exactly: there is no broadcasting',
+      '  = note: shapes aligned on their last dimension (the batch is not shown):',
+      '  = note: input 1: [32, 32, 32]',
+      '  = note: input 2: [32, 32, 16]',
+      '  = note:                   ^^ dimension 2: 32 and 16',
+      '  = note: sizes must be equal, or one of them 1 (NumPy broadcasting)',
       `  = note: operand 1 [32, 32, 32] comes from residual_0.conv2d_0 (conv2d) at ${f}:7:12`,
       `  = note: operand 2 [32, 32, 16] comes from image (input) at ${f}:11:14`,
       `  = in residual(filters=32) at ${f}:12:7`,

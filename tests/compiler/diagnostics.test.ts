@@ -80,7 +80,9 @@ describe('shape errors', () => {
     const d = only(residual, 'E3001');
     const help = 'project x with a 1x1 convolution to 256 channels: y + (x |> conv2d(256, 1))';
     expect(diagnosticJson(d.d).help).toBe(help);
-    expect(githubAnnotation(d.d)).toMatch(/title=E3001::add needs .*%0Ahelp: project x with/);
+    expect(githubAnnotation(d.d)).toMatch(
+      /title=E3001::add cannot broadcast .*%0Ahelp: project x with/,
+    );
   });
 
   it('strides the projection when the other side is smaller, and projects whichever side can be', () => {
@@ -89,7 +91,7 @@ describe('shape errors', () => {
       'E3001',
     );
     expect([d.line, d.column]).toEqual([3, 10]);
-    expect(d.message).toBe('add needs operands of the same shape, found [8, 8, 4] and [4, 4, 8]');
+    expect(d.message).toBe('add cannot broadcast [8, 8, 4] with [4, 4, 8]: dimension 0 is 8 and 4');
     // [8, 8, 4] -> 1x1, stride 2, 8 filters -> [4, 4, 8]; y cannot be projected up to 8x8.
     expect(d.d.help).toBe(
       'project x with a stride-2 1x1 convolution to 8 channels: (x |> conv2d(8, 1, stride: 2)) + y',
@@ -102,16 +104,17 @@ describe('shape errors', () => {
       'E3001',
     );
     expect([d.line, d.column]).toEqual([3, 11]);
-    expect(d.message).toBe('multiply needs operands of the same shape, found [2] and [6]');
+    expect(d.message).toBe('multiply cannot broadcast [2] with [6]: dimension 0 is 2 and 6');
     expect(d.d.help).toBe(
       'project i with a dense layer to 2 features: (h |> dense(2)) * (i |> dense(2))',
     );
   });
 
   it('gives no help where no projection fixes the shapes', () => {
-    // Different ranks; and spatial sizes 6 and 4 (no integer stride takes 6 to 4).
+    // Different ranks that do not broadcast; and spatial sizes 6 and 4 (no integer stride takes
+    // 6 to 4).
     for (const [shapes, column] of [
-      ['a: [4, 4, 3], b: [4, 3]', 10],
+      ['a: [4, 4, 3], b: [5, 3]', 10],
       ['a: [6, 6, 3], b: [4, 4, 3]', 10],
     ] as const) {
       const d = only(`model m(${shapes}) {\n  return a + b\n}\n`, 'E3001');
