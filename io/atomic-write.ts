@@ -9,7 +9,7 @@
  * (SIGINT, SIGTERM, SIGHUP) removes its temporary files (io/temp-files.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { openSync, closeSync, fsyncSync } from 'node:fs';
+import { openSync, closeSync, fsyncSync, lstatSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { trackTemp, untrackTemp } from './temp-files.js';
@@ -125,6 +125,26 @@ export function syncFolder(dir: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * Removes the regular files `names` of `dir` left by an earlier save (stale shards or data
+ * files), then flushes the folder if any went. Best effort: a file already gone, or one that
+ * cannot be removed, is harmless and kept.
+ */
+export function removeStaleFiles(dir: string, names: Iterable<string>): void {
+  let removed = false;
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      if (!lstatSync(path).isFile()) continue;
+      writeFs().unlinkSync(path);
+      removed = true;
+    } catch {
+      // Gone already, or not removable.
+    }
+  }
+  if (removed) syncFolder(dir);
 }
 
 function abort(p: Pending): void {

@@ -15,10 +15,9 @@
  * written the same way, with no step 1. As for tfjs folders, two processes exporting to one
  * path at once are not supported.
  */
-import { lstatSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { syncFolder, writeFileAtomic } from './atomic-write.js';
-import { writeFs } from './write-fs.js';
+import { removeStaleFiles, writeFileAtomic } from './atomic-write.js';
 import { resolveWriteTarget } from './write-target.js';
 
 /** A data file to publish beside the model: its name in the model's folder and its bytes. */
@@ -65,16 +64,5 @@ function removeStaleData(dir: string, fileName: string, keep: string | undefined
   } catch {
     // An unreadable folder keeps its stale data files; the new model is in place.
   }
-  let removed = false;
-  for (const name of names) {
-    const path = join(dir, name);
-    try {
-      if (!lstatSync(path).isFile()) continue;
-      writeFs().unlinkSync(path);
-      removed = true;
-    } catch {
-      // Gone already, or not removable: a stale data file is harmless.
-    }
-  }
-  if (removed) syncFolder(dir);
+  removeStaleFiles(dir, names);
 }

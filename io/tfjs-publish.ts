@@ -16,11 +16,10 @@
  * one folder at once are not supported (each may remove the other's new shard).
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { syncFolder, writeFileAtomic } from './atomic-write.js';
+import { removeStaleFiles, writeFileAtomic } from './atomic-write.js';
 import { OutputFileError } from './write-errors.js';
-import { writeFs } from './write-fs.js';
 import { kindOf, writeReason } from './write-target.js';
 
 /** The manifest file of a tfjs layers folder. */
@@ -107,16 +106,5 @@ function removeStaleShards(dir: string, keep: string, old: readonly string[]): v
   }
   const stale = new Set([...old.filter(OWN_SHARD), ...names]);
   stale.delete(keep);
-  let removed = false;
-  for (const name of stale) {
-    const path = join(dir, name);
-    try {
-      if (!lstatSync(path).isFile()) continue;
-      writeFs().unlinkSync(path);
-      removed = true;
-    } catch {
-      // Gone already, or not removable: a stale shard is harmless.
-    }
-  }
-  if (removed) syncFolder(dir);
+  removeStaleFiles(dir, stale);
 }
