@@ -5,20 +5,10 @@
  * follow-on errors); parse errors near a pattern stay located and recover.
  */
 import { describe, expect, it } from 'vitest';
-import { checkSource } from '../../compiler/compile.js';
 import { Source } from '../../compiler/source.js';
 import { parse } from '../../grammar/parse.js';
 import { print } from '../../grammar/printer.js';
-import { compileDocExample } from './doc-blocks.js';
-
-function compile(text: string) {
-  const r = checkSource(new Source('t.net', text));
-  const errors = r.diagnostics.map((d) => {
-    const { line, column } = d.span.source.position(d.span.start);
-    return [d.code, line, column, d.message];
-  });
-  return { graph: r.ok ? r.graphs[0] : undefined, errors };
-}
+import { compile, compileDocExample } from './doc-blocks.js';
 
 const two = `block two(x) {
   return x |> dense(3), x |> dense(5)

@@ -21,3 +21,16 @@ export function compileDocExample(name: string, model: string): Graph {
     throw new Error(r.diagnostics.map((d) => `${d.code} ${d.message}`).join('; '));
   return r.graphs[0];
 }
+
+/**
+ * Compiles `text` as `t.net`: the first graph when it checks, and every diagnostic as
+ * `[code, line, column, message]`.
+ */
+export function compile(text: string) {
+  const r = checkSource(new Source('t.net', text));
+  const errors = r.diagnostics.map((d) => {
+    const { line, column } = d.span.source.position(d.span.start);
+    return [d.code, line, column, d.message];
+  });
+  return { graph: r.ok ? r.graphs[0] : undefined, errors };
+}

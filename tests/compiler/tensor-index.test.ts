@@ -4,18 +4,7 @@
  * at the index.
  */
 import { describe, expect, it } from 'vitest';
-import { checkSource } from '../../compiler/compile.js';
-import { Source } from '../../compiler/source.js';
-import { compileDocExample } from './doc-blocks.js';
-
-function compile(text: string) {
-  const r = checkSource(new Source('t.net', text));
-  const errors = r.diagnostics.map((d) => {
-    const { line, column } = d.span.source.position(d.span.start);
-    return [d.code, line, column, d.message];
-  });
-  return { graph: r.ok ? r.graphs[0] : undefined, errors };
-}
+import { compile, compileDocExample } from './doc-blocks.js';
 
 describe('indexing a tensor', () => {
   it('reads the class token of [197, 192] tokens (issue 13)', () => {
