@@ -130,27 +130,38 @@ const TfjsBatchNormalization = Object.getPrototypeOf(
 export class FastBatchNormalization extends TfjsBatchNormalization {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
     if (kwargs['training'] !== true) return super.call(inputs, kwargs);
-    return tf.tidy(() => {
-      const x = one(inputs);
-      const self = this as unknown as {
-        axis: number;
-        epsilon: number;
-        momentum: number;
-        gamma: tf.LayerVariable | null;
-        beta: tf.LayerVariable | null;
-        movingMean: tf.LayerVariable;
-        movingVariance: tf.LayerVariable;
-      };
-      const axis = self.axis >= 0 ? self.axis : self.axis + x.rank;
-      const r = batchNormTraining(
-        x,
-        self.gamma?.read() ?? null,
-        self.beta?.read() ?? null,
-        axis,
-        self.epsilon,
-      );
-      updateMovingAverages(self.movingMean, self.movingVariance, r, self.momentum);
-      return r.y;
-    });
+    return batchNormTrainingCall(this, inputs);
   }
+}
+
+/**
+ * A training-mode call of a tfjs BatchNormalization layer (or a subclass) by the fused
+ * {@link batchNormTraining}, moving averages updated; gamma and beta may be absent.
+ */
+export function batchNormTrainingCall(
+  layer: tf.layers.Layer,
+  inputs: tf.Tensor | tf.Tensor[],
+): tf.Tensor {
+  return tf.tidy(() => {
+    const x = one(inputs);
+    const self = layer as unknown as {
+      axis: number;
+      epsilon: number;
+      momentum: number;
+      gamma?: tf.LayerVariable | null;
+      beta?: tf.LayerVariable | null;
+      movingMean: tf.LayerVariable;
+      movingVariance: tf.LayerVariable;
+    };
+    const axis = self.axis >= 0 ? self.axis : self.axis + x.rank;
+    const r = batchNormTraining(
+      x,
+      self.gamma?.read() ?? null,
+      self.beta?.read() ?? null,
+      axis,
+      self.epsilon,
+    );
+    updateMovingAverages(self.movingMean, self.movingVariance, r, self.momentum);
+    return r.y;
+  });
 }
