@@ -6,9 +6,10 @@
  * pair; stale shards (of the old manifest, of an earlier crash, `weights.bin` of earlier
  * versions) are removed, other files kept.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { snapshot, type Snapshot } from './folder-snapshot.js';
 import { initialWeights } from '../../compiler/initial-weights.js';
 import type { GraphWeights } from '../../compiler/ir/weights.js';
 import { OutputFileError } from '../../io/atomic-write.js';
@@ -25,16 +26,6 @@ const graph = graphOfText(`model p(x: [3]) {
 }`);
 const OLD = initialWeights(graph, 1);
 const NEW = initialWeights(graph, 2);
-
-type Snapshot = Map<string, Buffer>;
-
-function snapshot(dir: string): Snapshot {
-  const files = new Map<string, Buffer>();
-  for (const name of readdirSync(dir)) {
-    if (statSync(join(dir, name)).isFile()) files.set(name, readFileSync(join(dir, name)));
-  }
-  return files;
-}
 
 /** Which weights the folder of a snapshot holds: 'old', 'new', or why it is neither. */
 async function whichWeights(files: Snapshot, at: string): Promise<string> {

@@ -6,16 +6,10 @@
  * (`netc compile --external-data`) and in memory (the engine). Publishing: at every point a
  * crash could stop an export, the files on disk load as the old model or the new one.
  */
-import {
-  copyFileSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { snapshot, type Snapshot } from '../../io/folder-snapshot.js';
 import {
   EXTERNAL_ALIGN,
   EXTERNAL_MIN_TENSOR_BYTES,
@@ -183,16 +177,6 @@ describe.skipIf(!ortAvailable)('ONNX Runtime runs models with external data', ()
     expect(p.error).toBeLessThanOrEqual(1e-5);
   });
 });
-
-type Snapshot = Map<string, Buffer>;
-
-function snapshot(dir: string): Snapshot {
-  const files = new Map<string, Buffer>();
-  for (const name of readdirSync(dir)) {
-    if (statSync(join(dir, name)).isFile()) files.set(name, readFileSync(join(dir, name)));
-  }
-  return files;
-}
 
 /** Exports `weights` to `dir/m.onnx` (external data when `external`). */
 async function publish(dir: string, weights: GraphWeights, external: boolean): Promise<void> {
