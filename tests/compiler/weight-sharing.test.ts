@@ -3,6 +3,7 @@
  * and the E1010 diagnostics (code, line, column) for calls that cannot share.
  */
 import { describe, expect, it } from 'vitest';
+import { dumpNode } from '../../compiler/ir/dump.js';
 import { expectedWeights } from '../../compiler/weights-check.js';
 import { summarize } from '../../compiler/summary.js';
 import { compile, docExample } from './doc-blocks.js';
@@ -65,6 +66,9 @@ model tied(a: [10], b: [10], c: [10]) {
     const ids = new Map(graph!.nodes.map((n) => [n.name, n.id]));
     expect(graph!.nodes[ids.get('again')!].shares).toBe(ids.get('proj'));
     expect(graph!.nodes[ids.get('dense_0')!].shares).toBe(ids.get('proj'));
+    expect(dumpNode(graph!, graph!.nodes[ids.get('again')!])).toBe(
+      'again = dense(b) -> [4]  units=4 bias=true activation="linear" shares=proj',
+    );
     expect(summarize(graph!).totalParams).toBe(10 * 4 + 4);
   });
 
