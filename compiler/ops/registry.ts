@@ -29,6 +29,8 @@ import { normalization, rescaling } from './preprocessing.js';
 import { matmul } from './matmul.js';
 // Learned tensors (issue 13).
 import { weight } from './weight.js';
+// Group normalization (issue 13).
+import { groupNorm } from './group-norm.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -47,6 +49,8 @@ export const allOps: readonly OpDef[] = [
   dense,
   batchNorm,
   layerNorm,
+  // Group normalization (issue 13).
+  groupNorm,
   rescaling,
   normalization,
   ...activationOps,

@@ -22,6 +22,8 @@ import { NetcResize } from './resize.js';
 import { NetcNormalization, NetcRescaling } from './preprocessing.js';
 // Learned tensors (issue 13).
 import { NetcWeight } from './weight.js';
+// Group normalization (issue 13).
+import { NetcGroupNorm } from './group-norm.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -48,6 +50,7 @@ export {
   NetcRescaling,
   NetcNormalization,
   NetcWeight,
+  NetcGroupNorm,
 };
 
 /**
@@ -79,6 +82,7 @@ const customLayers: {
   NetcRescaling,
   NetcNormalization,
   NetcWeight,
+  NetcGroupNorm,
 };
 
 /** Builds netc layer `className` from its typed config. */
