@@ -27,6 +27,10 @@ export interface CustomLayerConfigs {
   NetcResize: NetcResizeConfig;
   NetcRescaling: NetcRescalingConfig;
   NetcNormalization: NetcNormalizationConfig;
+  // Learned tensors (issue 13).
+  NetcWeight: NetcWeightConfig;
+  // Group normalization (issue 13).
+  NetcGroupNorm: NetcGroupNormConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -178,4 +182,22 @@ export interface NetcNormalizationConfig extends NamedLayerConfig {
   /** Initial mean and variance: one value, or one per channel (last axis). */
   mean: number[];
   variance: number[];
+}
+
+export interface NetcWeightConfig extends NamedLayerConfig {
+  /** The per-sample shape of the learned tensor (no batch). */
+  shape: number[];
+  /** How an unseeded build starts it (a seeded one writes the compiler's draw over it). */
+  init: 'zeros' | 'ones' | 'constant' | 'normal' | 'glorot_uniform';
+  /** The fill of `init: 'constant'`. */
+  value: number;
+  /** The standard deviation of `init: 'normal'`. */
+  stddev: number;
+}
+
+export interface NetcGroupNormConfig extends NamedLayerConfig {
+  groups: number;
+  epsilon: number;
+  center: boolean;
+  scale: boolean;
 }

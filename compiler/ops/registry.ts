@@ -27,6 +27,10 @@ import { cropping1d, cropping2d } from './cropping.js';
 import { resizing } from './resizing.js';
 import { normalization, rescaling } from './preprocessing.js';
 import { matmul } from './matmul.js';
+// Learned tensors (issue 13).
+import { weight } from './weight.js';
+// Group normalization (issue 13).
+import { groupNorm } from './group-norm.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -34,6 +38,8 @@ import { matmul } from './matmul.js';
  */
 export const allOps: readonly OpDef[] = [
   input,
+  // Learned tensors (issue 13).
+  weight,
   conv1d,
   conv2d,
   depthwiseConv2d,
@@ -43,6 +49,8 @@ export const allOps: readonly OpDef[] = [
   dense,
   batchNorm,
   layerNorm,
+  // Group normalization (issue 13).
+  groupNorm,
   rescaling,
   normalization,
   ...activationOps,

@@ -20,6 +20,10 @@ import { NetcAxisReshape } from './axis-reshape.js';
 import { NetcCropping1D } from './cropping1d.js';
 import { NetcResize } from './resize.js';
 import { NetcNormalization, NetcRescaling } from './preprocessing.js';
+// Learned tensors (issue 13).
+import { NetcWeight } from './weight.js';
+// Group normalization (issue 13).
+import { NetcGroupNorm } from './group-norm.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -45,6 +49,8 @@ export {
   NetcResize,
   NetcRescaling,
   NetcNormalization,
+  NetcWeight,
+  NetcGroupNorm,
 };
 
 /**
@@ -75,6 +81,8 @@ const customLayers: {
   NetcResize,
   NetcRescaling,
   NetcNormalization,
+  NetcWeight,
+  NetcGroupNorm,
 };
 
 /** Builds netc layer `className` from its typed config. */
