@@ -27,6 +27,8 @@ export interface CustomLayerConfigs {
   NetcResize: NetcResizeConfig;
   NetcRescaling: NetcRescalingConfig;
   NetcNormalization: NetcNormalizationConfig;
+  // Attention (issue 13).
+  NetcAttention: NetcAttentionConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -178,4 +180,17 @@ export interface NetcNormalizationConfig extends NamedLayerConfig {
   /** Initial mean and variance: one value, or one per channel (last axis). */
   mean: number[];
   variance: number[];
+}
+
+export interface NetcAttentionConfig extends NamedLayerConfig {
+  numHeads: number;
+  /** Size of each head for query and key. */
+  keyDim: number;
+  /** Size of each head for value. */
+  valueDim: number;
+  /** Dropout rate on the attention probabilities during training. */
+  dropout: number;
+  /** Add the causal mask (`causalMask`) to the scores. */
+  causal: boolean;
+  useBias: boolean;
 }

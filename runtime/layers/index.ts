@@ -20,6 +20,7 @@ import { NetcAxisReshape } from './axis-reshape.js';
 import { NetcCropping1D } from './cropping1d.js';
 import { NetcResize } from './resize.js';
 import { NetcNormalization, NetcRescaling } from './preprocessing.js';
+import { NetcAttention } from './attention.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -45,6 +46,7 @@ export {
   NetcResize,
   NetcRescaling,
   NetcNormalization,
+  NetcAttention,
 };
 
 /**
@@ -75,6 +77,7 @@ const customLayers: {
   NetcResize,
   NetcRescaling,
   NetcNormalization,
+  NetcAttention,
 };
 
 /** Builds netc layer `className` from its typed config. */
