@@ -62,6 +62,7 @@ export function uniformLimit(init: WeightInit, shape: readonly number[]): number
       return init.limit;
     case 'constant':
     case 'values':
+    case 'normal':
       return null;
   }
 }
@@ -78,8 +79,16 @@ export function initialValues(
     data.set(init.values);
     return data;
   }
-  const limit = uniformLimit(init, shape)!;
   const next = splitmix32(seed);
+  if (init.kind === 'normal') {
+    // Box-Muller: two uniforms in (0, 1] give one standard normal.
+    for (let i = 0; i < data.length; i++) {
+      const u = 1 - next();
+      data[i] = init.stddev * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+    }
+    return data;
+  }
+  const limit = uniformLimit(init, shape)!;
   for (let i = 0; i < data.length; i++) data[i] = (2 * next() - 1) * limit;
   return data;
 }

@@ -46,6 +46,7 @@ export function evalCall(ev: Evaluator, call: A.CallExpression, piped?: Arg): Va
   const builtin = builtins.get(name);
   if (builtin) return hasPoison(args) ? POISON : callBuiltin(ev, call, args, builtin);
   const op = name === 'input' ? undefined : getOp(name);
+  if (op?.name === 'weight') return applyOp(ev, op.name, weightArgs(ev, args, call), call.loc);
   if (op) return applyOp(ev, op.name, args, call.loc);
   const ref = ev.world.definitions.get(name);
   if (ref)
@@ -60,6 +61,25 @@ export function evalCall(ev: Evaluator, call: A.CallExpression, piped?: Arg): Va
     ? [{ message: `did you mean '${hint}'?` }]
     : [{ message: 'see docs/ops.md for the list of ops' }];
   throw new LowerError('E1002', `unknown op or block '${name}'`, call.callee.loc, notes);
+}
+
+/**
+ * `weight(shape)` takes no tensor: its node's input is the model's first input, read only for
+ * the batch size (the runtime and ONNX repeat the value over it).
+ */
+function weightArgs(ev: Evaluator, args: Args, call: A.CallExpression): Args {
+  const tensor = args.positional.find((a) => isTensorLike(a.value));
+  if (tensor) {
+    throw new LowerError('E1005', 'weight takes no input tensor, only its shape', tensor.loc, [
+      { message: 'write it as weight([1, 192]) and combine it with x afterwards (x + w)' },
+    ]);
+  }
+  const first = ev.builder.nodes.find((n) => n.op === 'input');
+  if (!first) {
+    throw new LowerError('E1004', 'weight needs a model with at least one input', call.loc);
+  }
+  const value: Value = { kind: 'tensor', node: first.id, shape: first.shape };
+  return { positional: [{ value, loc: call.loc }, ...args.positional], named: args.named };
 }
 
 /** The shallow size of a value: items of a list, characters of a string, else 0. */

@@ -29,6 +29,8 @@ export interface CustomLayerConfigs {
   NetcNormalization: NetcNormalizationConfig;
   // Attention (issue 13).
   NetcAttention: NetcAttentionConfig;
+  // Learned tensors (issue 13).
+  NetcWeight: NetcWeightConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -193,4 +195,15 @@ export interface NetcAttentionConfig extends NamedLayerConfig {
   /** Add the causal mask (`causalMask`) to the scores. */
   causal: boolean;
   useBias: boolean;
+}
+
+export interface NetcWeightConfig extends NamedLayerConfig {
+  /** The per-sample shape of the learned tensor (no batch). */
+  shape: number[];
+  /** How an unseeded build starts it (a seeded one writes the compiler's draw over it). */
+  init: 'zeros' | 'ones' | 'constant' | 'normal' | 'glorot_uniform';
+  /** The fill of `init: 'constant'`. */
+  value: number;
+  /** The standard deviation of `init: 'normal'`. */
+  stddev: number;
 }

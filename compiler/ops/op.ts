@@ -46,13 +46,15 @@ export interface LinearSpec {
  * How a weight starts, as Keras initialises it by default: `glorot_uniform` draws from
  * U(-l, l) with l = sqrt(6 / (fan_in + fan_out)), the fans computed from the shape as Keras
  * does (receptive field times the last two axes); `uniform` from U(-limit, limit); `constant`
- * fills one value; `values` gives every element (row-major), e.g. a `normalization` mean.
+ * fills one value; `values` gives every element (row-major), e.g. a `normalization` mean;
+ * `normal` draws from N(0, stddev) (a learned `weight`).
  */
 export type WeightInit =
   | { readonly kind: 'glorot_uniform' }
   | { readonly kind: 'uniform'; readonly limit: number }
   | { readonly kind: 'constant'; readonly value: number }
-  | { readonly kind: 'values'; readonly values: readonly number[] };
+  | { readonly kind: 'values'; readonly values: readonly number[] }
+  | { readonly kind: 'normal'; readonly stddev: number };
 
 export const GLOROT_UNIFORM: WeightInit = { kind: 'glorot_uniform' };
 export const ZEROS: WeightInit = { kind: 'constant', value: 0 };

@@ -29,6 +29,8 @@ import { normalization, rescaling } from './preprocessing.js';
 import { matmul } from './matmul.js';
 // Attention (issue 13).
 import { multiHeadAttention } from './attention.js';
+// Learned tensors (issue 13).
+import { weight } from './weight.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -36,6 +38,8 @@ import { multiHeadAttention } from './attention.js';
  */
 export const allOps: readonly OpDef[] = [
   input,
+  // Learned tensors (issue 13).
+  weight,
   conv1d,
   conv2d,
   depthwiseConv2d,

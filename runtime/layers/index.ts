@@ -21,6 +21,8 @@ import { NetcCropping1D } from './cropping1d.js';
 import { NetcResize } from './resize.js';
 import { NetcNormalization, NetcRescaling } from './preprocessing.js';
 import { NetcAttention } from './attention.js';
+// Learned tensors (issue 13).
+import { NetcWeight } from './weight.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -47,6 +49,7 @@ export {
   NetcRescaling,
   NetcNormalization,
   NetcAttention,
+  NetcWeight,
 };
 
 /**
@@ -78,6 +81,7 @@ const customLayers: {
   NetcRescaling,
   NetcNormalization,
   NetcAttention,
+  NetcWeight,
 };
 
 /** Builds netc layer `className` from its typed config. */

@@ -76,6 +76,18 @@ describe('initialWeights', () => {
     expect(Math.abs(m.variance - sd * sd)).toBeLessThan((5 * 0.9 * sd * sd) / 1000);
   });
 
+  it('normal (a learned weight): mean 0, deviation stddev, about 4.6 % beyond 2 stddev', () => {
+    const m = moments(initialValues({ kind: 'normal', stddev: 0.02 }, [1000, 1000], 99));
+    const sd = 0.02;
+    // 5 standard errors: the mean's is sd / 1000; the variance's sqrt(2) sd^2 / 1000.
+    expect(Math.abs(m.mean)).toBeLessThan((5 * sd) / 1000);
+    expect(Math.abs(m.variance - sd * sd)).toBeLessThan((5 * 1.42 * sd * sd) / 1000);
+    const data = initialValues({ kind: 'normal', stddev: 1 }, [100_000], 7);
+    const tail = data.filter((v) => Math.abs(v) > 2).length / data.length;
+    expect(tail).toBeGreaterThan(0.042); // 2 * (1 - Phi(2)) = 0.0455
+    expect(tail).toBeLessThan(0.049);
+  });
+
   it('embeddings: U(-0.05, 0.05)', () => {
     const g = graphOfText(`model e(t: [6]) {
   return y: t |> embedding(50, 40, name: "emb")

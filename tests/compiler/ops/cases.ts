@@ -2049,6 +2049,46 @@ const attentionCases: OpCase[] = [
   },
 ];
 
+/** weight (issue 13, learned tensors): its input only gives the batch; the shape is its own. */
+const weightCases: OpCase[] = [
+  {
+    op: 'weight',
+    inputs: [[3]],
+    args: { shape: [2, 4], init: 'normal' },
+    shape: [2, 4],
+    weights: [['value', [2, 4], true]],
+    params: 8, // 2*4
+    trainable: 8,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'weight',
+    note: 'the input shape does not matter',
+    inputs: [['T', 5, 5]],
+    args: { shape: [196, 192] },
+    shape: [196, 192],
+    weights: [['value', [196, 192], true]],
+    params: 37_632, // 196*192
+    trainable: 37_632,
+    macs: 0,
+  },
+  {
+    op: 'weight',
+    note: 'rejects non-positive sizes',
+    inputs: [[3]],
+    args: { shape: [1, 0] },
+    error: { code: 'E2002', param: 'shape' },
+  },
+  {
+    op: 'weight',
+    note: 'rejects a non-positive stddev',
+    inputs: [[3]],
+    args: { shape: [4], init: 'normal', stddev: 0 },
+    error: { code: 'E2002', param: 'stddev' },
+  },
+];
+
 /** Every case, grouped as the registry is. */
 export const opCases: readonly OpCase[] = [
   ...convOtherCases.filter((c) => c.op === 'conv1d'),
@@ -2065,6 +2105,7 @@ export const opCases: readonly OpCase[] = [
   ...sliceCases,
   ...beyondConvnetCases,
   ...attentionCases,
+  ...weightCases,
 ];
 
 /** The cases that run on tensors. */

@@ -8,6 +8,7 @@ import { apply, type Arg } from './helpers.js';
 /** A valid call of every op, with every optional weight switched on (the defaults). */
 const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   input: [[], { shape: [8] }],
+  weight: [[[8]], { shape: [2, 8] }],
   conv1d: [[[100, 8]], { filters: 4, kernel_size: 3 }],
   conv2d: [[[32, 32, 8]], { filters: 4, kernel_size: 3 }],
   depthwise_conv2d: [[[32, 32, 8]], { kernel_size: 3 }],
