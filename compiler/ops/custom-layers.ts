@@ -31,6 +31,8 @@ export interface CustomLayerConfigs {
   NetcAttention: NetcAttentionConfig;
   // Learned tensors (issue 13).
   NetcWeight: NetcWeightConfig;
+  // Group normalization (issue 13).
+  NetcGroupNorm: NetcGroupNormConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -206,4 +208,11 @@ export interface NetcWeightConfig extends NamedLayerConfig {
   value: number;
   /** The standard deviation of `init: 'normal'`. */
   stddev: number;
+}
+
+export interface NetcGroupNormConfig extends NamedLayerConfig {
+  groups: number;
+  epsilon: number;
+  center: boolean;
+  scale: boolean;
 }

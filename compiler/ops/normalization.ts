@@ -5,7 +5,7 @@ import type { OnnxContext, OnnxValue } from './onnx.js';
 import { featureShape, onnxAxis } from './onnx-layout.js';
 import { reduce } from './onnx-nodes.js';
 import { filledWeight, reshapeWeight, scalarWeight } from './onnx-weights.js';
-import { boolType, floatType, intType } from './param-types.js';
+import { boolType, floatType, intType, type ParamType } from './param-types.js';
 
 const axisParam = {
   name: 'axis',
@@ -14,21 +14,81 @@ const axisParam = {
   doc: 'The feature axis, over the non-batch dimensions (0 is the first; negative counts from the end).',
 } as const;
 
-const epsilonParam = {
+export const epsilonParam = {
   name: 'epsilon',
   type: floatType,
   default: 0.001,
   doc: 'Added to the variance to avoid dividing by zero.',
 } as const;
 
-const affineParams = [
+export const affineParams = [
   { name: 'center', type: boolType, default: true, doc: 'Learn an offset `beta`.' },
   { name: 'scale', type: boolType, default: true, doc: 'Learn a factor `gamma`.' },
 ] as const;
 
-const layerNormParams = [axisParam, epsilonParam, ...affineParams] as const;
-/** The attributes both normalizations have (batch norm adds `momentum`). */
-type NormAttrs = AttrsOf<typeof layerNormParams>;
+/** The attributes of a normalization over one axis (batch norm adds `momentum`). */
+type NormAttrs = AttrsOf<readonly [typeof axisParam, typeof epsilonParam, ...typeof affineParams]>;
+
+/** An axis or a list of axes; always stored as a list (`[a]` for one). */
+const axesType: ParamType<number[]> = {
+  label: 'int or [int, ...]',
+  convert(v) {
+    if (v.kind === 'int') return [v.value];
+    if (v.kind !== 'list' || v.items.length === 0) return undefined;
+    const out: number[] = [];
+    for (const i of v.items) {
+      if (i.kind !== 'int') return undefined;
+      out.push(i.value);
+    }
+    return out;
+  },
+};
+
+const layerNormParams = [
+  {
+    name: 'axis',
+    type: axesType,
+    default: [-1],
+    doc: 'The normalized axis, or a list of them (Keras `axis`), over the non-batch dimensions (0 is the first; negative counts from the end); `gamma` and `beta` span them.',
+  },
+  epsilonParam,
+  ...affineParams,
+] as const;
+type LayerNormAttrs = AttrsOf<typeof layerNormParams>;
+
+/** Layer norm's axes, resolved (batch excluded) and sorted: Keras's weight layout. */
+function layerAxes(x: Shape, a: LayerNormAttrs): number[] {
+  const rank = x.length;
+  if (rank === 0) {
+    throw new OpError(
+      `the input has rank 0, so there is no axis ${a.axis[0]} to use`,
+      'E3004',
+      'axis',
+    );
+  }
+  const out = a.axis.map((k) => {
+    if (k < -rank || k >= rank) {
+      throw invalid('axis', `axes in [${-rank}, ${rank - 1}] for an input of rank ${rank}`, a.axis);
+    }
+    return k < 0 ? k + rank : k;
+  });
+  if (new Set(out).size !== out.length) throw invalid('axis', 'distinct axes', a.axis);
+  return out.sort((p, q) => p - q);
+}
+
+/** The sizes of layer norm's axes: the shape of gamma and beta. */
+function layerParamShape(x: Shape, a: LayerNormAttrs): number[] {
+  return layerAxes(x, a).map((k) => {
+    const n = x[k];
+    if (typeof n !== 'number') {
+      throw new OpError(
+        `layer_norm needs a known size on axis ${k} to size its weights, but the input is ${formatShape(x)}`,
+        'E3004',
+      );
+    }
+    return n;
+  });
+}
 
 function checkArgs(x: Shape, a: NormAttrs): void {
   axisIndex(a, 'axis', x.length);
@@ -50,11 +110,18 @@ function features(x: Shape, a: NormAttrs, op: string): number {
 /** The feature axis as Keras counts it: the batch is axis 0. */
 const kerasAxis = (x: Shape, a: NormAttrs): number => axisIndex(a, 'axis', x.length) + 1;
 
-/** gamma then beta, as Keras creates them. */
-function affine(c: number, a: NormAttrs): WeightSpec[] {
+/** The on/off switches of gamma and beta. */
+interface Affine {
+  readonly center: boolean;
+  readonly scale: boolean;
+}
+
+/** gamma then beta, of `shape` (`[c]` or a number for one axis), as Keras creates them. */
+export function affine(c: number | number[], a: Affine): WeightSpec[] {
+  const shape = typeof c === 'number' ? [c] : c;
   const w: WeightSpec[] = [];
-  if (a.scale) w.push({ name: 'gamma', shape: [c], trainable: true, init: ONES });
-  if (a.center) w.push({ name: 'beta', shape: [c], trainable: true, init: ZEROS });
+  if (a.scale) w.push({ name: 'gamma', shape, trainable: true, init: ONES });
+  if (a.center) w.push({ name: 'beta', shape, trainable: true, init: ZEROS });
   return w;
 }
 
@@ -81,8 +148,8 @@ export function batchNormAffine(bn: {
 }
 
 /** gamma and beta as ONNX needs them: ones and zeros stand in for the absent ones. */
-function onnxAffine(
-  c: OnnxContext<NormAttrs>,
+export function onnxAffine(
+  c: OnnxContext<Affine>,
   n: number,
 ): { gamma: Float32Array; beta: Float32Array } {
   return {
@@ -127,28 +194,38 @@ function batchNormOnnx(c: OnnxContext<NormAttrs>): OnnxValue {
 }
 
 /**
- * Layer norm on ONNX: LayerNormalization when the axis is the tensor's last ONNX axis (it
- * normalizes from `axis` to the end); otherwise its arithmetic, over that one axis.
+ * Layer norm on ONNX: LayerNormalization when the axes are the tensor's last ONNX axes (it
+ * normalizes from `axis` to the end); otherwise its arithmetic over them. Several axes of a
+ * channels-first tensor are normalized in netc's own layout, where gamma's order is theirs.
  */
-function layerNormOnnx(c: OnnxContext<NormAttrs>): OnnxValue {
-  const x = c.input(0);
+function layerNormOnnx(c: OnnxContext<LayerNormAttrs>): OnnxValue {
   const rank = c.inputs[0].length;
-  const axis = axisIndex(c.attrs, 'axis', rank);
-  const n = features(c.inputs[0], c.attrs, 'layer_norm');
+  const axes = layerAxes(c.inputs[0], c.attrs);
+  const sizes = layerParamShape(c.inputs[0], c.attrs);
+  const n = sizes.reduce((p, q) => p * q, 1);
   const eps = c.attrs.epsilon;
   const { gamma, beta } = onnxAffine(c, n);
-  const at = onnxAxis(axis, rank, x.layout);
-  const out = (name: string): OnnxValue => ({ name, layout: x.layout });
-  if (at === rank) {
-    const g = c.constant('gamma', { shape: [n], data: gamma });
-    const b = c.constant('beta', { shape: [n], data: beta });
-    return out(c.node('LayerNormalization', [x.name, g, b], { axis: -1, epsilon: { float: eps } }));
+  const own = c.input(0);
+  const layout = axes.length === 1 ? own.layout : 'channels_last';
+  const x = layout === own.layout ? own.name : c.inputAs(0, layout);
+  const at = axes.map((k) => onnxAxis(k, rank, layout));
+  const out = (name: string): OnnxValue => ({ name, layout });
+  const first = at[0];
+  if (at.every((k, i) => k === rank - at.length + 1 + i)) {
+    const g = c.constant('gamma', { shape: sizes, data: gamma });
+    const b = c.constant('beta', { shape: sizes, data: beta });
+    const attrs = { axis: first, epsilon: { float: eps } };
+    return out(c.node('LayerNormalization', [x, g, b], attrs));
   }
-  const shape = featureShape(n, axis, rank, x.layout);
-  const mean = reduce(c, 'ReduceMean', x.name, [at], true, 'mean');
-  const centered = c.node('Sub', [x.name, mean], {}, 'centered');
+  // gamma and beta broadcast from the first normalized ONNX axis to the end.
+  const shape = Array.from({ length: rank + 1 - first }, (_, i) => {
+    const j = at.indexOf(first + i);
+    return j < 0 ? 1 : sizes[j];
+  });
+  const mean = reduce(c, 'ReduceMean', x, at, true, 'mean');
+  const centered = c.node('Sub', [x, mean], {}, 'centered');
   const squared = c.node('Mul', [centered, centered], {}, 'squared');
-  const variance = reduce(c, 'ReduceMean', squared, [at], true, 'variance');
+  const variance = reduce(c, 'ReduceMean', squared, at, true, 'variance');
   const padded = c.node(
     'Add',
     [variance, c.constant('epsilon', scalarWeight(eps))],
@@ -157,9 +234,9 @@ function layerNormOnnx(c: OnnxContext<NormAttrs>): OnnxValue {
   );
   const std = c.node('Sqrt', [padded], {}, 'std');
   const normalized = c.node('Div', [centered, std], {}, 'normalized');
-  const g = c.constant('gamma', reshapeWeight({ shape: [n], data: gamma }, shape));
+  const g = c.constant('gamma', reshapeWeight({ shape: sizes, data: gamma }, shape));
   const scaled = c.node('Mul', [normalized, g], {}, 'scaled');
-  const b = c.constant('beta', reshapeWeight({ shape: [n], data: beta }, shape));
+  const b = c.constant('beta', reshapeWeight({ shape: sizes, data: beta }, shape));
   return out(c.node('Add', [scaled, b]));
 }
 
@@ -220,26 +297,30 @@ export const batchNorm = defineOp({
 export const layerNorm = defineOp({
   name: 'layer_norm',
   category: 'normalization',
-  doc: 'Layer normalization over one axis of each sample (Keras `LayerNormalization`); counted as 0 MACs.',
+  doc: 'Layer normalization of each sample over one axis or several (Keras `LayerNormalization`, PyTorch `nn.LayerNorm` over trailing axes); counted as 0 MACs.',
   inputs: { min: 1, max: 1 },
   params: layerNormParams,
   weightDocs: [
-    { name: 'gamma', shape: '[features]', trainable: true, when: 'scale' },
-    { name: 'beta', shape: '[features]', trainable: true, when: 'center' },
+    { name: 'gamma', shape: '[sizes of axis]', trainable: true, when: 'scale' },
+    { name: 'beta', shape: '[sizes of axis]', trainable: true, when: 'center' },
   ],
   shape([x], a) {
-    checkArgs(x, a);
+    layerAxes(x, a);
+    if (!(a.epsilon > 0)) throw invalid('epsilon', 'a strictly positive value', a.epsilon);
     return x;
   },
-  weights: ([x], a) => affine(features(x, a, 'layer_norm'), a),
+  weights: ([x], a) => affine(layerParamShape(x, a), a),
   macs: () => 0n,
-  tfjs: ({ tf, name, attrs: a, inputs: [x] }) =>
-    tf.layers.layerNormalization({
+  tfjs({ tf, name, attrs: a, inputs: [x] }) {
+    // Sorted, as tfjs reshapes gamma and beta to the input's rank in the order of its axes.
+    const axes = layerAxes(x, a).map((k) => k + 1);
+    return tf.layers.layerNormalization({
       name,
-      axis: kerasAxis(x, a),
+      axis: axes.length === 1 ? axes[0] : axes,
       epsilon: a.epsilon,
       center: a.center,
       scale: a.scale,
-    }),
+    });
+  },
   onnx: layerNormOnnx,
 });

@@ -31,6 +31,8 @@ import { matmul } from './matmul.js';
 import { multiHeadAttention } from './attention.js';
 // Learned tensors (issue 13).
 import { weight } from './weight.js';
+// Group normalization (issue 13).
+import { groupNorm } from './group-norm.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -49,6 +51,8 @@ export const allOps: readonly OpDef[] = [
   dense,
   batchNorm,
   layerNorm,
+  // Group normalization (issue 13).
+  groupNorm,
   rescaling,
   normalization,
   ...activationOps,

@@ -23,6 +23,8 @@ import { NetcNormalization, NetcRescaling } from './preprocessing.js';
 import { NetcAttention } from './attention.js';
 // Learned tensors (issue 13).
 import { NetcWeight } from './weight.js';
+// Group normalization (issue 13).
+import { NetcGroupNorm } from './group-norm.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -50,6 +52,7 @@ export {
   NetcNormalization,
   NetcAttention,
   NetcWeight,
+  NetcGroupNorm,
 };
 
 /**
@@ -82,6 +85,7 @@ const customLayers: {
   NetcNormalization,
   NetcAttention,
   NetcWeight,
+  NetcGroupNorm,
 };
 
 /** Builds netc layer `className` from its typed config. */

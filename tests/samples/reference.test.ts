@@ -23,6 +23,9 @@
  * - resnet50_attention, irv2_finetune: a keras.applications base without its top plus the
  *   heads of seed note 004, whose params are derived by hand in the last tests below.
  *
+ * - dcgan_generator: the generator of the PyTorch DCGAN tutorial at ngf 64 (3,576,704
+ *   parameters by PyTorch's count, the trainable count here).
+ *
  * The seed notes are the five blog posts (numbered 000 to 004) the project was started from;
  * they are not part of the repository.
  */
@@ -165,6 +168,13 @@ const totals: {
     total: 25_636_712,
     trainable: 25_583_592,
     output: [1000],
+  },
+  {
+    file: 'dcgan_generator.net',
+    model: 'dcgan_generator',
+    total: 3_578_624,
+    trainable: 3_576_704,
+    output: [64, 64, 3],
   },
 ];
 

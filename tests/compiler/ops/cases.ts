@@ -2089,6 +2089,114 @@ const weightCases: OpCase[] = [
   },
 ];
 
+/** layer_norm over several axes and group_norm (issue 13). */
+const groupNormCases: OpCase[] = [
+  {
+    op: 'layer_norm',
+    note: 'two trailing axes: gamma and beta [4, 6] (PyTorch LayerNorm([4, 6]))',
+    inputs: [[4, 6]],
+    args: { axis: [0, 1], epsilon: 0.00001 },
+    shape: [4, 6],
+    weights: [
+      ['gamma', [4, 6], true],
+      ['beta', [4, 6], true],
+    ],
+    params: 48, // 2*4*6
+    trainable: 48,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'layer_norm',
+    note: 'negative axes in any order are sorted',
+    inputs: [[3, 4, 6]],
+    args: { axis: [-1, -2] },
+    shape: [3, 4, 6],
+    weights: [
+      ['gamma', [4, 6], true],
+      ['beta', [4, 6], true],
+    ],
+    params: 48,
+    trainable: 48,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'layer_norm',
+    note: 'axes that are not trailing',
+    inputs: [[3, 4, 6]],
+    args: { axis: [0, 2], scale: false },
+    // tf.layers.layerNormalization without gamma or beta cannot fit (as on one axis above).
+    trainFails: "Cannot read properties of undefined (reading 'dataId')",
+    shape: [3, 4, 6],
+    weights: [['beta', [3, 6], true]],
+    params: 18, // 3*6
+    trainable: 18,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'layer_norm',
+    note: 'rejects a repeated axis',
+    inputs: [[4, 6]],
+    args: { axis: [1, -1] },
+    error: { code: 'E2002', param: 'axis' },
+  },
+  {
+    op: 'group_norm',
+    note: '3 groups of 2 channels on an image',
+    inputs: [[5, 5, 6]],
+    args: { groups: 3 },
+    shape: [5, 5, 6],
+    weights: [
+      ['gamma', [6], true],
+      ['beta', [6], true],
+    ],
+    params: 12, // 2*6
+    trainable: 12,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'group_norm',
+    note: 'a sequence, one group, no scale',
+    inputs: [[7, 4]],
+    args: { groups: 1, scale: false, epsilon: 0.00001 },
+    shape: [7, 4],
+    weights: [['beta', [4], true]],
+    params: 4,
+    trainable: 4,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'group_norm',
+    note: 'a vector: each group over its own channels only',
+    inputs: [[8]],
+    args: { groups: 2, center: false, scale: false },
+    shape: [8],
+    weights: none,
+    params: 0,
+    trainable: 0,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'group_norm',
+    note: 'rejects groups that do not divide the channels',
+    inputs: [[5, 6]],
+    args: { groups: 4 },
+    error: { code: 'E2002', param: 'groups' },
+  },
+  {
+    op: 'group_norm',
+    note: 'needs a known channel count',
+    inputs: [[5, null]],
+    args: { groups: 1 },
+    error: { code: 'E3004' },
+  },
+];
+
 /** Every case, grouped as the registry is. */
 export const opCases: readonly OpCase[] = [
   ...convOtherCases.filter((c) => c.op === 'conv1d'),
@@ -2106,6 +2214,7 @@ export const opCases: readonly OpCase[] = [
   ...beyondConvnetCases,
   ...attentionCases,
   ...weightCases,
+  ...groupNormCases,
 ];
 
 /** The cases that run on tensors. */

@@ -17,6 +17,7 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   dense: [[[16]], { units: 4 }],
   batch_norm: [[[4, 16]]],
   layer_norm: [[[4, 16]]],
+  group_norm: [[[4, 4, 8]], { groups: 2 }],
   relu: [[[8]]],
   relu6: [[[8]]],
   leaky_relu: [[[8]]],
