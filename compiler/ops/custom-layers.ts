@@ -27,6 +27,8 @@ export interface CustomLayerConfigs {
   NetcResize: NetcResizeConfig;
   NetcRescaling: NetcRescalingConfig;
   NetcNormalization: NetcNormalizationConfig;
+  // Attention (issue 13).
+  NetcAttention: NetcAttentionConfig;
   // Learned tensors (issue 13).
   NetcWeight: NetcWeightConfig;
   // Group normalization (issue 13).
@@ -182,6 +184,19 @@ export interface NetcNormalizationConfig extends NamedLayerConfig {
   /** Initial mean and variance: one value, or one per channel (last axis). */
   mean: number[];
   variance: number[];
+}
+
+export interface NetcAttentionConfig extends NamedLayerConfig {
+  numHeads: number;
+  /** Size of each head for query and key. */
+  keyDim: number;
+  /** Size of each head for value. */
+  valueDim: number;
+  /** Dropout rate on the attention probabilities during training. */
+  dropout: number;
+  /** Add the causal mask (`causalMask`) to the scores. */
+  causal: boolean;
+  useBias: boolean;
 }
 
 export interface NetcWeightConfig extends NamedLayerConfig {

@@ -14,6 +14,7 @@ const titles: Record<OpCategory, string> = {
   reshaping: 'Reshaping',
   merging: 'Merging',
   embedding: 'Embedding',
+  attention: 'Attention',
 };
 
 const code = (s: string): string => `\`${s}\``;

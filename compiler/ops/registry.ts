@@ -27,6 +27,8 @@ import { cropping1d, cropping2d } from './cropping.js';
 import { resizing } from './resizing.js';
 import { normalization, rescaling } from './preprocessing.js';
 import { matmul } from './matmul.js';
+// Attention (issue 13).
+import { multiHeadAttention } from './attention.js';
 // Learned tensors (issue 13).
 import { weight } from './weight.js';
 // Group normalization (issue 13).
@@ -90,6 +92,8 @@ export const allOps: readonly OpDef[] = [
   einsum,
   embedding,
   slice,
+  // Attention (issue 13).
+  multiHeadAttention,
 ];
 
 const byName = new Map(allOps.map((op) => [op.name, op]));

@@ -20,6 +20,7 @@ import { NetcAxisReshape } from './axis-reshape.js';
 import { NetcCropping1D } from './cropping1d.js';
 import { NetcResize } from './resize.js';
 import { NetcNormalization, NetcRescaling } from './preprocessing.js';
+import { NetcAttention } from './attention.js';
 // Learned tensors (issue 13).
 import { NetcWeight } from './weight.js';
 // Group normalization (issue 13).
@@ -49,6 +50,7 @@ export {
   NetcResize,
   NetcRescaling,
   NetcNormalization,
+  NetcAttention,
   NetcWeight,
   NetcGroupNorm,
 };
@@ -81,6 +83,7 @@ const customLayers: {
   NetcResize,
   NetcRescaling,
   NetcNormalization,
+  NetcAttention,
   NetcWeight,
   NetcGroupNorm,
 };

@@ -25,6 +25,8 @@
  *
  * - dcgan_generator: the generator of the PyTorch DCGAN tutorial at ngf 64 (3,576,704
  *   parameters by PyTorch's count, the trainable count here).
+ * - vit_b16: torchvision's vit_b_16 (`sum(p.numel() for p in vit_b_16(weights=None).parameters())`
+ *   is 86,567,656; no batch norm, so all trainable).
  *
  * The seed notes are the five blog posts (numbered 000 to 004) the project was started from;
  * they are not part of the repository.
@@ -175,6 +177,13 @@ const totals: {
     total: 3_578_624,
     trainable: 3_576_704,
     output: [64, 64, 3],
+  },
+  {
+    file: 'vit_b16.net',
+    model: 'vit_b16',
+    total: 86_567_656,
+    trainable: 86_567_656,
+    output: [1000],
   },
 ];
 

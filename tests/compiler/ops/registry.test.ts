@@ -80,6 +80,7 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   spatial_dropout1d: [[[8, 3]]],
   spatial_dropout2d: [[[8, 8, 3]]],
   drop_path: [[[8, 3]]],
+  multi_head_attention: [[[4, 8]], { num_heads: 2, key_dim: 4 }],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */
@@ -98,7 +99,7 @@ describe('registry', () => {
     expect(getOp('nope')).toBeUndefined();
   });
 
-  it('is in documentation order, input first and embedding last', () => {
+  it('is in documentation order, input first and attention last', () => {
     const order = [
       'input',
       'convolution',
@@ -111,6 +112,7 @@ describe('registry', () => {
       'reshaping',
       'merging',
       'embedding',
+      'attention',
     ];
     const seen = [...new Set(allOps.map((op) => op.category))];
     expect(seen).toEqual(order);
