@@ -14,6 +14,7 @@ const titles: Record<OpCategory, string> = {
   reshaping: 'Reshaping',
   merging: 'Merging',
   embedding: 'Embedding',
+  recurrent: 'Recurrent',
 };
 
 const code = (s: string): string => `\`${s}\``;

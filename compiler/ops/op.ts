@@ -182,7 +182,8 @@ export type OpCategory =
   | 'padding'
   | 'reshaping'
   | 'merging'
-  | 'embedding';
+  | 'embedding'
+  | 'recurrent';
 
 /** A shape or argument rule failed. `param` names the argument to point at, when there is one. */
 export class OpError extends Error {

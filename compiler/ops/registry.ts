@@ -27,6 +27,8 @@ import { cropping1d, cropping2d } from './cropping.js';
 import { resizing } from './resizing.js';
 import { normalization, rescaling } from './preprocessing.js';
 import { matmul } from './matmul.js';
+// Recurrent layers (issue 14).
+import { recurrentOps } from './recurrent-ops.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -82,6 +84,8 @@ export const allOps: readonly OpDef[] = [
   einsum,
   embedding,
   slice,
+  // Recurrent layers (issue 14): lstm, gru, simple_rnn.
+  ...recurrentOps,
 ];
 
 const byName = new Map(allOps.map((op) => [op.name, op]));

@@ -20,6 +20,8 @@ import { NetcAxisReshape } from './axis-reshape.js';
 import { NetcCropping1D } from './cropping1d.js';
 import { NetcResize } from './resize.js';
 import { NetcNormalization, NetcRescaling } from './preprocessing.js';
+// Recurrent layers (issue 14).
+import { NetcRecurrent } from './recurrent.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -45,6 +47,7 @@ export {
   NetcResize,
   NetcRescaling,
   NetcNormalization,
+  NetcRecurrent,
 };
 
 /**
@@ -75,6 +78,7 @@ const customLayers: {
   NetcResize,
   NetcRescaling,
   NetcNormalization,
+  NetcRecurrent,
 };
 
 /** Builds netc layer `className` from its typed config. */

@@ -78,6 +78,10 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   spatial_dropout1d: [[[8, 3]]],
   spatial_dropout2d: [[[8, 8, 3]]],
   drop_path: [[[8, 3]]],
+  // Recurrent layers (issue 14).
+  lstm: [[['T', 8]], { units: 4 }],
+  gru: [[['T', 8]], { units: 4 }],
+  simple_rnn: [[['T', 8]], { units: 4 }],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */
@@ -96,7 +100,7 @@ describe('registry', () => {
     expect(getOp('nope')).toBeUndefined();
   });
 
-  it('is in documentation order, input first and embedding last', () => {
+  it('is in documentation order, input first', () => {
     const order = [
       'input',
       'convolution',
@@ -109,6 +113,7 @@ describe('registry', () => {
       'reshaping',
       'merging',
       'embedding',
+      'recurrent',
     ];
     const seen = [...new Set(allOps.map((op) => op.category))];
     expect(seen).toEqual(order);
