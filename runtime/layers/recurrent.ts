@@ -101,10 +101,10 @@ export class NetcRecurrent extends tf.layers.Layer {
     const g = STEPS[cell].gates * units;
     const twoRows = cell === 'gru' && resetAfter;
     const inputBias = w.bias && (twoRows ? tf.slice(w.bias, [0, 0], [1, g]) : w.bias);
-    let projected: tf.Tensor = tf.matMul(tf.reshape(x, [batch * steps, features]), w.kernel);
+    const ordered = backwards ? tf.reverse(x, 1) : x;
+    let projected: tf.Tensor = tf.matMul(tf.reshape(ordered, [batch * steps, features]), w.kernel);
     if (inputBias) projected = tf.add(projected, tf.reshape(inputBias, [g]));
     const perStep = tf.unstack(tf.reshape(projected, [batch, steps, g]), 1) as tf.Tensor2D[];
-    if (backwards) perStep.reverse();
     const parts = {
       units,
       recurrent: w.recurrent,
