@@ -4,39 +4,17 @@
  * converts torch's layout to Keras'): the outputs, and the gradients of `sum(y * probe)` with
  * respect to every weight, within 1e-5 relative, on wasm and cpu.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../compiler/package-root.js';
-import { opModel, relDiff, useBackend, type Arg } from './helpers.js';
-
-interface Tensor {
-  readonly shape: number[];
-  readonly data: number[];
-}
-
-interface TorchCase {
-  readonly op: string;
-  readonly args: Record<string, Arg>;
-  readonly x: Tensor;
-  readonly y: Tensor;
-  readonly probe: number[];
-  readonly weights: Record<string, Tensor & { readonly grad: number[] }>;
-}
-
-const fixture = JSON.parse(
-  readFileSync(join(packageRoot(), 'tests/fixtures/recurrent/torch.json'), 'utf8'),
-) as { cases: TorchCase[] };
+import { torchCases, torchCaseTitle } from '../fixtures/recurrent/torch-cases.js';
+import { opModel, relDiff, useBackend } from './helpers.js';
 
 const BOUND = 1e-5;
 
 afterAll(() => useBackend('wasm'));
 
-const title = (c: TorchCase) => `${c.op} ${JSON.stringify(c.args)}`;
-
 describe.each(['wasm', 'cpu'] as const)('PyTorch parity on %s', (backend) => {
-  it.each(fixture.cases.map((c) => [title(c), c] as const))('%s', async (_t, c) => {
+  it.each(torchCases.map((c) => [torchCaseTitle(c), c] as const))('%s', async (_t, c) => {
     await useBackend(backend);
     const weights = Object.fromEntries(
       Object.entries(c.weights).map(([k, w]) => [k, tf.tensor(w.data, w.shape)]),
