@@ -33,6 +33,8 @@ export interface CustomLayerConfigs {
   NetcWeight: NetcWeightConfig;
   // Group normalization (issue 13).
   NetcGroupNorm: NetcGroupNormConfig;
+  // Recurrent layers (issue 14): lstm, gru, simple_rnn, one or both directions.
+  NetcRecurrent: NetcRecurrentConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -215,4 +217,20 @@ export interface NetcGroupNormConfig extends NamedLayerConfig {
   epsilon: number;
   center: boolean;
   scale: boolean;
+}
+
+export interface NetcRecurrentConfig extends NamedLayerConfig {
+  cell: 'lstm' | 'gru' | 'simple_rnn';
+  units: number;
+  /** netc activation names of the candidate / output and of the gates. */
+  activation: string;
+  recurrentActivation: string;
+  useBias: boolean;
+  returnSequences: boolean;
+  goBackwards: boolean;
+  /** GRU only: the reset gate after the recurrent product (bias `[2, 3 * units]`). */
+  resetAfter: boolean;
+  /** A second, backward set of weights (`forward_kernel`, `backward_kernel`, ...). */
+  bidirectional: boolean;
+  mergeMode: 'concat' | 'sum' | 'mul' | 'ave';
 }

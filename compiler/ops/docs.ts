@@ -15,6 +15,7 @@ const titles: Record<OpCategory, string> = {
   merging: 'Merging',
   embedding: 'Embedding',
   attention: 'Attention',
+  recurrent: 'Recurrent',
 };
 
 const code = (s: string): string => `\`${s}\``;

@@ -185,7 +185,8 @@ export type OpCategory =
   | 'reshaping'
   | 'merging'
   | 'embedding'
-  | 'attention';
+  | 'attention'
+  | 'recurrent';
 
 /** A shape or argument rule failed. `param` names the argument to point at, when there is one. */
 export class OpError extends Error {

@@ -33,6 +33,8 @@ import { multiHeadAttention } from './attention.js';
 import { weight } from './weight.js';
 // Group normalization (issue 13).
 import { groupNorm } from './group-norm.js';
+// Recurrent layers (issue 14).
+import { recurrentOps } from './recurrent-ops.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -94,6 +96,8 @@ export const allOps: readonly OpDef[] = [
   slice,
   // Attention (issue 13).
   multiHeadAttention,
+  // Recurrent layers (issue 14): lstm, gru, simple_rnn.
+  ...recurrentOps,
 ];
 
 const byName = new Map(allOps.map((op) => [op.name, op]));

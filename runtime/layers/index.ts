@@ -25,6 +25,8 @@ import { NetcAttention } from './attention.js';
 import { NetcWeight } from './weight.js';
 // Group normalization (issue 13).
 import { NetcGroupNorm } from './group-norm.js';
+// Recurrent layers (issue 14).
+import { NetcRecurrent } from './recurrent.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -53,6 +55,7 @@ export {
   NetcAttention,
   NetcWeight,
   NetcGroupNorm,
+  NetcRecurrent,
 };
 
 /**
@@ -86,6 +89,7 @@ const customLayers: {
   NetcAttention,
   NetcWeight,
   NetcGroupNorm,
+  NetcRecurrent,
 };
 
 /** Builds netc layer `className` from its typed config. */

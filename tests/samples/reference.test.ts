@@ -27,6 +27,9 @@
  *   parameters by PyTorch's count, the trainable count here).
  * - vit_b16: torchvision's vit_b_16 (`sum(p.numel() for p in vit_b_16(weights=None).parameters())`
  *   is 86,567,656; no batch norm, so all trainable).
+ * - imdb_bilstm: Keras' "Bidirectional LSTM on IMDB" example (2,757,761 parameters);
+ *   char_gru: two 256-unit GRUs over a 96-character alphabet, as PyTorch's nn.GRU or Keras'
+ *   reset_after GRU count them (672,864). Recurrent layers, issue 14.
  *
  * The seed notes are the five blog posts (numbered 000 to 004) the project was started from;
  * they are not part of the repository.
@@ -184,6 +187,23 @@ const totals: {
     total: 86_567_656,
     trainable: 86_567_656,
     output: [1000],
+  },
+  // Recurrent layers (issue 14).
+  // embedding 20000*128 + 2 * 2 * 4*(128*64 + 64*64 + 64) + dense 128 + 1
+  {
+    file: 'imdb_bilstm.net',
+    model: 'imdb_bilstm',
+    total: 2_757_761,
+    trainable: 2_757_761,
+    output: [1],
+  },
+  // embedding 96*64 + 3*(64*256 + 256*256 + 2*256) + 3*(256*256 + 256*256 + 2*256) + 256*96 + 96
+  {
+    file: 'char_gru.net',
+    model: 'char_gru',
+    total: 672_864,
+    trainable: 672_864,
+    output: [96],
   },
 ];
 

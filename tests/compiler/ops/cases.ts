@@ -15,6 +15,7 @@
  */
 import type { Shape } from '../../../compiler/ir/shape.js';
 import type { Arg } from './helpers.js';
+import { recurrentCases } from './recurrent-cases.js';
 
 /** A weight as `[name, shape, trainable]`, in creation order. */
 export type WeightRow = readonly [name: string, shape: readonly number[], trainable: boolean];
@@ -2215,6 +2216,8 @@ export const opCases: readonly OpCase[] = [
   ...attentionCases,
   ...weightCases,
   ...groupNormCases,
+  // Recurrent layers (issue 14).
+  ...recurrentCases,
 ];
 
 /** The cases that run on tensors. */
