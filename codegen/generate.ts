@@ -196,12 +196,24 @@ function createModelBody(
   entry: EntryPrinter,
 ): void {
   const vars = new Map<number, string>();
+  // A layer applied more than once (`shares:`) is made once, into a variable of its own.
+  const owners = new Set(graph.nodes.flatMap((n) => (n.shares === undefined ? [] : [n.shares])));
+  const layerVars = new Map<number, string>();
   let scope: readonly ScopeEntry[] = [];
   for (const { node, layer } of lowered) {
     blockComments(w, scope, node, where);
     scope = node.scope;
     const v = ids.make(node.name);
-    w.writeLine(`const ${v} = ${layerExpression(layer, node, vars, library, entry)};`);
+    if (node.shares !== undefined) {
+      w.writeLine(`const ${v} = ${applied(node, vars, layerVars.get(node.shares)!)};`);
+    } else if (owners.has(node.id)) {
+      const l = ids.make(`${node.name}_layer`);
+      w.writeLine(`const ${l} = ${layerMaker(layer, node, library, entry)};`);
+      w.writeLine(`const ${v} = ${applied(node, vars, l)};`);
+      layerVars.set(node.id, l);
+    } else {
+      w.writeLine(`const ${v} = ${layerExpression(layer, node, vars, library, entry)};`);
+    }
     vars.set(node.id, v);
   }
   const list = (ports: Graph['inputs']) => `[${ports.map((p) => vars.get(p.node)).join(', ')}]`;
@@ -252,15 +264,28 @@ function layerExpression(
     if (node.inputs.length > 0) throw new Error(`input node ${node.name} has inputs`);
     return `tf.input(${valueLiteral(config, entry)})`;
   }
+  return applied(node, vars, layerMaker(layer, node, library, entry));
+}
+
+/** The expression making a (non-input) node's layer. */
+function layerMaker(
+  layer: LayerCall,
+  node: IRNode,
+  library: LayerLibrary,
+  entry: EntryPrinter,
+): string {
   if (node.inputs.length === 0) {
     throw new Error(`node ${node.name} (${node.op}) has no inputs but is not an input layer`);
   }
-  const make =
-    layer.kind === 'tfjs'
-      ? `tf.layers.${layer.factory}(${valueLiteral(layer.config, nullableDims(entry))})`
-      : `new ${library.classes.get(layer.className)!.name}(${valueLiteral(layer.config, entry)})`;
+  return layer.kind === 'tfjs'
+    ? `tf.layers.${layer.factory}(${valueLiteral(layer.config, nullableDims(entry))})`
+    : `new ${library.classes.get(layer.className)!.name}(${valueLiteral(layer.config, entry)})`;
+}
+
+/** `apply(inputs, layer)` for a node: the layer (an expression) applied to its inputs. */
+function applied(node: IRNode, vars: ReadonlyMap<number, string>, layer: string): string {
   const ins = node.inputs.map((i) => vars.get(i)!);
-  return `apply(${ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`}, ${make})`;
+  return `apply(${ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`}, ${layer})`;
 }
 
 /**

@@ -35,7 +35,7 @@ export function renderSummary(s: ModelSummary): string {
     clip(l.name, 60),
     escapeText(l.nodes > 1 ? `${l.op} (${l.nodes} ops)` : l.op),
     formatShape(l.outputShape),
-    thousands(l.params),
+    l.shares === undefined ? thousands(l.params) : `shares ${clip(l.shares, 40)}`,
     humanCount(l.macs),
     clip(l.inputs.join(', '), 40),
   ]);

@@ -16,6 +16,8 @@ export interface LayerRow {
   readonly inputs: readonly string[];
   /** How many primitive nodes the row stands for (1 for a plain layer). */
   readonly nodes: number;
+  /** The row (layer or folded instance) whose weights this one uses (`shares:`); its params are 0. */
+  readonly shares?: string;
 }
 
 export interface ModelSummary {
@@ -59,7 +61,9 @@ export function nodeCost(
   const shapes = node.inputs.map((i) => graph.nodes[i].shape);
   let params = 0;
   let trainable = 0;
-  for (const w of op.weights(shapes, node.attrs)) {
+  // A node sharing another's weights holds none of its own: shared weights count once.
+  const own = node.shares === undefined ? op.weights(shapes, node.attrs) : [];
+  for (const w of own) {
     const n = w.shape.reduce((a, b) => a * b, 1);
     params += n;
     if (w.trainable) trainable += n;
@@ -96,6 +100,16 @@ export function summarize(graph: Graph, depth = Infinity): ModelSummary {
           .map((s) => s.name)
           .join('.')
       : node.name;
+    const outer = (id: number): string => {
+      const n = byId(id);
+      return n.scope.length >= depth
+        ? n.scope
+            .slice(0, depth)
+            .map((s) => s.name)
+            .join('.')
+        : n.name;
+    };
+    const shares = node.shares === undefined ? {} : { shares: outer(node.shares) };
     const existing = rowOf.get(key);
     if (existing !== undefined) {
       const r = rows[existing];
@@ -106,18 +120,10 @@ export function summarize(graph: Graph, depth = Infinity): ModelSummary {
         trainableParams: r.trainableParams + cost.trainable,
         macs: addMacs(r.macs, cost.macs),
         nodes: r.nodes + 1,
+        ...(r.shares === undefined ? shares : {}),
       };
       continue;
     }
-    const outer = (id: number): string => {
-      const n = byId(id);
-      return n.scope.length >= depth
-        ? n.scope
-            .slice(0, depth)
-            .map((s) => s.name)
-            .join('.')
-        : n.name;
-    };
     rowOf.set(key, rows.length);
     rows.push({
       name: key,
@@ -128,6 +134,7 @@ export function summarize(graph: Graph, depth = Infinity): ModelSummary {
       macs: cost.macs,
       inputs: node.inputs.map(outer),
       nodes: 1,
+      ...shares,
     });
   }
   return {

@@ -16,13 +16,16 @@ export interface ExpectedWeight {
   readonly spec: WeightSpec;
 }
 
-/** Every weight of the graph, in node order and, within a node, in the op's declared order. */
+/**
+ * Every weight of the graph, in node order and, within a node, in the op's declared order. A
+ * node that shares another's weights (`IRNode.shares`) has none of its own.
+ */
 export function expectedWeights(graph: Graph): ExpectedWeight[] {
   const shapes = new Map(graph.nodes.map((n) => [n.id, n.shape]));
   const out: ExpectedWeight[] = [];
   for (const node of graph.nodes) {
     const op = getOp(node.op);
-    if (!op) continue;
+    if (!op || node.shares !== undefined) continue;
     const specs = op.weights(
       node.inputs.map((i) => shapes.get(i)!),
       node.attrs,

@@ -44,20 +44,26 @@ export function buildModel(graph: Graph, options: BuildOptions = {}): tf.LayersM
   const names = layerNames(graph.nodes);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const tensors = new Map<number, tf.SymbolicTensor>();
+  const layers = new Map<number, tf.layers.Layer>();
   for (const node of graph.nodes) {
     const op = getOp(node.op);
     if (!op) throw new Error(`unknown op '${node.op}' (node ${node.name})`);
     if (!op.tfjs) throw new Error(`op '${node.op}' has no TensorFlow.js lowering`);
     const inputShapes: Shape[] = node.inputs.map((i) => byId.get(i)!.shape);
-    const layer = op.tfjs({
-      tf: loweringTf,
-      name: names.get(node.id)!,
-      attrs: node.attrs,
-      inputs: inputShapes,
-      output: node.shape,
-      activation: tfjsActivation,
-      custom: customLayer,
-    });
+    // A node sharing weights applies its owner's layer again (tfjs-layers' layer reuse).
+    const layer =
+      node.shares === undefined
+        ? op.tfjs({
+            tf: loweringTf,
+            name: names.get(node.id)!,
+            attrs: node.attrs,
+            inputs: inputShapes,
+            output: node.shape,
+            activation: tfjsActivation,
+            custom: customLayer,
+          })
+        : layers.get(node.shares)!;
+    layers.set(node.id, layer);
     let out: tf.SymbolicTensor;
     if (node.inputs.length === 0) {
       // An input layer: its output exists as soon as it is made.

@@ -17,6 +17,7 @@ export function readGraphWeights(model: tf.LayersModel, graph: Graph): GraphWeig
   const names = layerNames(graph.nodes);
   const out = new Map<string, WeightArray>();
   for (const node of graph.nodes) {
+    if (node.shares !== undefined) continue;
     const layer = model.getLayer(names.get(node.id)!);
     for (const v of layer.weights) {
       const t = v.read();
@@ -39,6 +40,7 @@ export function fillModel(model: tf.LayersModel, graph: Graph, weights: GraphWei
   checkWeights(graph, weights);
   const names = layerNames(graph.nodes);
   for (const node of graph.nodes) {
+    if (node.shares !== undefined) continue;
     for (const v of model.getLayer(names.get(node.id)!).weights) {
       const w = weights.get(weightKey(node.name, shortName(v)));
       if (!w) throw new Error(`internal error: ${v.name} is not a weight of graph ${graph.name}`);

@@ -2,13 +2,16 @@
 per stdin line, one JSON object per stdout line (so that the bench can interleave the two).
 
   lenet_init DIR        load Fashion-MNIST (IDX, gzip) from DIR, build LeNet-BN -> {"params"}
-  lenet_epoch LR BATCH  one SGD epoch, then test accuracy -> {"seconds", "loss", "accuracy"}
+  lenet_epoch LR BATCH E EPOCHS  epoch E (0-based) of EPOCHS: SGD from LR annealed per step by a
+                        cosine to 0 at the end of the last epoch (netc's --schedule cosine),
+                        then test accuracy -> {"seconds", "loss", "accuracy"}
   model KEY             build ecg_resnet or resnet18_d2l -> {"params"}
   steps N BATCH         N SGD steps on random data (after one warm-up step) -> {"seconds"}
   quit
 """
 import gzip
 import json
+import math
 import sys
 import time
 
@@ -32,7 +35,8 @@ def idx(path):
 
 def lenet_bn():
     # D2L's BatchNorm LeNet with max pooling (as samples/lenet_bn.net); BN momentum 0.1, eps 1e-5.
-    return nn.Sequential(
+    # Kernels Glorot-uniform and biases zero, as netc's defaults (D2L: xavier_uniform_).
+    net = nn.Sequential(
         nn.Conv2d(1, 6, 5), nn.BatchNorm2d(6), nn.Sigmoid(), nn.MaxPool2d(2, 2),
         nn.Conv2d(6, 16, 5), nn.BatchNorm2d(16), nn.Sigmoid(), nn.MaxPool2d(2, 2),
         nn.Flatten(),
@@ -40,6 +44,11 @@ def lenet_bn():
         nn.Linear(120, 84), nn.BatchNorm1d(84), nn.Sigmoid(),
         nn.Linear(84, 10),
     )
+    for layer in net:
+        if isinstance(layer, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    return net
 
 
 class Residual(nn.Module):
@@ -145,7 +154,7 @@ for line in sys.stdin:
         state["opt"] = None
         say({"params": params(state["model"])})
     elif cmd[0] == "lenet_epoch":
-        lr, batch = float(cmd[1]), int(cmd[2])
+        lr, batch, epoch, epochs = float(cmd[1]), int(cmd[2]), int(cmd[3]), int(cmd[4])
         model = state["model"]
         if state["opt"] is None:
             state["opt"] = torch.optim.SGD(model.parameters(), lr=lr)
@@ -155,8 +164,12 @@ for line in sys.stdin:
         t0 = time.perf_counter()
         perm = torch.randperm(x.shape[0])
         total = 0.0
+        per_epoch = -(-x.shape[0] // batch)
         for i in range(0, x.shape[0], batch):
             j = perm[i : i + batch]
+            step = epoch * per_epoch + i // batch
+            for group in opt.param_groups:
+                group["lr"] = lr * (1 + math.cos(math.pi * step / (epochs * per_epoch))) / 2
             opt.zero_grad()
             loss = F.cross_entropy(model(x[j]), y[j])
             loss.backward()

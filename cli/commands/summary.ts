@@ -25,6 +25,7 @@ export function summaryJson(s: ModelSummary): object {
       trainableParams: l.trainableParams,
       macs: jsonCount(l.macs),
       inputs: l.inputs,
+      ...(l.shares === undefined ? {} : { shares: l.shares }),
     })),
     totalParams: s.totalParams,
     trainableParams: s.trainableParams,

@@ -18,6 +18,10 @@ export function attribute(name: string, value: OnnxAttr): OnnxProto.IAttributePr
     return { name, type: AttributeType.INTS, ints: [...value] };
   }
   if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
+  if ('strings' in value) {
+    const strings = value.strings.map((s) => new TextEncoder().encode(s));
+    return { name, type: AttributeType.STRINGS, strings };
+  }
   return { name, type: AttributeType.FLOATS, floats: [...value.floats] };
 }
 

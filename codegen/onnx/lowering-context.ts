@@ -57,8 +57,11 @@ export function loweringContext(state: LoweringState, node: IRNode): OnnxContext
     },
     node: (opType, ins, attrs = {}, suffix) => builder.node(opType, ins, attrs, named(suffix)),
     weight(name) {
-      const w = state.weights.get(weightKey(node.name, name));
-      if (!w) throw new Error(`no weight ${weightKey(node.name, name)}`);
+      // A node sharing weights reads its owner's (the export holds a copy per application).
+      const owner = node.shares === undefined ? node : state.nodes.get(node.shares)!;
+      const key = weightKey(owner.name, name);
+      const w = state.weights.get(key);
+      if (!w) throw new Error(`no weight ${key}`);
       return w;
     },
     constant: (suffix, value) => builder.floatInitializer(named(suffix), value),

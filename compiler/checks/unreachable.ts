@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Graph, IRNode } from '../ir/graph.js';
+import { renumbered, type Graph, type IRNode } from '../ir/graph.js';
 import { getOp } from '../ops/registry.js';
 import { weightValues } from './weight-limits.js';
 
@@ -11,7 +11,10 @@ function liveNodes(graph: Graph): Set<number> {
     const id = stack.pop()!;
     if (live.has(id)) continue;
     live.add(id);
-    for (const i of graph.nodes[id].inputs) stack.push(i);
+    const node = graph.nodes[id];
+    for (const i of node.inputs) stack.push(i);
+    // The owner of shared weights is built with the layer that applies them again.
+    if (node.shares !== undefined) stack.push(node.shares);
   }
   for (const p of graph.inputs) live.add(p.node);
   return live;
@@ -19,7 +22,7 @@ function liveNodes(graph: Graph): Set<number> {
 
 function weightCount(graph: Graph, node: IRNode): bigint {
   const op = getOp(node.op);
-  if (!op) return 0n;
+  if (!op || node.shares !== undefined) return 0n;
   const shapes = node.inputs.map((i) => graph.nodes[i].shape);
   return op.weights(shapes, node.attrs).reduce((n, w) => n + weightValues(w.shape), 0n);
 }
@@ -68,7 +71,7 @@ export function pruneUnreachable(graph: Graph): Pruned {
   for (const n of graph.nodes) {
     if (!live.has(n.id)) continue;
     renumber.set(n.id, nodes.length);
-    nodes.push({ ...n, id: nodes.length, inputs: n.inputs.map((i) => renumber.get(i)!) });
+    nodes.push(renumbered(n, nodes.length, renumber));
   }
   const port = <P extends { node: number }>(p: P): P => ({ ...p, node: renumber.get(p.node)! });
   return {

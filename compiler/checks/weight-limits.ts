@@ -54,7 +54,7 @@ export function weightLimits(graph: Graph): Diagnostic[] {
   let reported = false;
   for (const node of graph.nodes) {
     const op = getOp(node.op);
-    if (!op) continue;
+    if (!op || node.shares !== undefined) continue;
     const specs = op.weights(
       node.inputs.map((i) => graph.nodes[i].shape),
       node.attrs,

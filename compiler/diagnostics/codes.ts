@@ -18,6 +18,7 @@ export const diagnosticCodes = {
   E1007: 'duplicate definition',
   E1008: 'import failed',
   E1009: 'unknown model',
+  E1010: 'weights cannot be shared',
   E2001: 'wrong type',
   E2002: 'invalid value',
   E2003: 'division by zero',

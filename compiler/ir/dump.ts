@@ -13,11 +13,15 @@ export function formatAttrValue(v: AttrValue): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
-/** `conv2d_0 = conv2d(image) -> [24, 24, 6]  filters=6 kernel_size=[5, 5]` */
+/**
+ * `conv2d_0 = conv2d(image) -> [24, 24, 6]  filters=6 kernel_size=[5, 5]`, and last
+ * `shares=<owner>` for a node that shares another's weights.
+ */
 export function dumpNode(graph: Graph, node: IRNode): string {
   const inputs = node.inputs.map((i) => graph.nodes[i].name).join(', ');
   const attrs = Object.entries(node.attrs).map(([k, v]) => `${k}=${formatAttrValue(v)}`);
   const head = `${node.name} = ${node.op}(${inputs}) -> ${formatShape(node.shape)}`;
+  if (node.shares !== undefined) attrs.push(`shares=${graph.nodes[node.shares].name}`);
   return attrs.length ? `${head}  ${attrs.join(' ')}` : head;
 }
 

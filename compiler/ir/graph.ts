@@ -23,12 +23,25 @@ export interface IRNode {
   readonly scope: readonly ScopeEntry[];
   readonly span: Span;
   readonly expansion: readonly ExpansionFrame[];
+  /**
+   * The node whose weights this one uses (`shares:` in the source): the same layer applied
+   * again. The owner holds the weights and never shares itself; a sharing node has none.
+   */
+  readonly shares?: number;
 }
 
 export interface GraphPort {
   readonly name: string;
   readonly node: number;
   readonly shape: Shape;
+}
+
+/** `node` as node `id` of a graph whose ids changed (`ids`: old id -> new, for its inputs and owner). */
+export function renumbered(node: IRNode, id: number, ids: ReadonlyMap<number, number>): IRNode {
+  const inputs = node.inputs.map((i) => ids.get(i)!);
+  return node.shares === undefined
+    ? { ...node, id, inputs }
+    : { ...node, id, inputs, shares: ids.get(node.shares)! };
 }
 
 /** A lowered model: a DAG of primitive ops with inferred shapes. */

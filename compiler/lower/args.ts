@@ -17,12 +17,21 @@ export interface Args {
 
 /** The `name:` argument of any call: a layer or block-instance name. */
 export function takeName(args: Args): { name: string; loc: A.Loc } | undefined {
-  const arg = args.named.get('name');
+  return takeLayerName(args, 'name');
+}
+
+/** The `shares:` argument of any call: the name of the earlier call whose weights it uses. */
+export function takeShares(args: Args): { name: string; loc: A.Loc } | undefined {
+  return takeLayerName(args, 'shares');
+}
+
+function takeLayerName(args: Args, key: string): { name: string; loc: A.Loc } | undefined {
+  const arg = args.named.get(key);
   if (!arg) return undefined;
-  args.named.delete('name');
+  args.named.delete(key);
   const v = arg.value;
   if (v.kind !== 'string')
-    throw new LowerError('E2001', `'name' must be a string, found ${typeName(v)}`, arg.loc);
+    throw new LowerError('E2001', `'${key}' must be a string, found ${typeName(v)}`, arg.loc);
   if (v.value === '' || v.value.includes('.')) {
     throw new LowerError(
       'E2002',

@@ -7,11 +7,12 @@ import { resolveAttrs } from '../ops/resolve-attrs.js';
 import { describeSpan } from '../source.js';
 import { suggest } from '../util/did-you-mean.js';
 import { BuiltinError, builtins } from './builtins.js';
-import { takeName, type Arg, type Args } from './args.js';
+import { takeName, takeShares, type Arg, type Args } from './args.js';
 import { checkBlockArgs, expandBlock } from './expand-block.js';
 import type { Evaluator } from './evaluator.js';
 import { LimitError, LowerError } from './lower-error.js';
 import { splitFunctions, splitPlan } from './split.js';
+import { weightOwner } from './sharing.js';
 import { int, list, POISON, typeName, type Value } from '../value.js';
 
 function evalArgs(ev: Evaluator, call: A.CallExpression, piped?: Arg): Args {
@@ -131,6 +132,7 @@ function callBuiltin(
 function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Value {
   const op = getOp(opName)!;
   const layerName = takeName(args);
+  const shares = takeShares(args);
   const pos = [...args.positional];
   let inputs: Arg[] = [];
   const first = pos[0]?.value;
@@ -178,6 +180,7 @@ function applyOp(ev: Evaluator, opName: string, args: Args, callLoc: A.Loc): Val
     callLoc,
     argLocs,
     layerName,
+    shares,
   );
 }
 
@@ -212,6 +215,7 @@ export function emitOp(
   loc: A.Loc,
   argLocs: Record<string, A.Loc> = {},
   layerName?: { name: string; loc: A.Loc },
+  shares?: { name: string; loc: A.Loc },
 ): Value {
   const op = getOp(opName)!;
   // Checking inputs and list-valued arguments takes time in proportion to their number.
@@ -252,6 +256,7 @@ export function emitOp(
     shape,
     loc,
     layerName,
+    shares,
   );
 }
 
@@ -263,6 +268,7 @@ export function addNode(
   shape: Shape,
   loc: A.Loc,
   layerName?: { name: string; loc: A.Loc },
+  shares?: { name: string; loc: A.Loc },
 ): Value {
   const frame = ev.frame;
   if (ev.builder.full) {
@@ -284,6 +290,7 @@ export function addNode(
     local = layerName.name;
   } else local = frame.names.next(op);
   const name = [...frame.scope.map((s) => s.name), local].join('.');
+  const owner = weightOwner(ev, { name, op, inputs, attrs }, shares);
   const node = ev.builder.add({
     name,
     op,
@@ -293,6 +300,7 @@ export function addNode(
     scope: frame.scope,
     span: ev.spanOf(loc),
     expansion: frame.expansion,
+    ...(owner === undefined ? {} : { shares: owner }),
   });
   return { kind: 'tensor', node: node.id, shape };
 }

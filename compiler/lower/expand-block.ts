@@ -2,11 +2,12 @@ import type * as A from '../../grammar/ast.js';
 import type { ExpansionFrame } from '../diagnostics/diagnostic.js';
 import { formatShape, shapesCompatible, type Shape } from '../ir/shape.js';
 import { suggest } from '../util/did-you-mean.js';
-import { takeName, type Arg, type Args } from './args.js';
+import { takeName, takeShares, type Arg, type Args } from './args.js';
 import type { Evaluator } from './evaluator.js';
 import type { DefinitionRef, Frame } from './frame.js';
 import { NameScope } from './graph-builder.js';
 import { LimitError, LowerError } from './lower-error.js';
+import { blockSharing } from './sharing.js';
 import { formatValue, list, POISON, typeName, type Value } from '../value.js';
 
 export function shapeOf(t: A.ShapeType): Shape {
@@ -30,6 +31,7 @@ export function signature(def: A.Definition): string {
  */
 export function checkBlockArgs(ref: DefinitionRef, call: A.CallExpression, args: Args): Value {
   takeName(args);
+  takeShares(args);
   bindArgs(ref, call, args);
   return POISON;
 }
@@ -129,6 +131,7 @@ export function expandBlock(
     );
   }
   const instance = takeName(args);
+  const shares = takeShares(args);
   const bound = bindArgs(ref, call, args);
   const caller = ev.frame;
   const callText = describeCall(def, bound);
@@ -144,6 +147,7 @@ export function expandBlock(
       );
     local = instance.name;
   } else local = caller.names.next(def.name.name);
+  const sharing = shares ? blockSharing(ev, caller, def.name.name, local, shares) : caller.sharing;
   for (const p of def.params) {
     const arg = bound.get(p.name.name);
     if (arg) checkShapedParam(p, arg.value, arg.loc);
@@ -155,6 +159,7 @@ export function expandBlock(
     names: new NameScope(),
     loops: [],
     expansion: [frameInfo, ...caller.expansion],
+    ...(sharing ? { sharing } : {}),
   };
   ev.frames.push(frame);
   try {

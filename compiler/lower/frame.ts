@@ -1,4 +1,4 @@
-import type { Definition } from '../../grammar/ast.js';
+import type { Definition, Loc } from '../../grammar/ast.js';
 import type { ExpansionFrame } from '../diagnostics/diagnostic.js';
 import type { ScopeEntry } from '../ir/graph.js';
 import type { Source } from '../source.js';
@@ -22,4 +22,16 @@ export interface Frame {
   readonly loops: { name: string; value: Value }[];
   /** The chain of call sites that expanded this frame, innermost first. */
   readonly expansion: readonly ExpansionFrame[];
+  /** The instance whose weights this one's layers use (`shares:`, here or on an enclosing call). */
+  readonly sharing?: Sharing;
+}
+
+/** A block call's `shares:`: its layers use those of the same path under `owner`. */
+export interface Sharing {
+  /** The full name of the owning instance (`stage1.enc`). */
+  readonly owner: string;
+  /** The full name of the sharing instance (`stage1.encoder_1`). */
+  readonly own: string;
+  /** The `shares:` argument, for diagnostics. */
+  readonly loc: Loc;
 }

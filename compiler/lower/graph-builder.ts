@@ -7,6 +7,7 @@ import type { Span } from '../source.js';
 /** Accumulates IR nodes in topological order (a node is added after its inputs). */
 export class GraphBuilder {
   readonly nodes: IRNode[] = [];
+  private readonly byName = new Map<string, IRNode>();
 
   constructor(readonly maxNodes: number) {}
 
@@ -23,10 +24,17 @@ export class GraphBuilder {
     scope: readonly ScopeEntry[];
     span: Span;
     expansion: readonly ExpansionFrame[];
+    shares?: number;
   }): IRNode {
     const n: IRNode = { id: this.nodes.length, ...node };
     this.nodes.push(n);
+    this.byName.set(n.name, n);
     return n;
+  }
+
+  /** The node of a full layer name, if one was added. */
+  named(name: string): IRNode | undefined {
+    return this.byName.get(name);
   }
 }
 

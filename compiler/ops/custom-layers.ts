@@ -27,10 +27,14 @@ export interface CustomLayerConfigs {
   NetcResize: NetcResizeConfig;
   NetcRescaling: NetcRescalingConfig;
   NetcNormalization: NetcNormalizationConfig;
+  // Attention (issue 13).
+  NetcAttention: NetcAttentionConfig;
   // Learned tensors (issue 13).
   NetcWeight: NetcWeightConfig;
   // Group normalization (issue 13).
   NetcGroupNorm: NetcGroupNormConfig;
+  // Recurrent layers (issue 14): lstm, gru, simple_rnn, one or both directions.
+  NetcRecurrent: NetcRecurrentConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -184,6 +188,19 @@ export interface NetcNormalizationConfig extends NamedLayerConfig {
   variance: number[];
 }
 
+export interface NetcAttentionConfig extends NamedLayerConfig {
+  numHeads: number;
+  /** Size of each head for query and key. */
+  keyDim: number;
+  /** Size of each head for value. */
+  valueDim: number;
+  /** Dropout rate on the attention probabilities during training. */
+  dropout: number;
+  /** Add the causal mask (`causalMask`) to the scores. */
+  causal: boolean;
+  useBias: boolean;
+}
+
 export interface NetcWeightConfig extends NamedLayerConfig {
   /** The per-sample shape of the learned tensor (no batch). */
   shape: number[];
@@ -200,4 +217,20 @@ export interface NetcGroupNormConfig extends NamedLayerConfig {
   epsilon: number;
   center: boolean;
   scale: boolean;
+}
+
+export interface NetcRecurrentConfig extends NamedLayerConfig {
+  cell: 'lstm' | 'gru' | 'simple_rnn';
+  units: number;
+  /** netc activation names of the candidate / output and of the gates. */
+  activation: string;
+  recurrentActivation: string;
+  useBias: boolean;
+  returnSequences: boolean;
+  goBackwards: boolean;
+  /** GRU only: the reset gate after the recurrent product (bias `[2, 3 * units]`). */
+  resetAfter: boolean;
+  /** A second, backward set of weights (`forward_kernel`, `backward_kernel`, ...). */
+  bidirectional: boolean;
+  mergeMode: 'concat' | 'sum' | 'mul' | 'ave';
 }

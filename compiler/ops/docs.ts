@@ -14,6 +14,8 @@ const titles: Record<OpCategory, string> = {
   reshaping: 'Reshaping',
   merging: 'Merging',
   embedding: 'Embedding',
+  attention: 'Attention',
+  recurrent: 'Recurrent',
 };
 
 const code = (s: string): string => `\`${s}\``;

@@ -18,14 +18,15 @@ export interface OnnxValue {
 
 /**
  * An ONNX node attribute. Numbers and number lists are INT / INTS (ONNX needs the type): float
- * attributes are written `{ float: 0.5 }`, `{ floats: [...] }`.
+ * attributes are written `{ float: 0.5 }`, `{ floats: [...] }`, string lists `{ strings: [...] }`.
  */
 export type OnnxAttr =
   | number
   | string
   | readonly number[]
   | { readonly float: number }
-  | { readonly floats: readonly number[] };
+  | { readonly floats: readonly number[] }
+  | { readonly strings: readonly string[] };
 
 /**
  * What an ONNX lowering gets. Types only: compiler/ never loads protobufjs; the exporter

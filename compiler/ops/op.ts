@@ -184,7 +184,9 @@ export type OpCategory =
   | 'padding'
   | 'reshaping'
   | 'merging'
-  | 'embedding';
+  | 'embedding'
+  | 'attention'
+  | 'recurrent';
 
 /** A shape or argument rule failed. `param` names the argument to point at, when there is one. */
 export class OpError extends Error {

@@ -27,10 +27,14 @@ import { cropping1d, cropping2d } from './cropping.js';
 import { resizing } from './resizing.js';
 import { normalization, rescaling } from './preprocessing.js';
 import { matmul } from './matmul.js';
+// Attention (issue 13).
+import { multiHeadAttention } from './attention.js';
 // Learned tensors (issue 13).
 import { weight } from './weight.js';
 // Group normalization (issue 13).
 import { groupNorm } from './group-norm.js';
+// Recurrent layers (issue 14).
+import { recurrentOps } from './recurrent-ops.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -90,6 +94,10 @@ export const allOps: readonly OpDef[] = [
   einsum,
   embedding,
   slice,
+  // Attention (issue 13).
+  multiHeadAttention,
+  // Recurrent layers (issue 14): lstm, gru, simple_rnn.
+  ...recurrentOps,
 ];
 
 const byName = new Map(allOps.map((op) => [op.name, op]));

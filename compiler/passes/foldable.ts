@@ -20,11 +20,13 @@ export function targetLinear(op: string): LinearSpec {
 
 /**
  * The linear producer that `node` may be folded into: its single input, a conv or dense with no
- * activation yet, whose value nothing else reads (so changing it changes nothing else).
+ * activation yet, whose value nothing else reads (so changing it changes nothing else), neither
+ * of them sharing weights.
  */
 export function foldTarget(graph: GraphEditor, node: EditNode): EditNode | undefined {
-  if (node.inputs.length !== 1) return undefined;
+  if (node.inputs.length !== 1 || graph.isShared(node.id)) return undefined;
   const p = graph.node(node.inputs[0]);
+  if (graph.isShared(p.id)) return undefined;
   if (!linearSpec(p.op) || p.attrs.activation !== 'linear') return undefined;
   return graph.onlyFeeds(p.id, node.id) ? p : undefined;
 }

@@ -1,4 +1,4 @@
-import type { Graph, GraphPort, IRNode } from '../ir/graph.js';
+import { renumbered, type Graph, type GraphPort, type IRNode } from '../ir/graph.js';
 import type { Shape } from '../ir/shape.js';
 import type { AttrValue } from '../ops/op.js';
 
@@ -26,6 +26,8 @@ export class GraphEditor {
   /** Who reads each node, kept up to date by every edit: passes stay linear in graph size. */
   private readonly readers = new Map<number, number[]>();
   private readonly portNodes = new Set<number>();
+  /** Nodes whose weights other nodes share, and the nodes sharing them. */
+  private readonly sharing = new Set<number>();
 
   constructor(private readonly graph: Graph) {
     for (const n of graph.nodes) {
@@ -34,6 +36,19 @@ export class GraphEditor {
     this.outputs = graph.outputs.map((p) => ({ ...p }));
     for (const n of graph.nodes) for (const i of n.inputs) this.addReader(i, n.id);
     for (const p of [...graph.inputs, ...graph.outputs]) this.portNodes.add(p.node);
+    for (const n of graph.nodes) {
+      if (n.shares === undefined) continue;
+      this.sharing.add(n.id);
+      this.sharing.add(n.shares);
+    }
+  }
+
+  /**
+   * True when `id` shares weights or lends them (`IRNode.shares`): its layer is applied more
+   * than once, so folding into it, or it into another, would change the other applications.
+   */
+  isShared(id: number): boolean {
+    return this.sharing.has(id);
   }
 
   private addReader(id: number, reader: number): void {
@@ -105,11 +120,7 @@ export class GraphEditor {
   toGraph(): Graph {
     const live = [...this.nodes.values()];
     const index = new Map(live.map((n, i) => [n.id, i]));
-    const nodes: IRNode[] = live.map((n, i) => ({
-      ...n,
-      id: i,
-      inputs: n.inputs.map((x) => index.get(x)!),
-    }));
+    const nodes: IRNode[] = live.map((n, i) => renumbered(n, i, index));
     const port = (p: GraphPort | EditPort): GraphPort => ({ ...p, node: index.get(p.node)! });
     return {
       ...this.graph,

@@ -20,10 +20,13 @@ import { NetcAxisReshape } from './axis-reshape.js';
 import { NetcCropping1D } from './cropping1d.js';
 import { NetcResize } from './resize.js';
 import { NetcNormalization, NetcRescaling } from './preprocessing.js';
+import { NetcAttention } from './attention.js';
 // Learned tensors (issue 13).
 import { NetcWeight } from './weight.js';
 // Group normalization (issue 13).
 import { NetcGroupNorm } from './group-norm.js';
+// Recurrent layers (issue 14).
+import { NetcRecurrent } from './recurrent.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -49,8 +52,10 @@ export {
   NetcResize,
   NetcRescaling,
   NetcNormalization,
+  NetcAttention,
   NetcWeight,
   NetcGroupNorm,
+  NetcRecurrent,
 };
 
 /**
@@ -81,8 +86,10 @@ const customLayers: {
   NetcResize,
   NetcRescaling,
   NetcNormalization,
+  NetcAttention,
   NetcWeight,
   NetcGroupNorm,
+  NetcRecurrent,
 };
 
 /** Builds netc layer `className` from its typed config. */

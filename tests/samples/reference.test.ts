@@ -23,6 +23,14 @@
  * - resnet50_attention, irv2_finetune: a keras.applications base without its top plus the
  *   heads of seed note 004, whose params are derived by hand in the last tests below.
  *
+ * - dcgan_generator: the generator of the PyTorch DCGAN tutorial at ngf 64 (3,576,704
+ *   parameters by PyTorch's count, the trainable count here).
+ * - vit_b16: torchvision's vit_b_16 (`sum(p.numel() for p in vit_b_16(weights=None).parameters())`
+ *   is 86,567,656; no batch norm, so all trainable).
+ * - imdb_bilstm: Keras' "Bidirectional LSTM on IMDB" example (2,757,761 parameters);
+ *   char_gru: two 256-unit GRUs over a 96-character alphabet, as PyTorch's nn.GRU or Keras'
+ *   reset_after GRU count them (672,864). Recurrent layers, issue 14.
+ *
  * The seed notes are the five blog posts (numbered 000 to 004) the project was started from;
  * they are not part of the repository.
  */
@@ -165,6 +173,37 @@ const totals: {
     total: 25_636_712,
     trainable: 25_583_592,
     output: [1000],
+  },
+  {
+    file: 'dcgan_generator.net',
+    model: 'dcgan_generator',
+    total: 3_578_624,
+    trainable: 3_576_704,
+    output: [64, 64, 3],
+  },
+  {
+    file: 'vit_b16.net',
+    model: 'vit_b16',
+    total: 86_567_656,
+    trainable: 86_567_656,
+    output: [1000],
+  },
+  // Recurrent layers (issue 14).
+  // embedding 20000*128 + 2 * 2 * 4*(128*64 + 64*64 + 64) + dense 128 + 1
+  {
+    file: 'imdb_bilstm.net',
+    model: 'imdb_bilstm',
+    total: 2_757_761,
+    trainable: 2_757_761,
+    output: [1],
+  },
+  // embedding 96*64 + 3*(64*256 + 256*256 + 2*256) + 3*(256*256 + 256*256 + 2*256) + 256*96 + 96
+  {
+    file: 'char_gru.net',
+    model: 'char_gru',
+    total: 672_864,
+    trainable: 672_864,
+    output: [96],
   },
 ];
 

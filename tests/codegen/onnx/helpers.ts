@@ -48,6 +48,7 @@ export function syntheticWeights(graph: Graph): Map<string, WeightArray> {
   const out = new Map<string, WeightArray>();
   let seed = 1;
   for (const node of graph.nodes) {
+    if (node.shares !== undefined) continue; // its owner's weights
     const specs = getOp(node.op)!.weights(
       node.inputs.map((i) => shapes.get(i)!),
       node.attrs,

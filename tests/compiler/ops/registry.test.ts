@@ -80,6 +80,11 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   spatial_dropout1d: [[[8, 3]]],
   spatial_dropout2d: [[[8, 8, 3]]],
   drop_path: [[[8, 3]]],
+  multi_head_attention: [[[4, 8]], { num_heads: 2, key_dim: 4 }],
+  // Recurrent layers (issue 14).
+  lstm: [[['T', 8]], { units: 4 }],
+  gru: [[['T', 8]], { units: 4 }],
+  simple_rnn: [[['T', 8]], { units: 4 }],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */
@@ -98,7 +103,7 @@ describe('registry', () => {
     expect(getOp('nope')).toBeUndefined();
   });
 
-  it('is in documentation order, input first and embedding last', () => {
+  it('is in documentation order, input first', () => {
     const order = [
       'input',
       'convolution',
@@ -111,6 +116,8 @@ describe('registry', () => {
       'reshaping',
       'merging',
       'embedding',
+      'attention',
+      'recurrent',
     ];
     const seen = [...new Set(allOps.map((op) => op.category))];
     expect(seen).toEqual(order);

@@ -1,0 +1,139 @@
+/**
+ * Weight sharing: `shares: "enc"` on a call makes it the layer (or block instance) `enc`
+ * applied again, to other inputs. A shared op node takes the owner's weights; in a shared block
+ * instance every weighted layer takes those of the layer at the same path in the owner, which
+ * must be the same op with the same arguments (the same layer) on inputs of the same shapes
+ * where the weights depend on them. Layers without weights share nothing and are not checked.
+ */
+import type * as A from '../../grammar/ast.js';
+import type { IRNode } from '../ir/graph.js';
+import { formatShape } from '../ir/shape.js';
+import type { Attrs, WeightSpec } from '../ops/op.js';
+import { getOp } from '../ops/registry.js';
+import type { Evaluator } from './evaluator.js';
+import type { Frame, Sharing } from './frame.js';
+import { LowerError } from './lower-error.js';
+
+const joined = (scope: Frame['scope'], local: string): string =>
+  [...scope.map((s) => s.name), local].join('.');
+
+/**
+ * The sharing of a new instance `local` of block `block` called in `caller` with
+ * `shares: target`: `target` must be an earlier instance of the same block in that frame.
+ */
+export function blockSharing(
+  ev: Evaluator,
+  caller: Frame,
+  block: string,
+  local: string,
+  target: { name: string; loc: A.Loc },
+): Sharing {
+  const owner = joined(caller.scope, target.name);
+  const depth = caller.scope.length;
+  const inside = ev.builder.nodes.find((n) => n.name.startsWith(`${owner}.`));
+  if (!inside) {
+    const node = ev.builder.named(owner);
+    throw new LowerError(
+      'E1010',
+      node
+        ? `'${target.name}' is a ${node.op} layer, not an instance of block '${block}'`
+        : `no earlier instance named '${target.name}' in this block to share weights with`,
+      target.loc,
+      [{ message: `name the instance to share with: x |> ${block}(..., name: "${target.name}")` }],
+    );
+  }
+  const ownerBlock = inside.scope[depth]?.block;
+  if (ownerBlock !== block) {
+    throw new LowerError(
+      'E1010',
+      `'${target.name}' is an instance of block '${ownerBlock}', not of '${block}'`,
+      target.loc,
+    );
+  }
+  return { owner, own: joined(caller.scope, local), loc: target.loc };
+}
+
+const weightsOf = (ev: Evaluator, node: IRNode): WeightSpec[] =>
+  getOp(node.op)!.weights(
+    node.inputs.map((i) => ev.builder.nodes[i].shape),
+    node.attrs,
+  );
+
+const sameAttrs = (a: Attrs, b: Attrs): string | undefined =>
+  [...new Set([...Object.keys(a), ...Object.keys(b)])].find(
+    (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+  );
+
+/**
+ * The owner of the weights of a new node `name` (op `op`), or undefined when it owns its own:
+ * `explicit` is the call's own `shares:`, else the frame's sharing (an enclosing shared
+ * instance) applies. Throws E1010 when the layers do not match.
+ */
+export function weightOwner(
+  ev: Evaluator,
+  node: { name: string; op: string; inputs: readonly number[]; attrs: Attrs },
+  explicit: { name: string; loc: A.Loc } | undefined,
+): number | undefined {
+  const frame = ev.frame;
+  const shapes = node.inputs.map((i) => ev.builder.nodes[i].shape);
+  const mine = getOp(node.op)!.weights(shapes, node.attrs);
+  let ownerName: string;
+  let loc: A.Loc;
+  if (explicit) {
+    if (mine.length === 0)
+      throw new LowerError('E1010', `${node.op} has no weights to share`, explicit.loc);
+    ownerName = joined(frame.scope, explicit.name);
+    loc = explicit.loc;
+  } else {
+    const sharing = frame.sharing;
+    if (!sharing || mine.length === 0) return undefined;
+    ownerName = sharing.owner + node.name.slice(sharing.own.length);
+    loc = sharing.loc;
+  }
+  const owner = ev.builder.named(ownerName);
+  const layer = explicit ? '' : ` (layer ${node.name})`;
+  if (!owner) {
+    const instance = explicit && ev.builder.nodes.find((n) => n.name.startsWith(`${ownerName}.`));
+    throw new LowerError(
+      'E1010',
+      instance
+        ? `'${explicit.name}' is an instance of block '${instance.scope[frame.scope.length].block}', not a ${node.op} layer`
+        : explicit
+          ? `no earlier layer named '${explicit.name}' in this block to share weights with`
+          : `the shared instance has no layer ${ownerName}${layer}`,
+      loc,
+    );
+  }
+  if (owner.op !== node.op) {
+    throw new LowerError(
+      'E1010',
+      `${ownerName} is a ${owner.op}, not a ${node.op}: only the same layer can share weights${layer}`,
+      loc,
+    );
+  }
+  const differs = sameAttrs(owner.attrs, node.attrs);
+  if (differs !== undefined) {
+    throw new LowerError(
+      'E1010',
+      `${node.op} '${differs}' is ${JSON.stringify(node.attrs[differs])} here but ${JSON.stringify(owner.attrs[differs])} in ${ownerName}, whose weights it shares${layer}`,
+      loc,
+    );
+  }
+  const theirs = weightsOf(ev, owner);
+  for (const w of mine) {
+    const t = theirs.find((x) => x.name === w.name);
+    if (!t || t.shape.join(',') !== w.shape.join(',')) {
+      throw new LowerError(
+        'E1010',
+        `${node.op} weight '${w.name}' would be ${formatShape(w.shape)} here but is ${t ? formatShape(t.shape) : 'absent'} in ${ownerName}, whose weights it shares${layer}`,
+        loc,
+        [
+          {
+            message: `input shapes: ${shapes.map(formatShape).join(', ')} here, ${owner.inputs.map((i) => formatShape(ev.builder.nodes[i].shape)).join(', ')} there`,
+          },
+        ],
+      );
+    }
+  }
+  return owner.shares ?? owner.id;
+}

@@ -1,0 +1,196 @@
+/**
+ * The ONNX export of the recurrent ops: one ONNX `LSTM`, `GRU` or `RNN` node over the
+ * time-major sequence, its weights converted from Keras' layout (`kernel [features, gates *
+ * units]`, gates i,f,c,o / z,r,h) to ONNX's (`W [directions, gates * units, features]`, gates
+ * i,o,f,c / z,r,h, and two bias halves `Wb`, `Rb`). Its output `Y [steps, directions, batch,
+ * units]` is aligned with the input steps in both directions; the last output and Keras'
+ * `go_backwards` order are slices of it.
+ */
+import type { WeightArray } from '../ir/weights.js';
+import type { OnnxAttr, OnnxContext, OnnxValue } from './onnx.js';
+import { GATES, biasShape, directions, type CellKind, type RecurrentAttrs } from './recurrent.js';
+
+/** For each ONNX gate block, the Keras block it is: LSTM i,o,f,c from Keras i,f,c,o. */
+export const ONNX_GATE_ORDER: Readonly<Record<CellKind, readonly number[]>> = {
+  lstm: [0, 3, 1, 2],
+  gru: [0, 1, 2],
+  simple_rnn: [0],
+};
+
+const ONNX_OP: Readonly<Record<CellKind, string>> = { lstm: 'LSTM', gru: 'GRU', simple_rnn: 'RNN' };
+
+/** ONNX activation names (netc's `hard_sigmoid` is `x / 6 + 0.5`: alpha 1/6, beta 0.5). */
+const ONNX_ACTIVATION = {
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+  relu: 'Relu',
+  hard_sigmoid: 'HardSigmoid',
+} as const;
+
+/** The largest int64 a Slice end needs: past any length. */
+const END = Number.MAX_SAFE_INTEGER;
+
+/**
+ * `w [rows, gates * units]` (Keras) as `[gates * units, rows]` with its gate blocks in ONNX
+ * order: output row `k * units + j` is column `order[k] * units + j` of `w`.
+ */
+export function onnxGateRows(
+  w: WeightArray,
+  order: readonly number[],
+  units: number,
+): Float32Array {
+  const [rows, cols] = w.shape;
+  const out = new Float32Array(rows * cols);
+  order.forEach((block, k) => {
+    for (let j = 0; j < units; j++) {
+      const src = block * units + j;
+      const dst = (k * units + j) * rows;
+      for (let r = 0; r < rows; r++) out[dst + r] = w.data[r * cols + src];
+    }
+  });
+  return out;
+}
+
+/** A bias row of `gates * units` in ONNX gate order. */
+function onnxBiasRow(row: Float32Array, order: readonly number[], units: number): Float32Array {
+  const out = new Float32Array(row.length);
+  order.forEach((block, k) => out.set(row.subarray(block * units, (block + 1) * units), k * units));
+  return out;
+}
+
+/** `B [2 * gates * units]` of one direction: `Wb` then `Rb` (GRU `reset_after`: Keras' two rows). */
+function onnxBias(kind: CellKind, a: RecurrentAttrs, bias: WeightArray | null): Float32Array {
+  const order = ONNX_GATE_ORDER[kind];
+  const g = GATES[kind] * a.units;
+  const out = new Float32Array(2 * g);
+  if (!bias) return out;
+  if (biasShape(kind, a).length === 2) {
+    out.set(onnxBiasRow(bias.data.subarray(0, g), order, a.units), 0);
+    out.set(onnxBiasRow(bias.data.subarray(g, 2 * g), order, a.units), g);
+  } else out.set(onnxBiasRow(bias.data, order, a.units), 0);
+  return out;
+}
+
+/** One constant `[directions, ...]` from the per-direction arrays. */
+function stacked(parts: readonly Float32Array[], shape: readonly number[]): WeightArray {
+  const data = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    data.set(p, at);
+    at += p.length;
+  }
+  return { shape: [parts.length, ...shape], data };
+}
+
+/** The node's attributes: size, direction, activations unless the defaults, GRU's reset. */
+function nodeAttrs(kind: CellKind, a: RecurrentAttrs): Record<string, OnnxAttr> {
+  const gate = a.recurrent_activation ?? 'sigmoid';
+  const perDirection =
+    kind === 'lstm'
+      ? [gate, a.activation, a.activation]
+      : kind === 'gru'
+        ? [gate, a.activation]
+        : [a.activation];
+  const all = directions(a).flatMap(() => perDirection);
+  const attrs: Record<string, OnnxAttr> = {
+    hidden_size: a.units,
+    direction: a.bidirectional ? 'bidirectional' : a.go_backwards ? 'reverse' : 'forward',
+  };
+  const defaults = kind === 'simple_rnn' ? ['tanh'] : kind === 'gru' ? ['sigmoid', 'tanh'] : [];
+  const isDefault =
+    (kind === 'lstm' && gate === 'sigmoid' && a.activation === 'tanh') ||
+    perDirection.every((f, i) => f === defaults[i]);
+  if (!isDefault) {
+    attrs.activations = { strings: all.map((f) => ONNX_ACTIVATION[f]) };
+    const hard = all.filter((f) => f === 'hard_sigmoid');
+    if (hard.length > 0) {
+      attrs.activation_alpha = { floats: hard.map(() => 1 / 6) };
+      attrs.activation_beta = { floats: hard.map(() => 0.5) };
+    }
+  }
+  if (kind === 'gru') attrs.linear_before_reset = a.reset_after === true ? 1 : 0;
+  return attrs;
+}
+
+/** The ONNX lowering of the recurrent op of cell `kind`. */
+export function recurrentOnnx(kind: CellKind) {
+  return (c: OnnxContext<RecurrentAttrs>): OnnxValue => {
+    const a = c.attrs;
+    const order = ONNX_GATE_ORDER[kind];
+    const prefixes = directions(a);
+    const features = c.inputs[0][1] as number;
+    const g = GATES[kind] * a.units;
+    const w = (p: string, name: string) => c.weight(`${p}${name}`);
+    const W = stacked(
+      prefixes.map((p) => onnxGateRows(w(p, 'kernel'), order, a.units)),
+      [g, features],
+    );
+    const R = stacked(
+      prefixes.map((p) => onnxGateRows(w(p, 'recurrent_kernel'), order, a.units)),
+      [g, a.units],
+    );
+    const B = stacked(
+      prefixes.map((p) => onnxBias(kind, a, a.bias ? w(p, 'bias') : null)),
+      [2 * g],
+    );
+    const x = c.node('Transpose', [c.inputAs(0, 'channels_last')], { perm: [1, 0, 2] }, 'steps');
+    const ins = [x, c.constant('W', W), c.constant('R', R), c.constant('B', B)];
+    const y = c.node(ONNX_OP[kind], ins, nodeAttrs(kind, a), 'y');
+    const slice = (
+      starts: number[],
+      ends: number[],
+      axes: number[],
+      part: string,
+      steps?: number[],
+    ) =>
+      c.node(
+        'Slice',
+        [
+          y,
+          c.int64s(`${part}_starts`, starts),
+          c.int64s(`${part}_ends`, ends),
+          c.int64s(`${part}_axes`, axes),
+          ...(steps ? [c.int64s(`${part}_steps`, steps)] : []),
+        ],
+        {},
+        part,
+      );
+    // The value of direction d: its step outputs [batch, steps, units] or its last [batch, units].
+    // Named `suffix`, or after the node itself when it is the node's value.
+    const value = (d: number, suffix?: string): string => {
+      const part = `direction${d}`;
+      const finalStep = d === 1 || a.go_backwards ? [0, 1] : [-1, END];
+      if (!a.return_sequences) {
+        const s = slice([finalStep[0], d], [finalStep[1], d + 1], [0, 1], part);
+        return c.node('Reshape', [s, c.int64s(`${part}_shape`, [-1, a.units])], {}, suffix);
+      }
+      // Keras' go_backwards (one direction) gives the outputs last step first.
+      const s = a.go_backwards
+        ? slice([-1, d], [-END, d + 1], [0, 1], part, [-1, 1])
+        : slice([0, d], [END, d + 1], [0, 1], part);
+      const t = c.node('Squeeze', [s, c.int64s(`${part}_axis`, [1])], {}, `${part}_squeeze`);
+      return c.node('Transpose', [t], { perm: [1, 0, 2] }, suffix);
+    };
+    if (!a.bidirectional) return { name: value(0), layout: 'channels_last' };
+    const f = value(0, 'forward');
+    const b = value(1, 'backward');
+    return { name: merge(c, a, f, b), layout: 'channels_last' };
+  };
+}
+
+/** The two directions merged as Keras' `merge_mode` does. */
+function merge(c: OnnxContext<RecurrentAttrs>, a: RecurrentAttrs, f: string, b: string): string {
+  switch (a.merge_mode) {
+    case 'concat':
+      return c.node('Concat', [f, b], { axis: -1 });
+    case 'sum':
+      return c.node('Add', [f, b]);
+    case 'mul':
+      return c.node('Mul', [f, b]);
+    case 'ave': {
+      const sum = c.node('Add', [f, b], {}, 'sum');
+      return c.node('Mul', [sum, c.constant('half', { shape: [], data: Float32Array.of(0.5) })]);
+    }
+  }
+  throw new Error(`unknown merge_mode ${String(a.merge_mode)}`);
+}

@@ -1,0 +1,205 @@
+/**
+ * The recurrent ops (issue 14): `lstm`, `gru` and `simple_rnn`, with Keras semantics and weight
+ * layout. One rule set for the three: a cell kind says how many gates share the kernels
+ * (`GATES`), and everything else (shape, weights, MACs, the tfjs layer, the ONNX node) follows
+ * from it. `bidirectional: true` runs a second copy of the weights backwards (Keras'
+ * `Bidirectional` wrapper) and merges both with `merge_mode`.
+ */
+import { formatShape, type Dim, type Shape } from '../ir/shape.js';
+import { positive } from './attrs.js';
+import { GLOROT_UNIFORM, ZEROS, OpError, type WeightDoc, type WeightSpec } from './op.js';
+import { boolType, enumType, intType } from './param-types.js';
+
+export type CellKind = 'lstm' | 'gru' | 'simple_rnn';
+
+/** How many gate blocks of `units` columns the kernels hold: Keras' i,f,c,o, z,r,h, one. */
+export const GATES: Readonly<Record<CellKind, number>> = { lstm: 4, gru: 3, simple_rnn: 1 };
+
+/** The activations a recurrent cell takes (those ONNX's LSTM, GRU and RNN nodes also take). */
+const cellActivations = ['tanh', 'sigmoid', 'relu', 'hard_sigmoid'] as const;
+export type CellActivation = (typeof cellActivations)[number];
+export const cellActivationType = enumType(cellActivations);
+
+const mergeModes = ['concat', 'sum', 'mul', 'ave'] as const;
+export type MergeMode = (typeof mergeModes)[number];
+export const mergeModeType = enumType(mergeModes);
+
+/** The attributes every recurrent op has (`recurrent_activation` and `reset_after` when its cell does). */
+export interface RecurrentAttrs {
+  readonly units: number;
+  readonly activation: CellActivation;
+  readonly recurrent_activation?: CellActivation;
+  readonly bias: boolean;
+  readonly return_sequences: boolean;
+  readonly go_backwards: boolean;
+  readonly reset_after?: boolean;
+  readonly bidirectional: boolean;
+  readonly merge_mode: MergeMode;
+}
+
+const unitsParam = {
+  name: 'units',
+  type: intType,
+  doc: 'Size of the hidden state (and of the output per direction).',
+} as const;
+const activationParam = {
+  name: 'activation',
+  type: cellActivationType,
+  default: 'tanh',
+  doc: 'Activation of the candidate state and of the output.',
+} as const;
+const recurrentActivationParam = {
+  name: 'recurrent_activation',
+  type: cellActivationType,
+  default: 'sigmoid',
+  doc: 'Activation of the gates.',
+} as const;
+const tailParams = [
+  {
+    name: 'bias',
+    type: boolType,
+    default: true,
+    doc: "Add learned biases (Keras' `use_bias`).",
+  },
+  {
+    name: 'return_sequences',
+    type: boolType,
+    default: false,
+    doc: 'Return the output of every step, `[steps, units]`, instead of the last one, `[units]`.',
+  },
+  {
+    name: 'go_backwards',
+    type: boolType,
+    default: false,
+    doc: 'Read the sequence from its last step to its first (the outputs come in that order).',
+  },
+  {
+    name: 'bidirectional',
+    type: boolType,
+    default: false,
+    doc: "Also run a second set of weights from the last step to the first (Keras' `Bidirectional`); its step outputs are put back in input order and merged with the forward ones. The weights are then `forward_kernel`, `forward_recurrent_kernel`, `forward_bias`, `backward_kernel`, ...",
+  },
+  {
+    name: 'merge_mode',
+    type: mergeModeType,
+    default: 'concat',
+    doc: 'How `bidirectional` merges the two directions: `concat` (`2 * units` features), `sum`, `mul`, `ave`.',
+  },
+] as const;
+const resetAfterParam = {
+  name: 'reset_after',
+  type: boolType,
+  default: true,
+  doc: 'Apply the reset gate after the recurrent product (Keras 2+ and PyTorch: two bias rows) instead of before it (one bias row).',
+} as const;
+
+export const lstmParams = [
+  unitsParam,
+  activationParam,
+  recurrentActivationParam,
+  ...tailParams,
+] as const;
+export const gruParams = [
+  unitsParam,
+  activationParam,
+  recurrentActivationParam,
+  ...tailParams,
+  resetAfterParam,
+] as const;
+export const simpleRnnParams = [unitsParam, activationParam, ...tailParams] as const;
+
+/** The directions a node runs, and the weight-name prefix of each. */
+export function directions(a: RecurrentAttrs): readonly string[] {
+  return a.bidirectional ? ['forward_', 'backward_'] : [''];
+}
+
+/** `[steps, features]` of a recurrent op's input; features must be known to size the kernel. */
+export function sequenceDims(x: Shape, op: string): { steps: Dim; features: number } {
+  if (x.length !== 2) {
+    throw new OpError(
+      `${op} expects a sequence [steps, features], found ${formatShape(x)} (rank ${x.length})`,
+      'E3004',
+    );
+  }
+  const features = x[1];
+  if (typeof features !== 'number') {
+    throw new OpError(
+      `${op} needs a known feature count to size its kernel, but the input is ${formatShape(x)}`,
+      'E3004',
+    );
+  }
+  return { steps: x[0], features };
+}
+
+/** The argument checks and the output shape of a recurrent op. */
+export function recurrentShape(kind: CellKind, [x]: readonly Shape[], a: RecurrentAttrs): Shape {
+  positive(a, 'units');
+  const { steps } = sequenceDims(x, kind);
+  if (a.bidirectional && a.go_backwards) {
+    throw new OpError(
+      `invalid value for 'go_backwards': ${kind} with bidirectional: true already reads the sequence both ways; leave go_backwards false`,
+      'E2002',
+      'go_backwards',
+    );
+  }
+  const width = a.bidirectional && a.merge_mode === 'concat' ? 2 * a.units : a.units;
+  return a.return_sequences ? [steps, width] : [width];
+}
+
+/** Keras' initial LSTM bias: zeros, and ones for the forget gate (`unit_forget_bias`). */
+function lstmBias(units: number): number[] {
+  return Array.from({ length: 4 * units }, (_, i) => (i >= units && i < 2 * units ? 1 : 0));
+}
+
+/** The bias shape of a cell: one row of gates, or GRU's two with `reset_after`. */
+export function biasShape(kind: CellKind, a: RecurrentAttrs): number[] {
+  const g = GATES[kind] * a.units;
+  return kind === 'gru' && a.reset_after === true ? [2, g] : [g];
+}
+
+/**
+ * `kernel [features, gates * units]`, `recurrent_kernel [units, gates * units]`, `bias`, per
+ * direction. Keras draws the recurrent kernel orthogonal; netc draws it Glorot uniform.
+ */
+export function recurrentWeights(
+  kind: CellKind,
+  [x]: readonly Shape[],
+  a: RecurrentAttrs,
+): WeightSpec[] {
+  const { features } = sequenceDims(x, kind);
+  const g = GATES[kind] * a.units;
+  const biasInit = kind === 'lstm' ? { kind: 'values' as const, values: lstmBias(a.units) } : ZEROS;
+  return directions(a).flatMap((p): WeightSpec[] => [
+    { name: `${p}kernel`, shape: [features, g], trainable: true, init: GLOROT_UNIFORM },
+    { name: `${p}recurrent_kernel`, shape: [a.units, g], trainable: true, init: GLOROT_UNIFORM },
+    ...(a.bias
+      ? [{ name: `${p}bias`, shape: biasShape(kind, a), trainable: true, init: biasInit }]
+      : []),
+  ]);
+}
+
+/**
+ * Per step and direction, the two matrix products: `gates * units * (features + units)`; per
+ * sequence, `steps` times that (null when `steps` is not known). Gate arithmetic is not counted.
+ */
+export function recurrentMacs(
+  kind: CellKind,
+  [x]: readonly Shape[],
+  a: RecurrentAttrs,
+): bigint | null {
+  const { steps, features } = sequenceDims(x, kind);
+  if (typeof steps !== 'number') return null;
+  const perStep = BigInt(GATES[kind] * a.units) * BigInt(features + a.units);
+  return BigInt(steps) * BigInt(directions(a).length) * perStep;
+}
+
+/** The weights of a recurrent op, for the docs. */
+export function recurrentWeightDocs(kind: CellKind): WeightDoc[] {
+  const g = kind === 'simple_rnn' ? 'units' : `${GATES[kind]} * units`;
+  const bias = kind === 'gru' ? `[${g}], or [2, ${g}] with reset_after` : `[${g}]`;
+  return [
+    { name: 'kernel', shape: `[features, ${g}]`, trainable: true },
+    { name: 'recurrent_kernel', shape: `[units, ${g}]`, trainable: true },
+    { name: 'bias', shape: bias, trainable: true, when: 'bias' },
+  ];
+}

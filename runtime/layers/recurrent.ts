@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs';
+import { one, oneShape, type Kwargs, type LayerArgs, type TfShape } from './common.js';
+import type { NetcRecurrentConfig } from '../../compiler/ops/custom-layers.js';
+import { activationFn } from './activations.js';
+import {
+  gruStep,
+  lstmStep,
+  simpleRnnStep,
+  type CellStep,
+  type CellWeights,
+} from './recurrent-cells.js';
+
+/** The constructor arguments: the config the compiler's lowering writes, and tfjs's own. */
+export type NetcRecurrentArgs = LayerArgs & NetcRecurrentConfig;
+
+const STEPS: Readonly<Record<NetcRecurrentConfig['cell'], { gates: number; step: CellStep }>> = {
+  lstm: { gates: 4, step: lstmStep },
+  gru: { gates: 3, step: gruStep },
+  simple_rnn: { gates: 1, step: simpleRnnStep },
+};
+
+/**
+ * `lstm`, `gru` and `simple_rnn` (Keras semantics and weights), one direction or both: the input
+ * projection of every step in one matMul, then a loop over the steps with plain tfjs ops, so
+ * gradients flow on every backend (tfjs-layers' GRU has no `reset_after`).
+ */
+export class NetcRecurrent extends tf.layers.Layer {
+  static readonly className = 'NetcRecurrent';
+  readonly settings: NetcRecurrentConfig;
+  private cells: {
+    kernel: tf.LayerVariable;
+    recurrent: tf.LayerVariable;
+    bias: tf.LayerVariable | null;
+  }[] = [];
+
+  constructor(args: NetcRecurrentArgs) {
+    super(args);
+    const { cell, units, activation, recurrentActivation, useBias, returnSequences } = args;
+    const { goBackwards, resetAfter, bidirectional, mergeMode, name } = args;
+    this.settings = {
+      name,
+      cell,
+      units,
+      activation,
+      recurrentActivation,
+      useBias,
+      returnSequences,
+      goBackwards,
+      resetAfter,
+      bidirectional,
+      mergeMode,
+    };
+  }
+
+  override build(inputShape: TfShape | TfShape[]): void {
+    const features = oneShape(inputShape)[2];
+    if (features === null) throw new Error(`${this.name}: the feature count must be known`);
+    const { cell, units, useBias, resetAfter, bidirectional } = this.settings;
+    const g = STEPS[cell].gates * units;
+    const biasShape = cell === 'gru' && resetAfter ? [2, g] : [g];
+    const init = tf.initializers.glorotUniform({});
+    this.cells = (bidirectional ? ['forward_', 'backward_'] : ['']).map((p) => ({
+      kernel: this.addWeight(`${p}kernel`, [features, g], 'float32', init),
+      recurrent: this.addWeight(`${p}recurrent_kernel`, [units, g], 'float32', init),
+      bias: useBias
+        ? this.addWeight(`${p}bias`, biasShape, 'float32', tf.initializers.zeros())
+        : null,
+    }));
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: TfShape | TfShape[]): TfShape {
+    const [batch, steps] = oneShape(inputShape);
+    const { units, bidirectional, mergeMode, returnSequences } = this.settings;
+    const width = bidirectional && mergeMode === 'concat' ? 2 * units : units;
+    return returnSequences ? [batch, steps, width] : [batch, width];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs) as tf.Tensor3D;
+      const read = (i: number): CellWeights => ({
+        kernel: this.cells[i].kernel.read() as tf.Tensor2D,
+        recurrent: this.cells[i].recurrent.read() as tf.Tensor2D,
+        bias: this.cells[i].bias?.read() ?? null,
+      });
+      const { bidirectional, goBackwards, returnSequences, mergeMode } = this.settings;
+      const forward = this.run(x, read(0), goBackwards);
+      if (!bidirectional) return forward;
+      let backward = this.run(x, read(1), true);
+      // Keras' Bidirectional puts the backward step outputs back in input order.
+      if (returnSequences) backward = tf.reverse(backward, 1);
+      return merge(forward, backward, mergeMode);
+    });
+  }
+
+  /** One direction over `x [batch, steps, features]`: `[batch, steps, units]` or `[batch, units]`. */
+  private run(x: tf.Tensor3D, w: CellWeights, backwards: boolean): tf.Tensor {
+    const { cell, units, resetAfter, returnSequences } = this.settings;
+    const [batch, steps, features] = x.shape;
+    const g = STEPS[cell].gates * units;
+    const twoRows = cell === 'gru' && resetAfter;
+    const inputBias = w.bias && (twoRows ? tf.slice(w.bias, [0, 0], [1, g]) : w.bias);
+    const ordered = backwards ? tf.reverse(x, 1) : x;
+    let projected: tf.Tensor = tf.matMul(tf.reshape(ordered, [batch * steps, features]), w.kernel);
+    if (inputBias) projected = tf.add(projected, tf.reshape(inputBias, [g]));
+    const perStep = tf.unstack(tf.reshape(projected, [batch, steps, g]), 1) as tf.Tensor2D[];
+    const parts = {
+      units,
+      recurrent: w.recurrent,
+      recurrentBias: w.bias && twoRows ? tf.reshape(tf.slice(w.bias, [1, 0], [1, g]), [g]) : null,
+      activation: activationFn(this.settings.activation),
+      gate: activationFn(this.settings.recurrentActivation),
+      resetAfter,
+    };
+    const zeros = tf.zeros([batch, units]) as tf.Tensor2D;
+    let states = cell === 'lstm' ? [zeros, zeros] : [zeros];
+    const outputs: tf.Tensor2D[] = [];
+    for (const p of perStep) {
+      states = STEPS[cell].step(p, states, parts);
+      outputs.push(states[0]);
+    }
+    if (!returnSequences) return outputs.length > 0 ? outputs[outputs.length - 1] : zeros;
+    return tf.stack(outputs, 1);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.settings };
+  }
+}
+tf.serialization.registerClass(NetcRecurrent);
+
+/** Keras' `merge_mode` of two directions' outputs. */
+function merge(f: tf.Tensor, b: tf.Tensor, mode: NetcRecurrentConfig['mergeMode']): tf.Tensor {
+  switch (mode) {
+    case 'concat':
+      return tf.concat([f, b], -1);
+    case 'sum':
+      return tf.add(f, b);
+    case 'mul':
+      return tf.mul(f, b);
+    case 'ave':
+      return tf.mul(tf.add(f, b), 0.5);
+  }
+}
