@@ -56,6 +56,8 @@ export function loweringContext(state: LoweringState, node: IRNode): OnnxContext
       return { name, layout: 'channels_last' };
     },
     node: (opType, ins, attrs = {}, suffix) => builder.node(opType, ins, attrs, named(suffix)),
+    nodeOutputs: (opType, ins, attrs, suffixes) =>
+      builder.nodeOutputs(opType, ins, attrs, suffixes.map(named)),
     weight(name) {
       // A node sharing weights reads its owner's (the export holds a copy per application).
       const owner = node.shares === undefined ? node : state.nodes.get(node.shares)!;
