@@ -69,6 +69,8 @@ export function loweringContext(state: LoweringState, node: IRNode): OnnxContext
       return { name, layout: 'channels_last' };
     },
     node: (opType, ins, attrs = {}, suffix) => builder.node(opType, ins, attrs, named(suffix)),
+    nodeOutputs: (opType, ins, attrs, suffixes) =>
+      builder.nodeOutputs(opType, ins, attrs, suffixes.map(named)),
     weight(name) {
       const key = weightKey(owner.name, name);
       const w = state.weights.get(key);

@@ -13,6 +13,7 @@ import type { Evaluator } from './evaluator.js';
 import { LimitError, LowerError } from './lower-error.js';
 import { splitFunctions, splitPlan } from './split.js';
 import { weightOwner } from './sharing.js';
+import { implicitMask } from './masks.js';
 import { int, list, POISON, typeName, type Value } from '../value.js';
 
 function evalArgs(ev: Evaluator, call: A.CallExpression, piped?: Arg): Args {
@@ -231,7 +232,17 @@ export function emitOp(
   }
   // The arguments fit the op; its shape depends on inputs that already failed.
   if (inputs.some((v) => v.kind === 'poison')) return POISON;
-  const tensors = inputs as Extract<Value, { kind: 'tensor' }>[];
+  const tensors = [...inputs] as Extract<Value, { kind: 'tensor' }>[];
+  // A recurrent op reading a masked sequence gets its mask as a second input (Keras' masks).
+  const plan =
+    tensors.length === 1 ? implicitMask(ev.builder.nodes, op.name, tensors[0].node) : null;
+  if (plan) {
+    const mask =
+      'node' in plan
+        ? ({ kind: 'tensor', node: plan.node, shape: plan.shape } as const)
+        : addNode(ev, 'step_mask', [plan.source], { mask_value: plan.value }, plan.shape, loc);
+    if (mask.kind === 'tensor') tensors.push(mask);
+  }
   const shapes = tensors.map((t) => t.shape);
   let shape;
   try {

@@ -35,6 +35,9 @@ export interface CustomLayerConfigs {
   NetcGroupNorm: NetcGroupNormConfig;
   // Recurrent layers (issue 14): lstm, gru, simple_rnn, one or both directions.
   NetcRecurrent: NetcRecurrentConfig;
+  // Masking of padded steps (issue 14).
+  NetcStepMask: NetcMaskValueConfig;
+  NetcMasking: NetcMaskValueConfig;
 }
 
 /** A registered class name of one of netc's own layers. */
@@ -233,4 +236,9 @@ export interface NetcRecurrentConfig extends NamedLayerConfig {
   /** A second, backward set of weights (`forward_kernel`, `backward_kernel`, ...). */
   bidirectional: boolean;
   mergeMode: 'concat' | 'sum' | 'mul' | 'ave';
+}
+
+/** `step_mask` and `masking`: the value of a padded step (an id, or every feature). */
+export interface NetcMaskValueConfig extends NamedLayerConfig {
+  maskValue: number;
 }

@@ -1,6 +1,6 @@
 import { positive } from './attrs.js';
 import { defineOp } from './op.js';
-import { intType } from './param-types.js';
+import { boolType, intType } from './param-types.js';
 
 export const embedding = defineOp({
   name: 'embedding',
@@ -10,6 +10,12 @@ export const embedding = defineOp({
   params: [
     { name: 'input_dim', type: intType, doc: 'Vocabulary size: ids are in `[0, input_dim)`.' },
     { name: 'output_dim', type: intType, doc: 'Size of each embedding vector.' },
+    {
+      name: 'mask_zero',
+      type: boolType,
+      default: false,
+      doc: "Id 0 is padding (Keras' `mask_zero`): the recurrent layers after the embedding skip those steps (see `step_mask`). The lookup itself is unchanged.",
+    },
   ],
   weightDocs: [{ name: 'embeddings', shape: '[input_dim, output_dim]', trainable: true }],
   shape([x], a) {

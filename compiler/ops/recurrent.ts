@@ -132,9 +132,19 @@ export function sequenceDims(x: Shape, op: string): { steps: Dim; features: numb
 }
 
 /** The argument checks and the output shape of a recurrent op. */
-export function recurrentShape(kind: CellKind, [x]: readonly Shape[], a: RecurrentAttrs): Shape {
+export function recurrentShape(
+  kind: CellKind,
+  [x, mask]: readonly Shape[],
+  a: RecurrentAttrs,
+): Shape {
   positive(a, 'units');
   const { steps } = sequenceDims(x, kind);
+  if (mask && (mask.length !== 1 || (mask[0] !== steps && mask[0] !== null && steps !== null))) {
+    throw new OpError(
+      `${kind}: the mask must be [steps] of its sequence ${formatShape(x)}, found ${formatShape(mask)}`,
+      'E3001',
+    );
+  }
   if (a.bidirectional && a.go_backwards) {
     throw new OpError(
       `invalid value for 'go_backwards': ${kind} with bidirectional: true already reads the sequence both ways; leave go_backwards false`,

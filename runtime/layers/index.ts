@@ -27,6 +27,8 @@ import { NetcWeight } from './weight.js';
 import { NetcGroupNorm } from './group-norm.js';
 // Recurrent layers (issue 14).
 import { NetcRecurrent } from './recurrent.js';
+// Masking of padded steps (issue 14).
+import { NetcMasking, NetcStepMask } from './masking.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -56,6 +58,8 @@ export {
   NetcWeight,
   NetcGroupNorm,
   NetcRecurrent,
+  NetcStepMask,
+  NetcMasking,
 };
 
 /**
@@ -90,6 +94,8 @@ const customLayers: {
   NetcWeight,
   NetcGroupNorm,
   NetcRecurrent,
+  NetcStepMask,
+  NetcMasking,
 };
 
 /** Builds netc layer `className` from its typed config. */

@@ -84,3 +84,61 @@ describe('the docs/language.md example', () => {
     ]);
   });
 });
+
+describe('masks carried to the recurrent layers', () => {
+  const ops = (text: string) => {
+    const { graph, errors } = compile(text);
+    expect(errors).toEqual([]);
+    return graph!.nodes;
+  };
+
+  it("docs/language.md's masked encoder: one step_mask of the ids feeds both layers", () => {
+    const g = compileDocExample(
+      'masked_encoder',
+      'model m(tokens: [T]) {\n  return masked_encoder(tokens)\n}\n',
+    );
+    const [tokens, , dropout, mask, lstm, gru] = g.nodes;
+    expect(g.nodes.map((n) => n.op)).toEqual([
+      'input',
+      'embedding',
+      'dropout',
+      'step_mask',
+      'lstm',
+      'gru',
+    ]);
+    expect([mask.inputs, mask.shape, mask.attrs.mask_value]).toEqual([[tokens.id], ['T'], 0]);
+    expect(lstm.inputs).toEqual([dropout.id, mask.id]);
+    expect(gru.inputs).toEqual([lstm.id, mask.id]);
+  });
+
+  it('masking(mask_value) masks on its input, through dense and an activation', () => {
+    const [x, , , , mask, lstm] = ops(
+      'model m(x: [T, 3]) {\n  return x |> masking(mask_value: -1) |> dense(4) |> relu |> lstm(2)\n}\n',
+    );
+    expect([mask.op, mask.inputs, mask.attrs.mask_value]).toEqual(['step_mask', [x.id], -1]);
+    expect(lstm.inputs[1]).toBe(mask.id);
+  });
+
+  it.each([
+    ['no mask_zero', 'tokens |> embedding(10, 4) |> lstm(2)'],
+    [
+      'a layer that drops the mask',
+      'tokens |> embedding(10, 4, mask_zero: true) |> conv1d(4, 3) |> lstm(2)',
+    ],
+    [
+      'a recurrent layer without return_sequences',
+      'tokens |> embedding(10, 4, mask_zero: true) |> lstm(2) |> repeat_vector(3) |> lstm(2)',
+    ],
+  ])('none with %s', (_t, line) => {
+    const nodes = ops(`model m(tokens: [T]) {\n  return ${line}\n}\n`);
+    // The last layer reads its sequence only.
+    expect(nodes[nodes.length - 1].inputs).toHaveLength(1);
+  });
+
+  it('a mask given by hand must have the steps of its sequence', () => {
+    const { errors } = compile('model m(x: [T, 3], m: [4]) {\n  return x |> lstm(m, 4)\n}\n');
+    expect(errors).toEqual([
+      ['E3001', 2, 15, 'lstm: the mask must be [steps] of its sequence [T, 3], found [4]'],
+    ]);
+  });
+});

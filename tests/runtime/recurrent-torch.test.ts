@@ -2,11 +2,12 @@
  * Parity of `lstm`, `gru` and `simple_rnn` with PyTorch's nn.LSTM / nn.GRU / nn.RNN on the same
  * weights (tests/fixtures/recurrent/torch.json, written once by generate.py beside it, which
  * converts torch's layout to Keras'): the outputs, and the gradients of `sum(y * probe)` with
- * respect to every weight, within 1e-5 relative, on wasm and cpu.
+ * respect to every weight, within 1e-5 relative, on wasm and cpu. The masked cases pass a
+ * right-padded batch's mask as the op's second input (torch reads them as packed sequences).
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { torchCases, torchCaseTitle } from '../fixtures/recurrent/torch-cases.js';
+import { torchCaseInputs, torchCases, torchCaseTitle } from '../fixtures/recurrent/torch-cases.js';
 import { opModel, relDiff, useBackend } from './helpers.js';
 
 const BOUND = 1e-5;
@@ -19,8 +20,9 @@ describe.each(['wasm', 'cpu'] as const)('PyTorch parity on %s', (backend) => {
     const weights = Object.fromEntries(
       Object.entries(c.weights).map(([k, w]) => [k, tf.tensor(w.data, w.shape)]),
     );
-    const model = opModel(c.op, [c.x.shape.slice(1)], c.args, weights);
-    const x = tf.tensor(c.x.data, c.x.shape);
+    const model = opModel(c.op, torchCaseInputs(c), c.args, weights);
+    const x = [tf.tensor(c.x.data, c.x.shape)];
+    if (c.mask) x.push(tf.tensor(c.mask.data, c.mask.shape));
     const probe = tf.tensor(c.probe, c.y.shape);
     try {
       const layer = model.layers[model.layers.length - 1];
@@ -46,7 +48,7 @@ describe.each(['wasm', 'cpu'] as const)('PyTorch parity on %s', (backend) => {
       }
       tf.dispose([y, ...Object.values(grads)]);
     } finally {
-      tf.dispose([x, probe, ...Object.values(weights)]);
+      tf.dispose([...x, probe, ...Object.values(weights)]);
       model.dispose();
     }
   });
