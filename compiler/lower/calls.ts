@@ -230,12 +230,15 @@ export function emitOp(
       argLocs[resolved.error.param] ?? loc,
     );
   }
+  // A recurrent op's initial_state tensors are inputs, right after the sequence.
+  const states = given.initial_state?.kind === 'list' ? given.initial_state.items : [];
+  const all = [...inputs.slice(0, 1), ...states, ...inputs.slice(1)];
   // The arguments fit the op; its shape depends on inputs that already failed.
-  if (inputs.some((v) => v.kind === 'poison')) return POISON;
-  const tensors = [...inputs] as Extract<Value, { kind: 'tensor' }>[];
-  // A recurrent op reading a masked sequence gets its mask as a second input (Keras' masks).
+  if (all.some((v) => v.kind === 'poison')) return POISON;
+  const tensors = all as Extract<Value, { kind: 'tensor' }>[];
+  // A recurrent op reading a masked sequence gets its mask as its last input (Keras' masks).
   const plan =
-    tensors.length === 1 ? implicitMask(ev.builder.nodes, op.name, tensors[0].node) : null;
+    inputs.length === 1 ? implicitMask(ev.builder.nodes, op.name, tensors[0].node) : null;
   if (plan) {
     const mask =
       'node' in plan

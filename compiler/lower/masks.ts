@@ -36,8 +36,10 @@ function maskOrigin(
     }
     if (n.op === 'masking') return { source: n.inputs[0], value: n.attrs.mask_value as number };
     if (isRecurrent(n.op)) {
-      return n.attrs.return_sequences === true && n.inputs.length === 2
-        ? { mask: n.inputs[1] }
+      // Its mask is the input after the sequence and the initial states.
+      const at = 1 + ((n.attrs.initial_state as number | null) ?? 0);
+      return n.attrs.return_sequences === true && n.inputs.length > at
+        ? { mask: n.inputs[at] }
         : undefined;
     }
     if (!PASSES_MASK.has(n.op) || n.inputs.length !== 1 || n.shape.length !== 2) return undefined;

@@ -236,6 +236,8 @@ export interface NetcRecurrentConfig extends NamedLayerConfig {
   /** A second, backward set of weights (`forward_kernel`, `backward_kernel`, ...). */
   bidirectional: boolean;
   mergeMode: 'concat' | 'sum' | 'mul' | 'ave';
+  /** How many initial states follow the sequence among the inputs (0: zeros); a mask comes last. */
+  initialStates: number;
 }
 
 /** `step_mask` and `masking`: the value of a padded step (an id, or every feature). */

@@ -137,10 +137,13 @@ export function recurrentOnnx(kind: CellKind) {
     const ins = [x, c.constant('W', W), c.constant('R', R), c.constant('B', B)];
     // A mask [batch, steps] is passed as the count of real steps, sequence_lens: the same as
     // Keras' mask for right-padded sequences.
-    const kept = c.inputs.length === 2 ? keptSteps(c) : null;
+    const n = a.initial_state ?? 0;
+    const kept = c.inputs.length > 1 + n ? keptSteps(c, 1 + n) : null;
+    if (kept || n > 0) ins.push(kept ? sequenceLens(c, kept) : '');
+    if (n > 0) ins.push(...initialStates(c, kind, n));
     const attrs = nodeAttrs(kind, a);
     const [y, yh] = kept
-      ? c.nodeOutputs(ONNX_OP[kind], [...ins, sequenceLens(c, kept)], attrs, ['y', 'y_h'])
+      ? c.nodeOutputs(ONNX_OP[kind], ins, attrs, ['y', 'y_h'])
       : [c.node(ONNX_OP[kind], ins, attrs, 'y'), ''];
     const slice = (
       from: string,
@@ -206,12 +209,33 @@ export function recurrentOnnx(kind: CellKind) {
 const ONNX_FLOAT = 1;
 const ONNX_INT32 = 6;
 
-/** `[batch, steps]`: 1 where the mask input is not 0 (a real step), else 0. */
-function keptSteps(c: OnnxContext<RecurrentAttrs>): string {
-  const mask = c.inputAs(1, 'channels_last');
+/** `[batch, steps]`: 1 where the mask (input `at`) is not 0 (a real step), else 0. */
+function keptSteps(c: OnnxContext<RecurrentAttrs>, at: number): string {
+  const mask = c.inputAs(at, 'channels_last');
   const zero = c.constant('mask_zero', { shape: [], data: Float32Array.of(0) });
   const padded = c.node('Equal', [mask, zero], {}, 'padded');
   return c.node('Cast', [c.node('Not', [padded], {}, 'real')], { to: ONNX_FLOAT }, 'kept');
+}
+
+/**
+ * ONNX's `initial_h` (and LSTM's `initial_c`) `[directions, batch, units]` from the node's
+ * `n` state inputs, each `[batch, units]` in Keras' order (h, c per direction).
+ */
+function initialStates(c: OnnxContext<RecurrentAttrs>, kind: CellKind, n: number): string[] {
+  const perDirection = kind === 'lstm' ? 2 : 1;
+  const axis = c.int64s('state_axis', [0]);
+  return Array.from({ length: perDirection }, (_, j) => {
+    const name = j === 0 ? 'initial_h' : 'initial_c';
+    const parts = Array.from({ length: n / perDirection }, (_, d) =>
+      c.node(
+        'Unsqueeze',
+        [c.inputAs(1 + d * perDirection + j, 'channels_last'), axis],
+        {},
+        `${name}${d}`,
+      ),
+    );
+    return parts.length === 1 ? parts[0] : c.node('Concat', parts, { axis: 0 }, name);
+  });
 }
 
 /** ONNX's `sequence_lens [batch]` (int32): the count of real steps of each example. */

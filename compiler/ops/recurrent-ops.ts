@@ -28,6 +28,7 @@ function recurrentTfjs(kind: CellKind, c: TfjsContext<RecurrentAttrs>) {
     resetAfter: a.reset_after ?? false,
     bidirectional: a.bidirectional,
     mergeMode: a.merge_mode,
+    initialStates: a.initial_state ?? 0,
   });
 }
 
@@ -39,7 +40,7 @@ const macsDoc = (gates: string) =>
 function rules(kind: CellKind) {
   return {
     category: 'recurrent' as const,
-    inputs: { min: 1, max: 2 },
+    inputs: { min: 1, max: 6 },
     weightDocs: recurrentWeightDocs(kind),
     shape: (inputs: readonly Shape[], a: RecurrentAttrs) => recurrentShape(kind, inputs, a),
     weights: (inputs: readonly Shape[], a: RecurrentAttrs) => recurrentWeights(kind, inputs, a),

@@ -37,6 +37,8 @@ export class NetcRecurrent extends tf.layers.Layer {
     super(args);
     const { cell, units, activation, recurrentActivation, useBias, returnSequences } = args;
     const { goBackwards, resetAfter, bidirectional, mergeMode, name } = args;
+    // Saved before initialStates existed: none.
+    const initialStates = args.initialStates ?? 0;
     this.settings = {
       name,
       cell,
@@ -49,6 +51,7 @@ export class NetcRecurrent extends tf.layers.Layer {
       resetAfter,
       bidirectional,
       mergeMode,
+      initialStates,
     };
   }
 
@@ -78,7 +81,11 @@ export class NetcRecurrent extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const [x, mask] = (Array.isArray(inputs) ? inputs : [inputs]) as [tf.Tensor3D, tf.Tensor?];
+      const all = Array.isArray(inputs) ? inputs : [inputs];
+      const x = all[0] as tf.Tensor3D;
+      const n = this.settings.initialStates;
+      const initial = all.slice(1, 1 + n) as tf.Tensor2D[];
+      const mask = all[1 + n] as tf.Tensor | undefined;
       // The steps to read, [batch, steps] of 1 and 0 (a mask value other than 0 is a real step).
       const kept = mask && tf.cast(tf.notEqual(mask, 0), 'float32');
       const read = (i: number): CellWeights => ({
@@ -89,9 +96,12 @@ export class NetcRecurrent extends tf.layers.Layer {
       const { bidirectional, goBackwards, returnSequences, mergeMode } = this.settings;
       // Keras' Bidirectional gives zeros at padded steps (`zero_output_for_mask`), RNN repeats.
       const zero = bidirectional && returnSequences;
-      const forward = this.run(x, read(0), goBackwards, kept, zero);
+      // Keras' order: the forward direction's states, then the backward one's.
+      const k = n / (bidirectional ? 2 : 1);
+      const start = (d: number) => (n > 0 ? initial.slice(d * k, (d + 1) * k) : null);
+      const forward = this.run(x, read(0), goBackwards, kept, zero, start(0));
       if (!bidirectional) return forward;
-      let backward = this.run(x, read(1), true, kept, zero);
+      let backward = this.run(x, read(1), true, kept, zero, start(1));
       // Keras' Bidirectional puts the backward step outputs back in input order.
       if (returnSequences) backward = tf.reverse(backward, 1);
       return merge(forward, backward, mergeMode);
@@ -100,7 +110,8 @@ export class NetcRecurrent extends tf.layers.Layer {
 
   /**
    * One direction over `x [batch, steps, features]`: `[batch, steps, units]` or `[batch, units]`.
-   * A padded step (`kept` 0) keeps the states; its output is the state, or zeros with `zero`.
+   * A padded step (`kept` 0) keeps the states; its output is the previous output, or zeros
+   * with `zero`. The states start from `initial`, or zeros.
    */
   private run(
     x: tf.Tensor3D,
@@ -108,6 +119,7 @@ export class NetcRecurrent extends tf.layers.Layer {
     backwards: boolean,
     kept: tf.Tensor | undefined,
     zero: boolean,
+    initial: tf.Tensor2D[] | null,
   ): tf.Tensor {
     const { cell, units, resetAfter, returnSequences } = this.settings;
     const [batch, steps, features] = x.shape;
@@ -127,7 +139,9 @@ export class NetcRecurrent extends tf.layers.Layer {
       resetAfter,
     };
     const zeros = tf.zeros([batch, units]) as tf.Tensor2D;
-    let states = cell === 'lstm' ? [zeros, zeros] : [zeros];
+    let states = initial ?? (cell === 'lstm' ? [zeros, zeros] : [zeros]);
+    // Keras' previous output at a padded step: zeros before the first real step.
+    let previous = zeros;
     const outputs: tf.Tensor2D[] = [];
     const keptSteps =
       kept &&
@@ -136,15 +150,20 @@ export class NetcRecurrent extends tf.layers.Layer {
       const next = STEPS[cell].step(p, states, parts);
       if (!keptSteps) {
         states = next;
-        outputs.push(states[0]);
+        previous = states[0];
+        outputs.push(previous);
         return;
       }
       const m = keptSteps[t];
       const old = states;
-      states = next.map((s, i) => tf.add(old[i], tf.mul(m, tf.sub(s, old[i]))) as tf.Tensor2D);
-      outputs.push(zero ? (tf.mul(m, next[0]) as tf.Tensor2D) : states[0]);
+      const keep = (now: tf.Tensor2D, before: tf.Tensor2D) =>
+        tf.add(before, tf.mul(m, tf.sub(now, before))) as tf.Tensor2D;
+      states = next.map((s, i) => keep(s, old[i]));
+      previous = zero ? (tf.mul(m, next[0]) as tf.Tensor2D) : keep(next[0], previous);
+      outputs.push(previous);
     });
-    if (!returnSequences) return outputs.length > 0 ? outputs[outputs.length - 1] : zeros;
+    // The last output: with a mask, the last real step's (zeros when there is none).
+    if (!returnSequences) return outputs.length > 0 ? previous : zeros;
     return tf.stack(outputs, 1);
   }
 

@@ -142,3 +142,68 @@ describe('masks carried to the recurrent layers', () => {
     ]);
   });
 });
+
+describe('initial_state', () => {
+  it('puts the states after the sequence, before the mask', () => {
+    const { graph, errors } = compile(
+      [
+        'model m(tokens: [T], h: [4], c: [4]) {',
+        '  x = tokens |> embedding(10, 3, mask_zero: true)',
+        '  return x |> lstm(4, initial_state: [h, c])',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect(errors).toEqual([]);
+    const [tokens, h, c, embedding, mask, lstm] = graph!.nodes;
+    expect([mask.op, mask.inputs]).toEqual(['step_mask', [tokens.id]]);
+    expect(lstm.inputs).toEqual([embedding.id, h.id, c.id, mask.id]);
+    expect(lstm.attrs.initial_state).toBe(2);
+  });
+
+  // Errors only: an unused model input is a warning (W0001).
+  const at = (line: string) =>
+    compile(`model m(x: [T, 3], h: [4], w: [5]) {\n${line}\n}\n`).errors.filter(
+      (e) => e[0] !== 'W0001',
+    );
+
+  it.each([
+    [
+      '  return x |> lstm(4, initial_state: [h])',
+      "lstm: invalid value for 'initial_state': lstm starts from 2 states (h, c), found 1",
+    ],
+    [
+      '  return x |> gru(4, bidirectional: true, initial_state: [h])',
+      "gru: invalid value for 'initial_state': gru starts from 2 states (h per direction), found 1",
+    ],
+    [
+      '  return x |> simple_rnn(4, initial_state: [w])',
+      "simple_rnn: invalid value for 'initial_state': each state is [units] = [4], found [5]",
+    ],
+  ])('%s is E2002 at initial_state', (line, message) => {
+    expect(at(line)).toEqual([['E2002', 2, line.indexOf('initial_state') + 1, message]]);
+  });
+
+  it('must be a list of tensors', () => {
+    const line = '  return x |> gru(4, initial_state: [1])';
+    expect(at(line)).toEqual([
+      [
+        'E2001',
+        2,
+        line.indexOf('initial_state') + 1,
+        "wrong type for 'initial_state' of gru: expected [tensor, ...] or none, found list [1]",
+      ],
+    ]);
+  });
+});
+
+describe("docs/language.md's decoder", () => {
+  it('starts a gru from the context', () => {
+    const g = compileDocExample(
+      'decoder',
+      'model m(targets: [T, 8], context: [32]) {\n  return decoder(targets, context)\n}\n',
+    );
+    const [targets, context, gru] = g.nodes;
+    expect([gru.op, gru.inputs, gru.shape]).toEqual(['gru', [targets.id, context.id], ['T', 32]]);
+  });
+});

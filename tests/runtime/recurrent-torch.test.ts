@@ -7,7 +7,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { torchCaseInputs, torchCases, torchCaseTitle } from '../fixtures/recurrent/torch-cases.js';
+import {
+  torchCaseArgs,
+  torchCaseInputs,
+  torchCaseTensors,
+  torchCases,
+  torchCaseTitle,
+} from '../fixtures/recurrent/torch-cases.js';
 import { opModel, relDiff, useBackend } from './helpers.js';
 
 const BOUND = 1e-5;
@@ -20,9 +26,8 @@ describe.each(['wasm', 'cpu'] as const)('PyTorch parity on %s', (backend) => {
     const weights = Object.fromEntries(
       Object.entries(c.weights).map(([k, w]) => [k, tf.tensor(w.data, w.shape)]),
     );
-    const model = opModel(c.op, torchCaseInputs(c), c.args, weights);
-    const x = [tf.tensor(c.x.data, c.x.shape)];
-    if (c.mask) x.push(tf.tensor(c.mask.data, c.mask.shape));
+    const model = opModel(c.op, torchCaseInputs(c), torchCaseArgs(c), weights);
+    const x = torchCaseTensors(c).map((t) => tf.tensor(t.data, t.shape));
     const probe = tf.tensor(c.probe, c.y.shape);
     try {
       const layer = model.layers[model.layers.length - 1];
