@@ -1,8 +1,8 @@
 /**
- * Samples against torchvision at a small configuration (tests/fixtures/convnext and
- * tests/fixtures/mobilenet_v3, from the generate.py beside each; loaded by
- * tests/samples/torch-parity.ts): samples/convnext_tiny.net and samples/mobilenet_v3_large.net
- * with torchvision's weights predict torchvision's eval-mode output within 1e-5 relative on
+ * Samples against PyTorch at a small configuration (tests/fixtures/convnext,
+ * tests/fixtures/mobilenet_v3 and tests/fixtures/dcgan, from the generate.py beside each; loaded
+ * by tests/samples/torch-parity.ts): samples/convnext_tiny.net, samples/mobilenet_v3_large.net
+ * and samples/dcgan_generator.net with PyTorch's weights predict its eval-mode output within 1e-5 relative on
  * tfjs wasm and cpu; the TypeScript module generated from the same graph, given the fixture's
  * safetensors file, predicts what the interpreter does (1e-5); and a few Adam steps on tfjs
  * (batch statistics, dropout and drop-path active) lower the training loss. ONNX Runtime:
@@ -26,7 +26,15 @@ import {
 import { scratchDir } from '../codegen/helpers.js';
 import { useBackend } from './helpers.js';
 
-const fixtures = ['convnext', 'mobilenet_v3'] as const;
+/**
+ * Each fixture with the loss and targets its training check uses: the classifiers' labels of
+ * the two examples, or for the generator an image target (its own output halved).
+ */
+const fixtures = {
+  convnext: 'classifier',
+  mobilenet_v3: 'classifier',
+  dcgan: 'generator',
+} as const;
 const loaded = new Map<string, Promise<TorchFixture>>();
 const fixture = (name: string): Promise<TorchFixture> => {
   if (!loaded.has(name)) loaded.set(name, loadTorchFixture(name));
@@ -36,15 +44,16 @@ const fixture = (name: string): Promise<TorchFixture> => {
 const dir = scratchDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.each(fixtures)('%s', (name) => {
+describe.each(Object.entries(fixtures))('%s', (name, kind) => {
   it.each(['wasm', 'cpu'] as const)(
     'matches torchvision on tfjs %s within 1e-5',
     async (backend) => {
       const f = await fixture(name);
       const y = await runTfjs(f.graph, f.weights, f.input, backend);
       expect(y.shape).toEqual(f.output.shape);
-      // Not a constant function of the input: the two images' outputs differ.
-      const [a, b] = [f.output.data.slice(0, 5), f.output.data.slice(5)];
+      // Not a constant function of the input: the two examples' outputs differ.
+      const half = f.output.data.length / 2;
+      const [a, b] = [f.output.data.slice(0, half), f.output.data.slice(half)];
       expect(relDiff(a, b)).toBeGreaterThan(0.05);
       expect(relDiff(y.data, f.output.data)).toBeLessThanOrEqual(1e-5);
     },
@@ -84,9 +93,16 @@ describe.each(fixtures)('%s', (name) => {
       const result = await fit(
         model,
         f.graph,
-        { x: [f.input], y: [{ shape: [2], data: Float32Array.from([1, 3]) }] },
         {
-          loss: 'sparse_categorical_crossentropy',
+          x: [f.input],
+          y: [
+            kind === 'classifier'
+              ? { shape: [2], data: Float32Array.from([1, 3]) }
+              : { shape: f.output.shape, data: f.output.data.map((v) => v / 2) },
+          ],
+        },
+        {
+          loss: kind === 'classifier' ? 'sparse_categorical_crossentropy' : 'mse',
           epochs: 6,
           batchSize: 2,
           optimizer: { name: 'adam', lr: 0.01 },
