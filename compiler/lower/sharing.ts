@@ -59,9 +59,10 @@ const weightsOf = (ev: Evaluator, node: IRNode): WeightSpec[] =>
     node.attrs,
   );
 
-const sameAttrs = (a: Attrs, b: Attrs): string | undefined =>
+/** The first layer argument in which two applications differ (call arguments may). */
+const sameAttrs = (a: Attrs, b: Attrs, callParams: readonly string[] = []): string | undefined =>
   [...new Set([...Object.keys(a), ...Object.keys(b)])].find(
-    (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+    (k) => !callParams.includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]),
   );
 
 /**
@@ -111,7 +112,8 @@ export function weightOwner(
       loc,
     );
   }
-  const differs = sameAttrs(owner.attrs, node.attrs);
+  const op = getOp(node.op)!;
+  const differs = sameAttrs(owner.attrs, node.attrs, op.callParams);
   if (differs !== undefined) {
     throw new LowerError(
       'E1010',
@@ -135,5 +137,16 @@ export function weightOwner(
       );
     }
   }
-  return owner.shares ?? owner.id;
+  const ownerId = owner.shares ?? owner.id;
+  if (op.checkShared) {
+    const application = (n: { attrs: Attrs; inputs: readonly number[] }) => ({
+      attrs: n.attrs,
+      inputs: n.inputs.map((i) => ev.builder.nodes[i].shape),
+    });
+    const first = ev.builder.nodes[ownerId];
+    const others = ev.builder.nodes.filter((n) => n.shares === ownerId);
+    const why = op.checkShared([first, ...others, node].map(application));
+    if (why !== undefined) throw new LowerError('E1010', `${why}${layer}`, loc);
+  }
+  return ownerId;
 }

@@ -27,6 +27,8 @@ import { NetcWeight } from './weight.js';
 import { NetcGroupNorm } from './group-norm.js';
 // Recurrent layers (issue 14).
 import { NetcRecurrent } from './recurrent.js';
+// Tied embeddings (issue 13).
+import { NetcEmbedding } from './embedding.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -56,6 +58,7 @@ export {
   NetcWeight,
   NetcGroupNorm,
   NetcRecurrent,
+  NetcEmbedding,
 };
 
 /**
@@ -90,6 +93,7 @@ const customLayers: {
   NetcWeight,
   NetcGroupNorm,
   NetcRecurrent,
+  NetcEmbedding,
 };
 
 /** Builds netc layer `className` from its typed config. */
