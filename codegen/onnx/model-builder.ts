@@ -68,6 +68,24 @@ export class OnnxModelBuilder {
     return name;
   }
 
+  /** A node with several outputs, each named after its `bases` entry made unique. */
+  nodeOutputs(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, OnnxAttr>>,
+    bases: readonly string[],
+  ): string[] {
+    const outputs = bases.map((b) => this.unique(b));
+    this.nodes.push({
+      name: outputs[0],
+      opType,
+      input: [...inputs],
+      output: outputs,
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+    });
+    return outputs;
+  }
+
   floatInitializer(base: string, w: WeightArray): string {
     const name = this.unique(base);
     this.initializers.push(floatTensor(name, w));

@@ -53,14 +53,21 @@ export function blockSharing(
   return { owner, own: joined(caller.scope, local), loc: target.loc };
 }
 
-const weightsOf = (ev: Evaluator, node: IRNode): WeightSpec[] =>
-  getOp(node.op)!.weights(
-    node.inputs.map((i) => ev.builder.nodes[i].shape),
-    node.attrs,
-  );
+const inputShapes = (ev: Evaluator, inputs: readonly number[]) =>
+  inputs.map((i) => ev.builder.nodes[i].shape);
 
-/** The first layer argument in which two applications differ (call arguments may). */
-const sameAttrs = (a: Attrs, b: Attrs, callParams: readonly string[] = []): string | undefined =>
+const weightsOf = (ev: Evaluator, node: Pick<IRNode, 'op' | 'inputs' | 'attrs'>): WeightSpec[] =>
+  getOp(node.op)!.weights(inputShapes(ev, node.inputs), node.attrs);
+
+/**
+ * The first attribute whose value differs between two layers, or undefined when none does;
+ * call arguments (`callParams`) may differ between applications.
+ */
+const firstDifferingAttr = (
+  a: Attrs,
+  b: Attrs,
+  callParams: readonly string[] = [],
+): string | undefined =>
   [...new Set([...Object.keys(a), ...Object.keys(b)])].find(
     (k) => !callParams.includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]),
   );
@@ -76,8 +83,7 @@ export function weightOwner(
   explicit: { name: string; loc: A.Loc } | undefined,
 ): number | undefined {
   const frame = ev.frame;
-  const shapes = node.inputs.map((i) => ev.builder.nodes[i].shape);
-  const mine = getOp(node.op)!.weights(shapes, node.attrs);
+  const mine = weightsOf(ev, node);
   let ownerName: string;
   let loc: A.Loc;
   if (explicit) {
@@ -113,7 +119,7 @@ export function weightOwner(
     );
   }
   const op = getOp(node.op)!;
-  const differs = sameAttrs(owner.attrs, node.attrs, op.callParams);
+  const differs = firstDifferingAttr(owner.attrs, node.attrs, op.callParams);
   if (differs !== undefined) {
     throw new LowerError(
       'E1010',
@@ -131,7 +137,7 @@ export function weightOwner(
         loc,
         [
           {
-            message: `input shapes: ${shapes.map(formatShape).join(', ')} here, ${owner.inputs.map((i) => formatShape(ev.builder.nodes[i].shape)).join(', ')} there`,
+            message: `input shapes: ${inputShapes(ev, node.inputs).map(formatShape).join(', ')} here, ${inputShapes(ev, owner.inputs).map(formatShape).join(', ')} there`,
           },
         ],
       );

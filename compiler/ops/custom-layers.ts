@@ -37,6 +37,9 @@ export interface CustomLayerConfigs {
   NetcRecurrent: NetcRecurrentConfig;
   // Tied embeddings (issue 13): one embedding that looks ids up and projects back.
   NetcEmbedding: NetcEmbeddingConfig;
+  // Masking of padded steps (issue 14).
+  NetcStepMask: NetcMaskValueConfig;
+  NetcMasking: NetcMaskValueConfig;
 }
 
 /**
@@ -245,4 +248,11 @@ export interface NetcRecurrentConfig extends NamedLayerConfig {
   /** A second, backward set of weights (`forward_kernel`, `backward_kernel`, ...). */
   bidirectional: boolean;
   mergeMode: 'concat' | 'sum' | 'mul' | 'ave';
+  /** How many initial states follow the sequence among the inputs (0: zeros); a mask comes last. */
+  initialStates: number;
+}
+
+/** `step_mask` and `masking`: the value of a padded step (an id, or every feature). */
+export interface NetcMaskValueConfig extends NamedLayerConfig {
+  maskValue: number;
 }

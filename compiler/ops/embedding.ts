@@ -17,6 +17,12 @@ export const embedding = defineOp({
     { name: 'input_dim', type: intType, doc: 'Vocabulary size: ids are in `[0, input_dim)`.' },
     { name: 'output_dim', type: intType, doc: 'Size of each embedding vector.' },
     {
+      name: 'mask_zero',
+      type: boolType,
+      default: false,
+      doc: "Id 0 is padding (Keras' `mask_zero`): the recurrent layers after the embedding skip those steps (see `step_mask`). The lookup itself is unchanged.",
+    },
+    {
       name: 'reverse',
       type: boolType,
       default: false,

@@ -57,6 +57,16 @@ export interface OnnxContext<A = Attrs> {
     attrs?: Readonly<Record<string, OnnxAttr>>,
     suffix?: string,
   ): string;
+  /**
+   * Adds a node with several outputs (an LSTM's `Y`, `Y_h`, `Y_c`), named
+   * `<node name>/<suffix>` each; returns their names. An empty name is an omitted input.
+   */
+  nodeOutputs(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, OnnxAttr>>,
+    suffixes: readonly string[],
+  ): string[];
   /** This node's weight in the Keras layout of the op's `weights()` (`kernel`, `bias`, ...). */
   weight(name: string): WeightArray;
   /** A float32 constant (initializer) named `<node name>/<suffix>`; `shape: []` for a scalar. */

@@ -16,6 +16,8 @@ export interface ParamSpec<N extends string = string, T extends AttrValue = Attr
   /** Absent: the argument is required. */
   readonly default?: AttrValue;
   readonly doc: string;
+  /** Said after a wrong-type error for this argument: the op or form that takes such a value. */
+  readonly typeHint?: string;
 }
 
 /**

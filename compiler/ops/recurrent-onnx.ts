@@ -135,8 +135,18 @@ export function recurrentOnnx(kind: CellKind) {
     );
     const x = c.node('Transpose', [c.inputAs(0, 'channels_last')], { perm: [1, 0, 2] }, 'steps');
     const ins = [x, c.constant('W', W), c.constant('R', R), c.constant('B', B)];
-    const y = c.node(ONNX_OP[kind], ins, nodeAttrs(kind, a), 'y');
+    // A mask [batch, steps] is passed as the count of real steps, sequence_lens: the same as
+    // Keras' mask for right-padded sequences.
+    const n = a.initial_state ?? 0;
+    const kept = c.inputs.length > 1 + n ? keptSteps(c, 1 + n) : null;
+    if (kept || n > 0) ins.push(kept ? sequenceLens(c, kept) : '');
+    if (n > 0) ins.push(...initialStates(c, kind, n));
+    const attrs = nodeAttrs(kind, a);
+    const [y, yh] = kept
+      ? c.nodeOutputs(ONNX_OP[kind], ins, attrs, ['y', 'y_h'])
+      : [c.node(ONNX_OP[kind], ins, attrs, 'y'), ''];
     const slice = (
+      from: string,
       starts: number[],
       ends: number[],
       axes: number[],
@@ -146,7 +156,7 @@ export function recurrentOnnx(kind: CellKind) {
       c.node(
         'Slice',
         [
-          y,
+          from,
           c.int64s(`${part}_starts`, starts),
           c.int64s(`${part}_ends`, ends),
           c.int64s(`${part}_axes`, axes),
@@ -161,21 +171,77 @@ export function recurrentOnnx(kind: CellKind) {
       const part = `direction${d}`;
       const finalStep = d === 1 || a.go_backwards ? [0, 1] : [-1, END];
       if (!a.return_sequences) {
-        const s = slice([finalStep[0], d], [finalStep[1], d + 1], [0, 1], part);
+        // Masked, the last real step's output is the final state Y_h.
+        const s = kept
+          ? slice(yh, [d], [d + 1], [0], part)
+          : slice(y, [finalStep[0], d], [finalStep[1], d + 1], [0, 1], part);
         return c.node('Reshape', [s, c.int64s(`${part}_shape`, [-1, a.units])], {}, suffix);
       }
       // Keras' go_backwards (one direction) gives the outputs last step first.
       const s = a.go_backwards
-        ? slice([-1, d], [-END, d + 1], [0, 1], part, [-1, 1])
-        : slice([0, d], [END, d + 1], [0, 1], part);
+        ? slice(y, [-1, d], [-END, d + 1], [0, 1], part, [-1, 1])
+        : slice(y, [0, d], [END, d + 1], [0, 1], part);
       const t = c.node('Squeeze', [s, c.int64s(`${part}_axis`, [1])], {}, `${part}_squeeze`);
-      return c.node('Transpose', [t], { perm: [1, 0, 2] }, suffix);
+      if (!kept || a.bidirectional || a.go_backwards) {
+        return c.node('Transpose', [t], { perm: [1, 0, 2] }, suffix);
+      }
+      // Keras' RNN repeats the last real output over the padded steps, where ONNX has zeros:
+      // Y_h + kept * (Y - Y_h).
+      const seq = c.node('Transpose', [t], { perm: [1, 0, 2] }, `${part}_steps`);
+      const last = c.node('Transpose', [yh], { perm: [1, 0, 2] }, `${part}_last`);
+      const k = c.node('Unsqueeze', [kept, c.int64s(`${part}_kept_axis`, [2])], {}, `${part}_k`);
+      const delta = c.node(
+        'Mul',
+        [k, c.node('Sub', [seq, last], {}, `${part}_delta`)],
+        {},
+        `${part}_kd`,
+      );
+      return c.node('Add', [last, delta], {}, suffix);
     };
     if (!a.bidirectional) return { name: value(0), layout: 'channels_last' };
     const f = value(0, 'forward');
     const b = value(1, 'backward');
     return { name: merge(c, a, f, b), layout: 'channels_last' };
   };
+}
+
+/** TensorProto.DataType FLOAT and INT32. */
+const ONNX_FLOAT = 1;
+const ONNX_INT32 = 6;
+
+/** `[batch, steps]`: 1 where the mask (input `at`) is not 0 (a real step), else 0. */
+function keptSteps(c: OnnxContext<RecurrentAttrs>, at: number): string {
+  const mask = c.inputAs(at, 'channels_last');
+  const zero = c.constant('mask_zero', { shape: [], data: Float32Array.of(0) });
+  const padded = c.node('Equal', [mask, zero], {}, 'padded');
+  return c.node('Cast', [c.node('Not', [padded], {}, 'real')], { to: ONNX_FLOAT }, 'kept');
+}
+
+/**
+ * ONNX's `initial_h` (and LSTM's `initial_c`) `[directions, batch, units]` from the node's
+ * `n` state inputs, each `[batch, units]` in Keras' order (h, c per direction).
+ */
+function initialStates(c: OnnxContext<RecurrentAttrs>, kind: CellKind, n: number): string[] {
+  const perDirection = kind === 'lstm' ? 2 : 1;
+  const axis = c.int64s('state_axis', [0]);
+  return Array.from({ length: perDirection }, (_, j) => {
+    const name = j === 0 ? 'initial_h' : 'initial_c';
+    const parts = Array.from({ length: n / perDirection }, (_, d) =>
+      c.node(
+        'Unsqueeze',
+        [c.inputAs(1 + d * perDirection + j, 'channels_last'), axis],
+        {},
+        `${name}${d}`,
+      ),
+    );
+    return parts.length === 1 ? parts[0] : c.node('Concat', parts, { axis: 0 }, name);
+  });
+}
+
+/** ONNX's `sequence_lens [batch]` (int32): the count of real steps of each example. */
+function sequenceLens(c: OnnxContext<RecurrentAttrs>, kept: string): string {
+  const count = c.node('ReduceSum', [kept, c.int64s('steps_axis', [1])], { keepdims: 0 }, 'count');
+  return c.node('Cast', [count], { to: ONNX_INT32 }, 'sequence_lens');
 }
 
 /** The two directions merged as Keras' `merge_mode` does. */

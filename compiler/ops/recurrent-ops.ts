@@ -28,6 +28,7 @@ function recurrentTfjs(kind: CellKind, c: TfjsContext<RecurrentAttrs>) {
     resetAfter: a.reset_after ?? false,
     bidirectional: a.bidirectional,
     mergeMode: a.merge_mode,
+    initialStates: a.initial_state ?? 0,
   });
 }
 
@@ -39,7 +40,7 @@ const macsDoc = (gates: string) =>
 function rules(kind: CellKind) {
   return {
     category: 'recurrent' as const,
-    inputs: { min: 1, max: 1 },
+    inputs: { min: 1, max: 6 },
     weightDocs: recurrentWeightDocs(kind),
     shape: (inputs: readonly Shape[], a: RecurrentAttrs) => recurrentShape(kind, inputs, a),
     weights: (inputs: readonly Shape[], a: RecurrentAttrs) => recurrentWeights(kind, inputs, a),
@@ -51,21 +52,21 @@ function rules(kind: CellKind) {
 
 export const lstm = defineOp({
   name: 'lstm',
-  doc: `Long short-term memory over a sequence \`[steps, features]\` (Keras LSTM, gates i, f, c, o in the kernels' column blocks): the last step's output \`[units]\`, or every step's \`[steps, units]\` with \`return_sequences\`. ${macsDoc('4 * ')}`,
+  doc: `Long short-term memory over a sequence \`[steps, features]\`, with an optional \`step_mask\` \`[steps]\` as second input (Keras LSTM, gates i, f, c, o in the kernels' column blocks): the last step's output \`[units]\`, or every step's \`[steps, units]\` with \`return_sequences\`. ${macsDoc('4 * ')}`,
   params: lstmParams,
   ...rules('lstm'),
 });
 
 export const gru = defineOp({
   name: 'gru',
-  doc: `Gated recurrent unit over a sequence \`[steps, features]\` (Keras GRU, gates z, r, h; \`reset_after\`, the default, is Keras 2+ and PyTorch's \`nn.GRU\`), its outputs as \`lstm\`'s. ${macsDoc('3 * ')}`,
+  doc: `Gated recurrent unit over a sequence \`[steps, features]\` (Keras GRU, gates z, r, h; \`reset_after\`, the default, is Keras 2+ and PyTorch's \`nn.GRU\`), its outputs and mask as \`lstm\`'s. ${macsDoc('3 * ')}`,
   params: gruParams,
   ...rules('gru'),
 });
 
 export const simpleRnn = defineOp({
   name: 'simple_rnn',
-  doc: `Fully connected recurrence over a sequence \`[steps, features]\` (Keras SimpleRNN), \`h = activation(x kernel + h recurrent_kernel + bias)\`, its outputs as \`lstm\`'s. ${macsDoc('')}`,
+  doc: `Fully connected recurrence over a sequence \`[steps, features]\` (Keras SimpleRNN), \`h = activation(x kernel + h recurrent_kernel + bias)\`, its outputs and mask as \`lstm\`'s. ${macsDoc('')}`,
   params: simpleRnnParams,
   ...rules('simple_rnn'),
 });

@@ -8,7 +8,7 @@
 import { formatShape, type Dim, type Shape } from '../ir/shape.js';
 import { positive } from './attrs.js';
 import { GLOROT_UNIFORM, ZEROS, OpError, type WeightDoc, type WeightSpec } from './op.js';
-import { boolType, enumType, intType } from './param-types.js';
+import { boolType, enumType, intType, type ParamType } from './param-types.js';
 
 export type CellKind = 'lstm' | 'gru' | 'simple_rnn';
 
@@ -35,6 +35,8 @@ export interface RecurrentAttrs {
   readonly reset_after?: boolean;
   readonly bidirectional: boolean;
   readonly merge_mode: MergeMode;
+  /** How many initial states follow the sequence among the inputs (none: they start at 0). */
+  readonly initial_state: number | null;
 }
 
 const unitsParam = {
@@ -54,6 +56,22 @@ const recurrentActivationParam = {
   default: 'sigmoid',
   doc: 'Activation of the gates.',
 } as const;
+/**
+ * `initial_state: [h0, c0]`: a list of tensors, which the lowering moves into the node's inputs
+ * (right after the sequence); the attribute keeps their count. A failed item counts too.
+ */
+const statesType: ParamType<number | null> = {
+  label: '[tensor, ...] or none',
+  convert: (v) =>
+    v.kind === 'none'
+      ? null
+      : v.kind === 'list' &&
+          v.items.length > 0 &&
+          v.items.every((i) => i.kind === 'tensor' || i.kind === 'poison')
+        ? v.items.length
+        : undefined,
+};
+
 const tailParams = [
   {
     name: 'bias',
@@ -84,6 +102,12 @@ const tailParams = [
     type: mergeModeType,
     default: 'concat',
     doc: 'How `bidirectional` merges the two directions: `concat` (`2 * units` features), `sum`, `mul`, `ave`.',
+  },
+  {
+    name: 'initial_state',
+    type: statesType,
+    default: null,
+    doc: "The states to start from, each `[units]`: `[h]`, LSTM's `[h, c]`, and with `bidirectional` the forward direction's then the backward one's (Keras' order); none: zeros.",
   },
 ] as const;
 const resetAfterParam = {
@@ -132,9 +156,25 @@ export function sequenceDims(x: Shape, op: string): { steps: Dim; features: numb
 }
 
 /** The argument checks and the output shape of a recurrent op. */
-export function recurrentShape(kind: CellKind, [x]: readonly Shape[], a: RecurrentAttrs): Shape {
+export function recurrentShape(kind: CellKind, inputs: readonly Shape[], a: RecurrentAttrs): Shape {
+  const x = inputs[0];
   positive(a, 'units');
   const { steps } = sequenceDims(x, kind);
+  const states = a.initial_state ?? 0;
+  checkStates(kind, a, inputs.slice(1, 1 + states));
+  const [mask, extra] = inputs.slice(1 + states);
+  if (extra) {
+    throw new OpError(
+      `${kind} takes a sequence, an optional mask [steps] and its initial_state; found ${inputs.length} input tensors`,
+      'E1005',
+    );
+  }
+  if (mask && (mask.length !== 1 || (mask[0] !== steps && mask[0] !== null && steps !== null))) {
+    throw new OpError(
+      `${kind}: the mask must be [steps] of its sequence ${formatShape(x)}, found ${formatShape(mask)}`,
+      'E3001',
+    );
+  }
   if (a.bidirectional && a.go_backwards) {
     throw new OpError(
       `invalid value for 'go_backwards': ${kind} with bidirectional: true already reads the sequence both ways; leave go_backwards false`,
@@ -144,6 +184,34 @@ export function recurrentShape(kind: CellKind, [x]: readonly Shape[], a: Recurre
   }
   const width = a.bidirectional && a.merge_mode === 'concat' ? 2 * a.units : a.units;
   return a.return_sequences ? [steps, width] : [width];
+}
+
+/** How many states a node starts from: h (and LSTM's c) per direction. */
+export function stateCount(kind: CellKind, a: RecurrentAttrs): number {
+  return (kind === 'lstm' ? 2 : 1) * directions(a).length;
+}
+
+/** `initial_state`: as many as the node has states, each `[units]`. */
+function checkStates(kind: CellKind, a: RecurrentAttrs, states: readonly Shape[]): void {
+  if (a.initial_state === null) return;
+  const want = stateCount(kind, a);
+  const names = kind === 'lstm' ? 'h, c' : 'h';
+  const per = a.bidirectional ? ' per direction' : '';
+  if (states.length !== want) {
+    throw new OpError(
+      `invalid value for 'initial_state': ${kind} starts from ${want} state${want === 1 ? '' : 's'} (${names}${per}), found ${states.length}`,
+      'E2002',
+      'initial_state',
+    );
+  }
+  const bad = states.find((s) => s.length !== 1 || (s[0] !== a.units && s[0] !== null));
+  if (bad) {
+    throw new OpError(
+      `invalid value for 'initial_state': each state is [units] = [${a.units}], found ${formatShape(bad)}`,
+      'E2002',
+      'initial_state',
+    );
+  }
 }
 
 /** Keras' initial LSTM bias: zeros, and ones for the forget gate (`unit_forget_bias`). */

@@ -35,6 +35,8 @@ import { weight } from './weight.js';
 import { groupNorm } from './group-norm.js';
 // Recurrent layers (issue 14).
 import { recurrentOps } from './recurrent-ops.js';
+// Masking of padded steps (issue 14).
+import { maskingOps } from './masking.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -98,6 +100,8 @@ export const allOps: readonly OpDef[] = [
   multiHeadAttention,
   // Recurrent layers (issue 14): lstm, gru, simple_rnn.
   ...recurrentOps,
+  // Masking of padded steps (issue 14): masking, step_mask.
+  ...maskingOps,
 ];
 
 const byName = new Map(allOps.map((op) => [op.name, op]));

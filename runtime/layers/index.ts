@@ -29,6 +29,8 @@ import { NetcGroupNorm } from './group-norm.js';
 import { NetcRecurrent } from './recurrent.js';
 // Tied embeddings (issue 13).
 import { NetcEmbedding } from './embedding.js';
+// Masking of padded steps (issue 14).
+import { NetcMasking, NetcStepMask } from './masking.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -59,6 +61,8 @@ export {
   NetcGroupNorm,
   NetcRecurrent,
   NetcEmbedding,
+  NetcStepMask,
+  NetcMasking,
 };
 
 /**
@@ -94,6 +98,8 @@ const customLayers: {
   NetcGroupNorm,
   NetcRecurrent,
   NetcEmbedding,
+  NetcStepMask,
+  NetcMasking,
 };
 
 /** Builds netc layer `className` from its typed config. */

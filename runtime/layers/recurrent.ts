@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { one, oneShape, type Kwargs, type LayerArgs, type TfShape } from './common.js';
+import { type Kwargs, type LayerArgs, type TfShape } from './common.js';
 import type { NetcRecurrentConfig } from '../../compiler/ops/custom-layers.js';
 import { activationFn } from './activations.js';
 import {
@@ -37,6 +37,8 @@ export class NetcRecurrent extends tf.layers.Layer {
     super(args);
     const { cell, units, activation, recurrentActivation, useBias, returnSequences } = args;
     const { goBackwards, resetAfter, bidirectional, mergeMode, name } = args;
+    // Saved before initialStates existed: none.
+    const initialStates = args.initialStates ?? 0;
     this.settings = {
       name,
       cell,
@@ -49,11 +51,12 @@ export class NetcRecurrent extends tf.layers.Layer {
       resetAfter,
       bidirectional,
       mergeMode,
+      initialStates,
     };
   }
 
   override build(inputShape: TfShape | TfShape[]): void {
-    const features = oneShape(inputShape)[2];
+    const features = sequenceShape(inputShape)[2];
     if (features === null) throw new Error(`${this.name}: the feature count must be known`);
     const { cell, units, useBias, resetAfter, bidirectional } = this.settings;
     const g = STEPS[cell].gates * units;
@@ -70,7 +73,7 @@ export class NetcRecurrent extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: TfShape | TfShape[]): TfShape {
-    const [batch, steps] = oneShape(inputShape);
+    const [batch, steps] = sequenceShape(inputShape);
     const { units, bidirectional, mergeMode, returnSequences } = this.settings;
     const width = bidirectional && mergeMode === 'concat' ? 2 * units : units;
     return returnSequences ? [batch, steps, width] : [batch, width];
@@ -78,24 +81,46 @@ export class NetcRecurrent extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      const x = one(inputs) as tf.Tensor3D;
+      const all = Array.isArray(inputs) ? inputs : [inputs];
+      const x = all[0] as tf.Tensor3D;
+      const n = this.settings.initialStates;
+      const initial = all.slice(1, 1 + n) as tf.Tensor2D[];
+      const mask = all[1 + n] as tf.Tensor | undefined;
+      // The steps to read, [batch, steps] of 1 and 0 (a mask value other than 0 is a real step).
+      const kept = mask && tf.cast(tf.notEqual(mask, 0), 'float32');
       const read = (i: number): CellWeights => ({
         kernel: this.cells[i].kernel.read() as tf.Tensor2D,
         recurrent: this.cells[i].recurrent.read() as tf.Tensor2D,
         bias: this.cells[i].bias?.read() ?? null,
       });
       const { bidirectional, goBackwards, returnSequences, mergeMode } = this.settings;
-      const forward = this.run(x, read(0), goBackwards);
+      // Keras' Bidirectional gives zeros at padded steps (`zero_output_for_mask`), RNN repeats.
+      const zero = bidirectional && returnSequences;
+      // Keras' order: the forward direction's states, then the backward one's.
+      const k = n / (bidirectional ? 2 : 1);
+      const start = (d: number) => (n > 0 ? initial.slice(d * k, (d + 1) * k) : null);
+      const forward = this.run(x, read(0), goBackwards, kept, zero, start(0));
       if (!bidirectional) return forward;
-      let backward = this.run(x, read(1), true);
+      let backward = this.run(x, read(1), true, kept, zero, start(1));
       // Keras' Bidirectional puts the backward step outputs back in input order.
       if (returnSequences) backward = tf.reverse(backward, 1);
       return merge(forward, backward, mergeMode);
     });
   }
 
-  /** One direction over `x [batch, steps, features]`: `[batch, steps, units]` or `[batch, units]`. */
-  private run(x: tf.Tensor3D, w: CellWeights, backwards: boolean): tf.Tensor {
+  /**
+   * One direction over `x [batch, steps, features]`: `[batch, steps, units]` or `[batch, units]`.
+   * A padded step (`kept` 0) keeps the states; its output is the previous output, or zeros
+   * with `zero`. The states start from `initial`, or zeros.
+   */
+  private run(
+    x: tf.Tensor3D,
+    w: CellWeights,
+    backwards: boolean,
+    kept: tf.Tensor | undefined,
+    zero: boolean,
+    initial: tf.Tensor2D[] | null,
+  ): tf.Tensor {
     const { cell, units, resetAfter, returnSequences } = this.settings;
     const [batch, steps, features] = x.shape;
     const g = STEPS[cell].gates * units;
@@ -114,13 +139,31 @@ export class NetcRecurrent extends tf.layers.Layer {
       resetAfter,
     };
     const zeros = tf.zeros([batch, units]) as tf.Tensor2D;
-    let states = cell === 'lstm' ? [zeros, zeros] : [zeros];
+    let states = initial ?? (cell === 'lstm' ? [zeros, zeros] : [zeros]);
+    // Keras' previous output at a padded step: zeros before the first real step.
+    let previous = zeros;
     const outputs: tf.Tensor2D[] = [];
-    for (const p of perStep) {
-      states = STEPS[cell].step(p, states, parts);
-      outputs.push(states[0]);
-    }
-    if (!returnSequences) return outputs.length > 0 ? outputs[outputs.length - 1] : zeros;
+    const keptSteps =
+      kept &&
+      (tf.unstack(tf.expandDims(backwards ? tf.reverse(kept, 1) : kept, 2), 1) as tf.Tensor2D[]);
+    perStep.forEach((p, t) => {
+      const next = STEPS[cell].step(p, states, parts);
+      if (!keptSteps) {
+        states = next;
+        previous = states[0];
+        outputs.push(previous);
+        return;
+      }
+      const m = keptSteps[t];
+      const old = states;
+      const keep = (now: tf.Tensor2D, before: tf.Tensor2D) =>
+        tf.add(before, tf.mul(m, tf.sub(now, before))) as tf.Tensor2D;
+      states = next.map((s, i) => keep(s, old[i]));
+      previous = zero ? (tf.mul(m, next[0]) as tf.Tensor2D) : keep(next[0], previous);
+      outputs.push(previous);
+    });
+    // The last output: with a mask, the last real step's (zeros when there is none).
+    if (!returnSequences) return outputs.length > 0 ? previous : zeros;
     return tf.stack(outputs, 1);
   }
 
@@ -129,6 +172,11 @@ export class NetcRecurrent extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(NetcRecurrent);
+
+/** The sequence's shape of the layer's inputs (`[x]` or `[x, mask]`). */
+function sequenceShape(shape: TfShape | TfShape[]): TfShape {
+  return Array.isArray(shape[0]) ? (shape as TfShape[])[0] : (shape as TfShape);
+}
 
 /** Keras' `merge_mode` of two directions' outputs. */
 function merge(f: tf.Tensor, b: tf.Tensor, mode: NetcRecurrentConfig['mergeMode']): tf.Tensor {

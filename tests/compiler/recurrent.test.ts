@@ -84,3 +84,126 @@ describe('the docs/language.md example', () => {
     ]);
   });
 });
+
+describe('masks carried to the recurrent layers', () => {
+  const ops = (text: string) => {
+    const { graph, errors } = compile(text);
+    expect(errors).toEqual([]);
+    return graph!.nodes;
+  };
+
+  it("docs/language.md's masked encoder: one step_mask of the ids feeds both layers", () => {
+    const g = compileDocExample(
+      'masked_encoder',
+      'model m(tokens: [T]) {\n  return masked_encoder(tokens)\n}\n',
+    );
+    const [tokens, , dropout, mask, lstm, gru] = g.nodes;
+    expect(g.nodes.map((n) => n.op)).toEqual([
+      'input',
+      'embedding',
+      'dropout',
+      'step_mask',
+      'lstm',
+      'gru',
+    ]);
+    expect([mask.inputs, mask.shape, mask.attrs.mask_value]).toEqual([[tokens.id], ['T'], 0]);
+    expect(lstm.inputs).toEqual([dropout.id, mask.id]);
+    expect(gru.inputs).toEqual([lstm.id, mask.id]);
+  });
+
+  it('masking(mask_value) masks on its input, through dense and an activation', () => {
+    const [x, , , , mask, lstm] = ops(
+      'model m(x: [T, 3]) {\n  return x |> masking(mask_value: -1) |> dense(4) |> relu |> lstm(2)\n}\n',
+    );
+    expect([mask.op, mask.inputs, mask.attrs.mask_value]).toEqual(['step_mask', [x.id], -1]);
+    expect(lstm.inputs[1]).toBe(mask.id);
+  });
+
+  it.each([
+    ['no mask_zero', 'tokens |> embedding(10, 4) |> lstm(2)'],
+    [
+      'a layer that drops the mask',
+      'tokens |> embedding(10, 4, mask_zero: true) |> conv1d(4, 3) |> lstm(2)',
+    ],
+    [
+      'a recurrent layer without return_sequences',
+      'tokens |> embedding(10, 4, mask_zero: true) |> lstm(2) |> repeat_vector(3) |> lstm(2)',
+    ],
+  ])('none with %s', (_t, line) => {
+    const nodes = ops(`model m(tokens: [T]) {\n  return ${line}\n}\n`);
+    // The last layer reads its sequence only.
+    expect(nodes[nodes.length - 1].inputs).toHaveLength(1);
+  });
+
+  it('a mask given by hand must have the steps of its sequence', () => {
+    const { errors } = compile('model m(x: [T, 3], m: [4]) {\n  return x |> lstm(m, 4)\n}\n');
+    expect(errors).toEqual([
+      ['E3001', 2, 15, 'lstm: the mask must be [steps] of its sequence [T, 3], found [4]'],
+    ]);
+  });
+});
+
+describe('initial_state', () => {
+  it('puts the states after the sequence, before the mask', () => {
+    const { graph, errors } = compile(
+      [
+        'model m(tokens: [T], h: [4], c: [4]) {',
+        '  x = tokens |> embedding(10, 3, mask_zero: true)',
+        '  return x |> lstm(4, initial_state: [h, c])',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect(errors).toEqual([]);
+    const [tokens, h, c, embedding, mask, lstm] = graph!.nodes;
+    expect([mask.op, mask.inputs]).toEqual(['step_mask', [tokens.id]]);
+    expect(lstm.inputs).toEqual([embedding.id, h.id, c.id, mask.id]);
+    expect(lstm.attrs.initial_state).toBe(2);
+  });
+
+  // Errors only: an unused model input is a warning (W0001).
+  const at = (line: string) =>
+    compile(`model m(x: [T, 3], h: [4], w: [5]) {\n${line}\n}\n`).errors.filter(
+      (e) => e[0] !== 'W0001',
+    );
+
+  it.each([
+    [
+      '  return x |> lstm(4, initial_state: [h])',
+      "lstm: invalid value for 'initial_state': lstm starts from 2 states (h, c), found 1",
+    ],
+    [
+      '  return x |> gru(4, bidirectional: true, initial_state: [h])',
+      "gru: invalid value for 'initial_state': gru starts from 2 states (h per direction), found 1",
+    ],
+    [
+      '  return x |> simple_rnn(4, initial_state: [w])',
+      "simple_rnn: invalid value for 'initial_state': each state is [units] = [4], found [5]",
+    ],
+  ])('%s is E2002 at initial_state', (line, message) => {
+    expect(at(line)).toEqual([['E2002', 2, line.indexOf('initial_state') + 1, message]]);
+  });
+
+  it('must be a list of tensors', () => {
+    const line = '  return x |> gru(4, initial_state: [1])';
+    expect(at(line)).toEqual([
+      [
+        'E2001',
+        2,
+        line.indexOf('initial_state') + 1,
+        "wrong type for 'initial_state' of gru: expected [tensor, ...] or none, found list [1]",
+      ],
+    ]);
+  });
+});
+
+describe("docs/language.md's decoder", () => {
+  it('starts a gru from the context', () => {
+    const g = compileDocExample(
+      'decoder',
+      'model m(targets: [T, 8], context: [32]) {\n  return decoder(targets, context)\n}\n',
+    );
+    const [targets, context, gru] = g.nodes;
+    expect([gru.op, gru.inputs, gru.shape]).toEqual(['gru', [targets.id, context.id], ['T', 32]]);
+  });
+});

@@ -2,11 +2,18 @@
  * Parity of `lstm`, `gru` and `simple_rnn` with PyTorch's nn.LSTM / nn.GRU / nn.RNN on the same
  * weights (tests/fixtures/recurrent/torch.json, written once by generate.py beside it, which
  * converts torch's layout to Keras'): the outputs, and the gradients of `sum(y * probe)` with
- * respect to every weight, within 1e-5 relative, on wasm and cpu.
+ * respect to every weight, within 1e-5 relative, on wasm and cpu. The masked cases pass a
+ * right-padded batch's mask as the op's second input (torch reads them as packed sequences).
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { torchCases, torchCaseTitle } from '../fixtures/recurrent/torch-cases.js';
+import {
+  torchCaseArgs,
+  torchCaseInputs,
+  torchCaseTensors,
+  torchCases,
+  torchCaseTitle,
+} from '../fixtures/recurrent/torch-cases.js';
 import { opModel, relDiff, useBackend } from './helpers.js';
 
 const BOUND = 1e-5;
@@ -19,8 +26,8 @@ describe.each(['wasm', 'cpu'] as const)('PyTorch parity on %s', (backend) => {
     const weights = Object.fromEntries(
       Object.entries(c.weights).map(([k, w]) => [k, tf.tensor(w.data, w.shape)]),
     );
-    const model = opModel(c.op, [c.x.shape.slice(1)], c.args, weights);
-    const x = tf.tensor(c.x.data, c.x.shape);
+    const model = opModel(c.op, torchCaseInputs(c), torchCaseArgs(c), weights);
+    const x = torchCaseTensors(c).map((t) => tf.tensor(t.data, t.shape));
     const probe = tf.tensor(c.probe, c.y.shape);
     try {
       const layer = model.layers[model.layers.length - 1];
@@ -46,7 +53,7 @@ describe.each(['wasm', 'cpu'] as const)('PyTorch parity on %s', (backend) => {
       }
       tf.dispose([y, ...Object.values(grads)]);
     } finally {
-      tf.dispose([x, probe, ...Object.values(weights)]);
+      tf.dispose([...x, probe, ...Object.values(weights)]);
       model.dispose();
     }
   });

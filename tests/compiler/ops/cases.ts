@@ -62,6 +62,11 @@ export interface OpCase {
    * a fix (or another failure) shows.
    */
   readonly trainFails?: string;
+  /**
+   * The output is piecewise constant in the inputs (a mask): the training step of a weightless
+   * `run` case then expects a finite, all-zero input gradient instead of a non-zero one.
+   */
+  readonly zeroGradient?: boolean;
 }
 
 /** tfjs 4.22 has no gradient for dilation rates > 1 (conv1d, conv2d, depthwise_conv2d). */

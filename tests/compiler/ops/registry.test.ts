@@ -85,6 +85,9 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   lstm: [[['T', 8]], { units: 4 }],
   gru: [[['T', 8]], { units: 4 }],
   simple_rnn: [[['T', 8]], { units: 4 }],
+  // Masking of padded steps (issue 14).
+  masking: [[['T', 8]]],
+  step_mask: [[['T']]],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */
