@@ -59,10 +59,17 @@ const inputShapes = (ev: Evaluator, inputs: readonly number[]) =>
 const weightsOf = (ev: Evaluator, node: Pick<IRNode, 'op' | 'inputs' | 'attrs'>): WeightSpec[] =>
   getOp(node.op)!.weights(inputShapes(ev, node.inputs), node.attrs);
 
-/** The first attribute whose value differs between two layers, or undefined when none does. */
-const firstDifferingAttr = (a: Attrs, b: Attrs): string | undefined =>
+/**
+ * The first attribute whose value differs between two layers, or undefined when none does;
+ * call arguments (`callParams`) may differ between applications.
+ */
+const firstDifferingAttr = (
+  a: Attrs,
+  b: Attrs,
+  callParams: readonly string[] = [],
+): string | undefined =>
   [...new Set([...Object.keys(a), ...Object.keys(b)])].find(
-    (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+    (k) => !callParams.includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]),
   );
 
 /**
@@ -111,7 +118,8 @@ export function weightOwner(
       loc,
     );
   }
-  const differs = firstDifferingAttr(owner.attrs, node.attrs);
+  const op = getOp(node.op)!;
+  const differs = firstDifferingAttr(owner.attrs, node.attrs, op.callParams);
   if (differs !== undefined) {
     throw new LowerError(
       'E1010',
@@ -135,5 +143,16 @@ export function weightOwner(
       );
     }
   }
-  return owner.shares ?? owner.id;
+  const ownerId = owner.shares ?? owner.id;
+  if (op.checkShared) {
+    const application = (n: { attrs: Attrs; inputs: readonly number[] }) => ({
+      attrs: n.attrs,
+      inputs: n.inputs.map((i) => ev.builder.nodes[i].shape),
+    });
+    const first = ev.builder.nodes[ownerId];
+    const others = ev.builder.nodes.filter((n) => n.shares === ownerId);
+    const why = op.checkShared([first, ...others, node].map(application));
+    if (why !== undefined) throw new LowerError('E1010', `${why}${layer}`, loc);
+  }
+  return ownerId;
 }
