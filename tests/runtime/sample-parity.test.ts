@@ -1,8 +1,8 @@
 /**
- * Samples against PyTorch at a small configuration (tests/fixtures/convnext,
- * tests/fixtures/mobilenet_v3 and tests/fixtures/dcgan, from the generate.py beside each; loaded
- * by tests/samples/torch-parity.ts): samples/convnext_tiny.net, samples/mobilenet_v3_large.net
- * and samples/dcgan_generator.net with PyTorch's weights predict its eval-mode output within 1e-5 relative on
+ * Samples against PyTorch at a small configuration (tests/fixtures/convnext, mobilenet_v3,
+ * dcgan and vit, from the generate.py beside each; loaded by tests/samples/torch-parity.ts):
+ * samples/convnext_tiny.net, mobilenet_v3_large.net, dcgan_generator.net and vit_b16.net
+ * with PyTorch's weights predict its eval-mode output within 1e-5 relative on
  * tfjs wasm and cpu; the TypeScript module generated from the same graph, given the fixture's
  * safetensors file, predicts what the interpreter does (1e-5); and a few Adam steps on tfjs
  * (batch statistics, dropout and drop-path active) lower the training loss. ONNX Runtime:
@@ -34,6 +34,7 @@ const fixtures = {
   convnext: 'classifier',
   mobilenet_v3: 'classifier',
   dcgan: 'generator',
+  vit: 'classifier',
 } as const;
 const loaded = new Map<string, Promise<TorchFixture>>();
 const fixture = (name: string): Promise<TorchFixture> => {

@@ -1,7 +1,7 @@
 /**
- * samples/convnext_tiny.net, samples/mobilenet_v3_large.net and samples/dcgan_generator.net
+ * samples/convnext_tiny.net, mobilenet_v3_large.net, dcgan_generator.net and vit_b16.net
  * exported to ONNX and run on ONNX Runtime against PyTorch at a small configuration
- * (tests/fixtures/convnext, tests/fixtures/mobilenet_v3 and tests/fixtures/dcgan, loaded by tests/samples/torch-parity.ts), within 1e-5 relative:
+ * (tests/fixtures/convnext, mobilenet_v3, dcgan and vit, loaded by tests/samples/torch-parity.ts), within 1e-5 relative:
  * the graph as written and its inference-optimized form (batch norm folded into the
  * convolutions). tfjs: tests/runtime/sample-parity.test.ts.
  */
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTorchFixture, relDiff, runOnnxRuntime } from '../../samples/torch-parity.js';
 import { ortAvailable } from './helpers.js';
 
-describe.skipIf(!ortAvailable).each(['convnext', 'mobilenet_v3', 'dcgan'])(
+describe.skipIf(!ortAvailable).each(['convnext', 'mobilenet_v3', 'dcgan', 'vit'])(
   '%s on ONNX Runtime',
   (name) => {
     it.each([false, true])('matches torchvision within 1e-5 (optimized: %s)', async (optimize) => {
