@@ -11,3 +11,11 @@ export const vitCase: SampleCase = {
   replace: [['image: [224, 224, 3]', 'image: [16, 16, 3]']],
   args: { classes: 5, patch: 4, width: 16, depth: 2, heads: 2, mlp_dim: 32 },
 };
+
+/** samples/gpt2_small.net as tests/fixtures/gpt2/generate.py configures its plain-torch GPT-2. */
+export const gpt2Case: SampleCase = {
+  file: 'samples/gpt2_small.net',
+  fixture: 'tests/fixtures/gpt2/gpt2_small.json',
+  replace: [['gpt2_small(ids: [64]', 'gpt2_small(ids: [8]']],
+  args: { vocab: 50, context: 12, width: 16, depth: 2, heads: 2 },
+};
