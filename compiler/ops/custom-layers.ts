@@ -250,6 +250,9 @@ export interface NetcRecurrentConfig extends NamedLayerConfig {
   mergeMode: 'concat' | 'sum' | 'mul' | 'ave';
   /** How many initial states follow the sequence among the inputs (0: zeros); a mask comes last. */
   initialStates: number;
+  /** Training only: the dropped fractions of the input features and of the previous h. */
+  dropout: number;
+  recurrentDropout: number;
 }
 
 /** `step_mask` and `masking`: the value of a padded step (an id, or every feature). */

@@ -29,6 +29,8 @@ function recurrentTfjs(kind: CellKind, c: TfjsContext<RecurrentAttrs>) {
     bidirectional: a.bidirectional,
     mergeMode: a.merge_mode,
     initialStates: a.initial_state ?? 0,
+    dropout: a.dropout,
+    recurrentDropout: a.recurrent_dropout,
   });
 }
 

@@ -6,9 +6,9 @@
  * `Bidirectional` wrapper) and merges both with `merge_mode`.
  */
 import { formatShape, type Dim, type Shape } from '../ir/shape.js';
-import { positive } from './attrs.js';
+import { invalid, positive } from './attrs.js';
 import { GLOROT_UNIFORM, ZEROS, OpError, type WeightDoc, type WeightSpec } from './op.js';
-import { boolType, enumType, intType, type ParamType } from './param-types.js';
+import { boolType, enumType, floatType, intType, type ParamType } from './param-types.js';
 
 export type CellKind = 'lstm' | 'gru' | 'simple_rnn';
 
@@ -37,6 +37,8 @@ export interface RecurrentAttrs {
   readonly merge_mode: MergeMode;
   /** How many initial states follow the sequence among the inputs (none: they start at 0). */
   readonly initial_state: number | null;
+  readonly dropout: number;
+  readonly recurrent_dropout: number;
 }
 
 const unitsParam = {
@@ -109,6 +111,18 @@ const tailParams = [
     default: null,
     doc: "The states to start from, each `[units]`: `[h]`, LSTM's `[h, c]`, and with `bidirectional` the forward direction's then the backward one's (Keras' order); none: zeros.",
   },
+  {
+    name: 'dropout',
+    type: floatType,
+    default: 0,
+    doc: 'During training, the fraction of input features dropped, in [0, 1): one mask per sequence (and direction), the same at every step, as Keras 3; none at inference.',
+  },
+  {
+    name: 'recurrent_dropout',
+    type: floatType,
+    default: 0,
+    doc: 'During training, the fraction of the previous `h` dropped where the cell reads it, in [0, 1): one mask per sequence (and direction), as Keras 3.',
+  },
 ] as const;
 const resetAfterParam = {
   name: 'reset_after',
@@ -159,6 +173,9 @@ export function sequenceDims(x: Shape, op: string): { steps: Dim; features: numb
 export function recurrentShape(kind: CellKind, inputs: readonly Shape[], a: RecurrentAttrs): Shape {
   const x = inputs[0];
   positive(a, 'units');
+  for (const k of ['dropout', 'recurrent_dropout'] as const) {
+    if (!(a[k] >= 0 && a[k] < 1)) throw invalid(k, 'a value in [0, 1)', a[k]);
+  }
   const { steps } = sequenceDims(x, kind);
   const states = a.initial_state ?? 0;
   checkStates(kind, a, inputs.slice(1, 1 + states));

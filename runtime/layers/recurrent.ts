@@ -37,8 +37,10 @@ export class NetcRecurrent extends tf.layers.Layer {
     super(args);
     const { cell, units, activation, recurrentActivation, useBias, returnSequences } = args;
     const { goBackwards, resetAfter, bidirectional, mergeMode, name } = args;
-    // Saved before initialStates existed: none.
+    // Configs saved before these existed: none.
     const initialStates = args.initialStates ?? 0;
+    const dropout = args.dropout ?? 0;
+    const recurrentDropout = args.recurrentDropout ?? 0;
     this.settings = {
       name,
       cell,
@@ -52,7 +54,19 @@ export class NetcRecurrent extends tf.layers.Layer {
       bidirectional,
       mergeMode,
       initialStates,
+      dropout,
+      recurrentDropout,
     };
+  }
+
+  /**
+   * A dropout mask of `shape` (`[batch, features]`) at `rate`: 0, or `1 / (1 - rate)`. Drawn
+   * once per sequence and direction; a static member, so that tests can watch the draws.
+   */
+  static dropoutMask(shape: [number, number], rate: number): tf.Tensor2D {
+    return tf.tidy(() =>
+      tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(shape), rate), 'float32'), 1 - rate),
+    );
   }
 
   override build(inputShape: TfShape | TfShape[]): void {
@@ -79,7 +93,7 @@ export class NetcRecurrent extends tf.layers.Layer {
     return returnSequences ? [batch, steps, width] : [batch, width];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const all = Array.isArray(inputs) ? inputs : [inputs];
       const x = all[0] as tf.Tensor3D;
@@ -99,34 +113,46 @@ export class NetcRecurrent extends tf.layers.Layer {
       // Keras' order: the forward direction's states, then the backward one's.
       const k = n / (bidirectional ? 2 : 1);
       const start = (d: number) => (n > 0 ? initial.slice(d * k, (d + 1) * k) : null);
-      const forward = this.run(x, read(0), goBackwards, kept, zero, start(0));
+      const training = kwargs.training === true;
+      const options = (d: number): RunOptions => ({
+        kept,
+        zero,
+        initial: start(d),
+        ...this.dropoutMasks(x, training),
+      });
+      const forward = this.run(x, read(0), goBackwards, options(0));
       if (!bidirectional) return forward;
-      let backward = this.run(x, read(1), true, kept, zero, start(1));
+      let backward = this.run(x, read(1), true, options(1));
       // Keras' Bidirectional puts the backward step outputs back in input order.
       if (returnSequences) backward = tf.reverse(backward, 1);
       return merge(forward, backward, mergeMode);
     });
   }
 
+  /** Keras 3's dropout masks of one direction in training: one per sequence, for every step. */
+  private dropoutMasks(x: tf.Tensor3D, training: boolean): Pick<RunOptions, 'drop' | 'dropH'> {
+    const { dropout, recurrentDropout, units } = this.settings;
+    const [batch, , features] = x.shape;
+    const draw = (size: number, rate: number) =>
+      training && rate > 0 ? NetcRecurrent.dropoutMask([batch, size], rate) : null;
+    return { drop: draw(features, dropout), dropH: draw(units, recurrentDropout) };
+  }
+
   /**
    * One direction over `x [batch, steps, features]`: `[batch, steps, units]` or `[batch, units]`.
    * A padded step (`kept` 0) keeps the states; its output is the previous output, or zeros
-   * with `zero`. The states start from `initial`, or zeros.
+   * with `zero`. The states start from `initial`, or zeros. In training, `drop` multiplies every
+   * step's input and `dropH` the previous `h` wherever the cell reads it (Keras 3).
    */
-  private run(
-    x: tf.Tensor3D,
-    w: CellWeights,
-    backwards: boolean,
-    kept: tf.Tensor | undefined,
-    zero: boolean,
-    initial: tf.Tensor2D[] | null,
-  ): tf.Tensor {
+  private run(x: tf.Tensor3D, w: CellWeights, backwards: boolean, o: RunOptions): tf.Tensor {
+    const { kept, zero, initial, drop, dropH } = o;
     const { cell, units, resetAfter, returnSequences } = this.settings;
     const [batch, steps, features] = x.shape;
     const g = STEPS[cell].gates * units;
     const twoRows = cell === 'gru' && resetAfter;
     const inputBias = w.bias && (twoRows ? tf.slice(w.bias, [0, 0], [1, g]) : w.bias);
-    const ordered = backwards ? tf.reverse(x, 1) : x;
+    const read = drop ? tf.mul(x, tf.expandDims(drop, 1)) : x;
+    const ordered = backwards ? tf.reverse(read, 1) : read;
     let projected: tf.Tensor = tf.matMul(tf.reshape(ordered, [batch * steps, features]), w.kernel);
     if (inputBias) projected = tf.add(projected, tf.reshape(inputBias, [g]));
     const perStep = tf.unstack(tf.reshape(projected, [batch, steps, g]), 1) as tf.Tensor2D[];
@@ -147,7 +173,8 @@ export class NetcRecurrent extends tf.layers.Layer {
       kept &&
       (tf.unstack(tf.expandDims(backwards ? tf.reverse(kept, 1) : kept, 2), 1) as tf.Tensor2D[]);
     perStep.forEach((p, t) => {
-      const next = STEPS[cell].step(p, states, parts);
+      const into = dropH ? [tf.mul(states[0], dropH) as tf.Tensor2D, ...states.slice(1)] : states;
+      const next = STEPS[cell].step(p, into, parts);
       if (!keptSteps) {
         states = next;
         previous = states[0];
@@ -172,6 +199,18 @@ export class NetcRecurrent extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(NetcRecurrent);
+
+/** What one direction's run reads besides its input and weights. */
+interface RunOptions {
+  /** `[batch, steps]`, 1 for a real step, or none. */
+  readonly kept: tf.Tensor | undefined;
+  /** Zeros, not the previous output, at padded steps (Bidirectional's sequences). */
+  readonly zero: boolean;
+  readonly initial: tf.Tensor2D[] | null;
+  /** Training: the dropout masks of the input features and of h, or none. */
+  readonly drop: tf.Tensor2D | null;
+  readonly dropH: tf.Tensor2D | null;
+}
 
 /** The sequence's shape of the layer's inputs (`[x]` or `[x, mask]`). */
 function sequenceShape(shape: TfShape | TfShape[]): TfShape {

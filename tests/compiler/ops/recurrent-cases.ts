@@ -159,6 +159,13 @@ export const recurrentCases: OpCase[] = [
     macs: 50, // 5 steps * 2 * (3 + 2)
     run: true,
   },
+  {
+    op: 'gru',
+    note: 'dropout must be below 1',
+    inputs: [[5, 3]],
+    args: { units: 2, recurrent_dropout: 1 },
+    error: { code: 'E2002', param: 'recurrent_dropout', contains: ['[0, 1)'] },
+  },
   // Masking of padded steps (issue 14).
   {
     op: 'lstm',
