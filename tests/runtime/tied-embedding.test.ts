@@ -101,6 +101,25 @@ describe.each(['wasm', 'cpu'] as BackendName[])('on tfjs %s', (backend) => {
     }
   });
 
+  it('survives a model.json round trip (one layer, two inbound nodes)', async () => {
+    await useBackend(backend);
+    const model = buildModel(graph(), { seed: 4 });
+    try {
+      const json = model.toJSON(null, false) as unknown as tf.io.ModelJSON['modelTopology'];
+      const again = await tf.models.modelFromJSON({ modelTopology: json! });
+      again.setWeights(model.getWeights());
+      const x = ids();
+      const [a, b] = [model, again].map((m) => m.predict(x) as tf.Tensor);
+      expect(b.shape).toEqual([2, 6, 11]);
+      expect(maxDiff(b.dataSync(), a.dataSync())).toBe(0);
+      expect(again.countParams()).toBe(model.countParams());
+      tf.dispose([x, a, b]);
+      again.dispose();
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('a few Adam steps lower the loss', async () => {
     await useBackend(backend);
     const model = buildModel(graph(), { seed: 4 });

@@ -34,6 +34,9 @@
  * - imdb_bilstm: Keras' "Bidirectional LSTM on IMDB" example (2,757,761 parameters);
  *   char_gru: two 256-unit GRUs over a 96-character alphabet, as PyTorch's nn.GRU or Keras'
  *   reset_after GRU count them (672,864). Recurrent layers, issue 14.
+ * - gpt2_small: GPT-2 small (Radford et al. 2019; Hugging Face's `GPT2LMHeadModel` with the
+ *   `gpt2` config counts 124,439,808 parameters, the output projection tied to the token
+ *   embedding and counted once; no batch norm, so all trainable).
  *
  * The seed notes are the five blog posts (numbered 000 to 004) the project was started from;
  * they are not part of the repository.
@@ -191,6 +194,13 @@ const totals: {
     total: 86_567_656,
     trainable: 86_567_656,
     output: [1000],
+  },
+  {
+    file: 'gpt2_small.net',
+    model: 'gpt2_small',
+    total: 124_439_808,
+    trainable: 124_439_808,
+    output: [64, 50257],
   },
   {
     file: 'convnext_tiny.net',

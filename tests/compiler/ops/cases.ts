@@ -1486,6 +1486,25 @@ const embeddingInputCases: OpCase[] = [
     macs: 0,
     run: true,
   })),
+  // Tied embeddings (issue 13): reverse maps [..., output_dim] vectors to [..., input_dim].
+  {
+    op: 'embedding',
+    note: 'reverse: x @ embeddings^T',
+    inputs: [[3, 4]],
+    args: { input_dim: 7, output_dim: 4, reverse: true },
+    shape: [3, 7],
+    weights: [['embeddings', [7, 4], true]],
+    params: 28, // 7*4
+    trainable: 28,
+    macs: 84, // 3*4*7
+    run: true,
+  },
+  {
+    op: 'embedding',
+    inputs: [[3, 5]],
+    args: { input_dim: 7, output_dim: 4, reverse: true },
+    error: { code: 'E3001', param: 'reverse' },
+  },
   { op: 'input', inputs: [], args: { shape: ['T', 64] }, shape: ['T', 64], params: 0 },
   { op: 'input', inputs: [], args: { shape: [null, 224, 3] }, shape: [null, 224, 3] },
   { op: 'input', inputs: [], args: { shape: [{ kind: 'dim', name: 'T' }] }, shape: ['T'] },
