@@ -13,7 +13,8 @@ import type { Evaluator } from './evaluator.js';
 import { LimitError, LowerError } from './lower-error.js';
 import { weightOwner } from './sharing.js';
 import { implicitMask } from './masks.js';
-import { POISON, typeName, type Value } from '../value.js';
+import { stateSlices } from './recurrent-states.js';
+import { list, POISON, typeName, type Value } from '../value.js';
 
 function evalArgs(ev: Evaluator, call: A.CallExpression, piped?: Arg): Args {
   const positional: Arg[] = piped ? [piped] : [];
@@ -246,7 +247,7 @@ export function emitOp(
   }
   for (const w of op.warnings?.(shapes, resolved.attrs) ?? [])
     ev.report('warning', 'W0002', `${op.name}: ${w}`, loc);
-  return addNode(
+  const value = addNode(
     ev,
     op.name,
     tensors.map((t) => t.node),
@@ -255,6 +256,21 @@ export function emitOp(
     loc,
     layerName,
     shares,
+  );
+  // `return_state: true`: the output and the states, as slices of the node's value.
+  const parts = stateSlices(op.name, resolved.attrs);
+  if (!parts || value.kind !== 'tensor') return value;
+  return list(
+    parts.map(([start, stop]) =>
+      addNode(
+        ev,
+        'slice',
+        [value.node],
+        { axis: 0, start, stop, step: 1, squeeze: false },
+        [stop - start],
+        loc,
+      ),
+    ),
   );
 }
 

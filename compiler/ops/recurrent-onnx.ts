@@ -142,9 +142,11 @@ export function recurrentOnnx(kind: CellKind) {
     if (kept || n > 0) ins.push(kept ? sequenceLens(c, kept) : '');
     if (n > 0) ins.push(...initialStates(c, kind, n));
     const attrs = nodeAttrs(kind, a);
-    const [y, yh] = kept
-      ? c.nodeOutputs(ONNX_OP[kind], ins, attrs, ['y', 'y_h'])
-      : [c.node(ONNX_OP[kind], ins, attrs, 'y'), ''];
+    const outputs = ['y', 'y_h', ...(kind === 'lstm' && a.return_state ? ['y_c'] : [])];
+    const [y, yh, yc] =
+      kept || a.return_state
+        ? c.nodeOutputs(ONNX_OP[kind], ins, attrs, outputs)
+        : [c.node(ONNX_OP[kind], ins, attrs, 'y'), ''];
     const slice = (
       from: string,
       starts: number[],
@@ -198,6 +200,24 @@ export function recurrentOnnx(kind: CellKind) {
       );
       return c.node('Add', [last, delta], {}, suffix);
     };
+    if (a.return_state) {
+      // The output, then each direction's h (and c) [batch, units], end to end (Keras' order).
+      const out = a.bidirectional
+        ? merge(c, a, value(0, 'forward'), value(1, 'backward'), 'merged')
+        : value(0, 'output');
+      const state = (from: string, d: number, part: string) =>
+        c.node(
+          'Reshape',
+          [slice(from, [d], [d + 1], [0], part), c.int64s(`${part}_shape`, [-1, a.units])],
+          {},
+          `${part}_state`,
+        );
+      const states = prefixes.flatMap((_, d) => [
+        state(yh, d, `h${d}`),
+        ...(kind === 'lstm' ? [state(yc, d, `c${d}`)] : []),
+      ]);
+      return { name: c.node('Concat', [out, ...states], { axis: -1 }), layout: 'channels_last' };
+    }
     if (!a.bidirectional) return { name: value(0), layout: 'channels_last' };
     const f = value(0, 'forward');
     const b = value(1, 'backward');
@@ -245,17 +265,24 @@ function sequenceLens(c: OnnxContext<RecurrentAttrs>, kept: string): string {
 }
 
 /** The two directions merged as Keras' `merge_mode` does. */
-function merge(c: OnnxContext<RecurrentAttrs>, a: RecurrentAttrs, f: string, b: string): string {
+function merge(
+  c: OnnxContext<RecurrentAttrs>,
+  a: RecurrentAttrs,
+  f: string,
+  b: string,
+  suffix?: string,
+): string {
   switch (a.merge_mode) {
     case 'concat':
-      return c.node('Concat', [f, b], { axis: -1 });
+      return c.node('Concat', [f, b], { axis: -1 }, suffix);
     case 'sum':
-      return c.node('Add', [f, b]);
+      return c.node('Add', [f, b], {}, suffix);
     case 'mul':
-      return c.node('Mul', [f, b]);
+      return c.node('Mul', [f, b], {}, suffix);
     case 'ave': {
       const sum = c.node('Add', [f, b], {}, 'sum');
-      return c.node('Mul', [sum, c.constant('half', { shape: [], data: Float32Array.of(0.5) })]);
+      const half = c.constant('half', { shape: [], data: Float32Array.of(0.5) });
+      return c.node('Mul', [sum, half], {}, suffix);
     }
   }
   throw new Error(`unknown merge_mode ${String(a.merge_mode)}`);

@@ -207,3 +207,38 @@ describe("docs/language.md's decoder", () => {
     expect([gru.op, gru.inputs, gru.shape]).toEqual(['gru', [targets.id, context.id], ['T', 32]]);
   });
 });
+
+describe('return_state', () => {
+  it("docs/language.md's summarize: the output and the states as slices of the lstm", () => {
+    const g = compileDocExample('summarize', 'model m(x: [T, 3]) {\n  return summarize(x)\n}\n');
+    const [, lstm, out, h, c, cat] = g.nodes;
+    expect([lstm.op, lstm.shape]).toEqual(['lstm', [48]]);
+    expect([out, h, c].map((n) => [n.op, n.inputs, n.attrs.start, n.attrs.stop, n.shape])).toEqual([
+      ['slice', [lstm.id], 0, 16, [16]],
+      ['slice', [lstm.id], 16, 32, [16]],
+      ['slice', [lstm.id], 32, 48, [16]],
+    ]);
+    expect([cat.op, cat.inputs, cat.shape]).toEqual(['concat', [out.id, h.id, c.id], [48]]);
+  });
+
+  it('gives two directions of states with bidirectional', () => {
+    const { graph, errors } = compile(
+      'model m(x: [T, 3]) {\n  y, hf, hb = x |> gru(4, bidirectional: true, return_state: true)\n  return concat(y, hf, hb)\n}\n',
+    );
+    expect(errors).toEqual([]);
+    expect(graph!.nodes[1].shape).toEqual([16]); // concat 8 + 2 directions * 4
+  });
+
+  it('is E2002 with return_sequences', () => {
+    const line = '  return x |> lstm(4, return_sequences: true, return_state: true)';
+    const { errors } = compile(`model m(x: [T, 3]) {\n${line}\n}\n`);
+    expect(errors).toEqual([
+      [
+        'E2002',
+        2,
+        line.indexOf('return_state') + 1,
+        "lstm: invalid value for 'return_state': lstm returns its states without return_sequences only (not implemented with it yet)",
+      ],
+    ]);
+  });
+});

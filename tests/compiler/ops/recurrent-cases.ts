@@ -160,6 +160,18 @@ export const recurrentCases: OpCase[] = [
     run: true,
   },
   {
+    op: 'lstm',
+    note: 'return_state: the output, h and c end to end',
+    inputs: [[5, 3]],
+    args: { units: 2, return_state: true },
+    shape: [6], // 2 + 2 states * 2 units
+    weights: lstmWeights(),
+    params: 48,
+    trainable: 48,
+    macs: 200,
+    run: true,
+  },
+  {
     op: 'gru',
     note: 'dropout must be below 1',
     inputs: [[5, 3]],
