@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Graph, IRNode } from '../compiler/ir/graph.js';
 import type { Shape } from '../compiler/ir/shape.js';
 import type { TfjsContext } from '../compiler/ops/op.js';
+import { applicationsOf } from '../compiler/ops/applications.js';
 import { getOp } from '../compiler/ops/registry.js';
 import { tfjsActivation } from '../compiler/ops/tfjs-activation.js';
 
@@ -90,6 +91,7 @@ export function lowerGraph(graph: Graph, names: ReadonlyMap<number, string>): Lo
       },
       custom: (className, config) =>
         record({ kind: 'custom', className, config: Object.fromEntries(Object.entries(config)) }),
+      ...applicationsOf(graph, node),
     };
     const result = op.tfjs(ctx) as unknown;
     if (calls.length !== 1 || result !== calls[0]) {

@@ -5,6 +5,7 @@ import { getOp } from '../compiler/ops/registry.js';
 import { customLayer, FastBatchNormalization, FastConv2D, tfjsActivation } from './layers/index.js';
 import { layerNames, sanitizeName } from '../compiler/ir/layer-names.js';
 import { initialWeights } from '../compiler/initial-weights.js';
+import { applicationsOf } from '../compiler/ops/applications.js';
 import { fillModel } from './graph-weights.js';
 import { requireBackend } from './backend.js';
 
@@ -61,6 +62,7 @@ export function buildModel(graph: Graph, options: BuildOptions = {}): tf.LayersM
             output: node.shape,
             activation: tfjsActivation,
             custom: customLayer,
+            ...applicationsOf(graph, node),
           })
         : layers.get(node.shares)!;
     layers.set(node.id, layer);

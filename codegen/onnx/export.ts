@@ -154,6 +154,7 @@ export function exportOnnxModel(
     values: new Map(),
     graphInputs,
     transposed: new Map(),
+    constants: new Map(),
   };
   for (const node of graph.nodes) {
     const op = onnxOp(node)!;

@@ -11,10 +11,11 @@ import { takeName, takeShares, type Arg, type Args } from './args.js';
 import { checkBlockArgs, expandBlock } from './expand-block.js';
 import type { Evaluator } from './evaluator.js';
 import { LimitError, LowerError } from './lower-error.js';
+import { splitFunctions, splitPlan } from './split.js';
 import { weightOwner } from './sharing.js';
 import { implicitMask } from './masks.js';
 import { stateSlices } from './recurrent-states.js';
-import { list, POISON, typeName, type Value } from '../value.js';
+import { int, list, POISON, typeName, type Value } from '../value.js';
 
 function evalArgs(ev: Evaluator, call: A.CallExpression, piped?: Arg): Args {
   const positional: Arg[] = piped ? [piped] : [];
@@ -50,12 +51,14 @@ export function evalCall(ev: Evaluator, call: A.CallExpression, piped?: Arg): Va
   if (builtin) return hasPoison(args) ? POISON : callBuiltin(ev, call, args, builtin);
   const op = name === 'input' ? undefined : getOp(name);
   if (op?.name === 'weight') return applyOp(ev, op.name, weightArgs(ev, args, call), call.loc);
+  if (splitFunctions.has(name)) return evalSplit(ev, call, args);
   if (op) return applyOp(ev, op.name, args, call.loc);
   const ref = ev.world.definitions.get(name);
   if (ref)
     return hasPoison(args) ? checkBlockArgs(ref, call, args) : expandBlock(ev, ref, call, args);
   const candidates = [
     ...builtins.keys(),
+    ...splitFunctions,
     ...opNames().filter((n) => n !== 'input'),
     ...ev.world.definitions.keys(),
   ];
@@ -83,6 +86,19 @@ function weightArgs(ev: Evaluator, args: Args, call: A.CallExpression): Args {
   }
   const value: Value = { kind: 'tensor', node: first.id, shape: first.shape };
   return { positional: [{ value, loc: call.loc }, ...args.positional], named: args.named };
+}
+
+/** `split` / `chunk`: a list of `slice` layers, one per part (see split.ts). */
+function evalSplit(ev: Evaluator, call: A.CallExpression, args: Args): Value {
+  const plan = splitPlan(call, args);
+  if (plan === 'poison') return POISON;
+  ev.tick(call.loc, plan.parts.length);
+  const axis = int(plan.axis);
+  return list(
+    plan.parts.map(([start, stop]) =>
+      emitOp(ev, 'slice', [plan.tensor], { axis, start: int(start), stop: int(stop) }, call.loc),
+    ),
+  );
 }
 
 /** The shallow size of a value: items of a list, characters of a string, else 0. */

@@ -53,15 +53,23 @@ export function blockSharing(
   return { owner, own: joined(caller.scope, local), loc: target.loc };
 }
 
-const weightsOf = (ev: Evaluator, node: IRNode): WeightSpec[] =>
-  getOp(node.op)!.weights(
-    node.inputs.map((i) => ev.builder.nodes[i].shape),
-    node.attrs,
-  );
+const inputShapes = (ev: Evaluator, inputs: readonly number[]) =>
+  inputs.map((i) => ev.builder.nodes[i].shape);
 
-const sameAttrs = (a: Attrs, b: Attrs): string | undefined =>
+const weightsOf = (ev: Evaluator, node: Pick<IRNode, 'op' | 'inputs' | 'attrs'>): WeightSpec[] =>
+  getOp(node.op)!.weights(inputShapes(ev, node.inputs), node.attrs);
+
+/**
+ * The first attribute whose value differs between two layers, or undefined when none does;
+ * call arguments (`callParams`) may differ between applications.
+ */
+const firstDifferingAttr = (
+  a: Attrs,
+  b: Attrs,
+  callParams: readonly string[] = [],
+): string | undefined =>
   [...new Set([...Object.keys(a), ...Object.keys(b)])].find(
-    (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+    (k) => !callParams.includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]),
   );
 
 /**
@@ -75,8 +83,7 @@ export function weightOwner(
   explicit: { name: string; loc: A.Loc } | undefined,
 ): number | undefined {
   const frame = ev.frame;
-  const shapes = node.inputs.map((i) => ev.builder.nodes[i].shape);
-  const mine = getOp(node.op)!.weights(shapes, node.attrs);
+  const mine = weightsOf(ev, node);
   let ownerName: string;
   let loc: A.Loc;
   if (explicit) {
@@ -111,7 +118,8 @@ export function weightOwner(
       loc,
     );
   }
-  const differs = sameAttrs(owner.attrs, node.attrs);
+  const op = getOp(node.op)!;
+  const differs = firstDifferingAttr(owner.attrs, node.attrs, op.callParams);
   if (differs !== undefined) {
     throw new LowerError(
       'E1010',
@@ -129,11 +137,22 @@ export function weightOwner(
         loc,
         [
           {
-            message: `input shapes: ${shapes.map(formatShape).join(', ')} here, ${owner.inputs.map((i) => formatShape(ev.builder.nodes[i].shape)).join(', ')} there`,
+            message: `input shapes: ${inputShapes(ev, node.inputs).map(formatShape).join(', ')} here, ${inputShapes(ev, owner.inputs).map(formatShape).join(', ')} there`,
           },
         ],
       );
     }
   }
-  return owner.shares ?? owner.id;
+  const ownerId = owner.shares ?? owner.id;
+  if (op.checkShared) {
+    const application = (n: { attrs: Attrs; inputs: readonly number[] }) => ({
+      attrs: n.attrs,
+      inputs: n.inputs.map((i) => ev.builder.nodes[i].shape),
+    });
+    const first = ev.builder.nodes[ownerId];
+    const others = ev.builder.nodes.filter((n) => n.shares === ownerId);
+    const why = op.checkShared([first, ...others, node].map(application));
+    if (why !== undefined) throw new LowerError('E1010', `${why}${layer}`, loc);
+  }
+  return ownerId;
 }

@@ -35,9 +35,21 @@ export interface CustomLayerConfigs {
   NetcGroupNorm: NetcGroupNormConfig;
   // Recurrent layers (issue 14): lstm, gru, simple_rnn, one or both directions.
   NetcRecurrent: NetcRecurrentConfig;
+  // Tied embeddings (issue 13): one embedding that looks ids up and projects back.
+  NetcEmbedding: NetcEmbeddingConfig;
   // Masking of padded steps (issue 14).
   NetcStepMask: NetcMaskValueConfig;
   NetcMasking: NetcMaskValueConfig;
+}
+
+/**
+ * An embedding applied both as a lookup and in reverse (`x @ embeddings^T`): an application
+ * whose input has one of `reverseRanks` (batch included) is a reverse one.
+ */
+export interface NetcEmbeddingConfig extends NamedLayerConfig {
+  inputDim: number;
+  outputDim: number;
+  reverseRanks: number[];
 }
 
 /** A registered class name of one of netc's own layers. */

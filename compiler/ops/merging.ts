@@ -124,7 +124,14 @@ export const scale = defineOp({
   category: 'merging',
   doc: 'Multiplies by a constant `factor` (no weights); counted as 0 MACs.',
   inputs: { min: 1, max: 1 },
-  params: [{ name: 'factor', type: floatType, doc: 'The constant factor.' }],
+  params: [
+    {
+      name: 'factor',
+      type: floatType,
+      doc: 'The constant factor.',
+      typeHint: 'for one factor per channel, use rescaling([...])',
+    },
+  ],
   shape: ([x]) => x,
   weights: () => [],
   macs: () => 0n,

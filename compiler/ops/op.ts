@@ -16,6 +16,8 @@ export interface ParamSpec<N extends string = string, T extends AttrValue = Attr
   /** Absent: the argument is required. */
   readonly default?: AttrValue;
   readonly doc: string;
+  /** Said after a wrong-type error for this argument: the op or form that takes such a value. */
+  readonly typeHint?: string;
 }
 
 /**
@@ -122,6 +124,23 @@ export interface OpDef {
   isIdentity?(attrs: Attrs, inputs: readonly Shape[], output: Shape): boolean;
   /** Present on linear producers, into which batch norm, scale and activations fold. */
   readonly linear?: LinearSpec;
+  /**
+   * Arguments of one application rather than of the layer (Keras' call arguments, such as a
+   * ReversibleEmbedding's `reverse`): applications of one shared layer (`shares:`) may differ
+   * in them. Absent: every argument is the layer's.
+   */
+  readonly callParams?: readonly string[];
+  /**
+   * Whether the applications of one shared layer (the owner first, this one last) can be one
+   * layer: a message saying why not (E1010 at `shares:`), or undefined.
+   */
+  checkShared?(applications: readonly LayerApplication[]): string | undefined;
+}
+
+/** One application of a layer: its attributes and input shapes. */
+export interface LayerApplication {
+  readonly attrs: Attrs;
+  readonly inputs: readonly Shape[];
 }
 
 /**
@@ -143,6 +162,8 @@ export interface OpSpec<P extends readonly ParamSpec[], A = AttrsOf<P>> {
   readonly onnx?: (ctx: OnnxContext<A>) => OnnxValue;
   isIdentity?(attrs: A, inputs: readonly Shape[], output: Shape): boolean;
   readonly linear?: LinearSpec;
+  readonly callParams?: readonly P[number]['name'][];
+  checkShared?(applications: readonly LayerApplication[]): string | undefined;
 }
 
 /**
@@ -163,6 +184,11 @@ export interface TfjsContext<A = Attrs> {
    * (`CustomLayerConfigs`): a wrong class name, key or value type does not compile.
    */
   custom<K extends CustomLayerName>(className: K, config: CustomLayerConfigs[K]): Tfjs.layers.Layer;
+  /**
+   * Every application of the layer when other nodes share it (`shares:`), this node's first;
+   * absent when it is applied once. The one layer is applied to each in turn.
+   */
+  readonly applications?: readonly LayerApplication[];
 }
 
 /** A tfjs activation identifier, as layer configs take it. */

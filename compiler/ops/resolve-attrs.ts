@@ -32,7 +32,9 @@ function convert(op: OpDef, p: ParamSpec, v: Value): AttrValue | AttrError {
   const hint =
     v.kind === 'string' && p.type.choices
       ? didYouMean(suggest(v.value, p.type.choices), JSON.stringify)
-      : '';
+      : p.typeHint
+        ? `; ${p.typeHint}`
+        : '';
   return {
     param: p.name,
     message: `wrong type for '${p.name}' of ${op.name}: expected ${p.type.label}, found ${describe(v)}${hint}`,

@@ -27,6 +27,8 @@ import { NetcWeight } from './weight.js';
 import { NetcGroupNorm } from './group-norm.js';
 // Recurrent layers (issue 14).
 import { NetcRecurrent } from './recurrent.js';
+// Tied embeddings (issue 13).
+import { NetcEmbedding } from './embedding.js';
 // Masking of padded steps (issue 14).
 import { NetcMasking, NetcStepMask } from './masking.js';
 
@@ -58,6 +60,7 @@ export {
   NetcWeight,
   NetcGroupNorm,
   NetcRecurrent,
+  NetcEmbedding,
   NetcStepMask,
   NetcMasking,
 };
@@ -94,6 +97,7 @@ const customLayers: {
   NetcWeight,
   NetcGroupNorm,
   NetcRecurrent,
+  NetcEmbedding,
   NetcStepMask,
   NetcMasking,
 };

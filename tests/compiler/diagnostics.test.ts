@@ -176,6 +176,15 @@ describe('names and calls', () => {
     const d = only('model m(x: [8, 3]) {\n  return x |> dense(2.5)\n}\n', 'E2001');
     expect([d.line, d.column]).toEqual([2, 21]);
     expect(d.message).toBe("wrong type for 'units' of dense: expected int, found float 2.5");
+    const list = only(
+      'model m(x: [4, 4, 3]) {\n  return x |> scale([0.5, 0.6, 0.7])\n}\n',
+      'E2001',
+    );
+    expect([list.line, list.column]).toEqual([2, 21]);
+    expect(list.message).toBe(
+      "wrong type for 'factor' of scale: expected float, found list [0.5, 0.6, 0.7]; " +
+        'for one factor per channel, use rescaling([...])',
+    );
   });
 
   it('reports an undefined name with a suggestion', () => {

@@ -13,7 +13,8 @@ import { optimizeForInference } from '../../compiler/passes/index.js';
 import { generateModule } from '../../codegen/index.js';
 import { createOnnxRuntimeModel } from '../../engines/onnxruntime.js';
 import { scratchDir } from '../codegen/helpers.js';
-import { ortAvailable } from '../codegen/onnx/helpers.js';
+import { exportOnnx } from '../../codegen/onnx/index.js';
+import { decode, ortAvailable } from '../codegen/onnx/helpers.js';
 import { graphOfText } from '../compiler/passes/helpers.js';
 import { maxDiff, rand, relDiff, useBackend } from './helpers.js';
 
@@ -83,6 +84,23 @@ describe('a Siamese encoder', () => {
     for (let i = 0; i < 2; i++) expect(maxDiff(got[i].dataSync(), want[i].dataSync())).toBe(0);
     model.dispose();
     generated.dispose();
+  });
+
+  it('exports the shared weights to ONNX once', () => {
+    const model = buildModel(graph, { seed: 3 });
+    const weights = readGraphWeights(model, graph);
+    const inits = decode(exportOnnx(graph, weights)).graph!.initializer!;
+    // The one branch alone: what the whole model holds when the second applies the same weights.
+    const one = graphOfText(
+      SIAMESE.replace(
+        /model[^]*/,
+        'model one(left: [8, 8, 3]) {\n  return left |> encoder(name: "enc")\n}\n',
+      ),
+    );
+    const oneInits = decode(exportOnnx(one, weights)).graph!.initializer!;
+    expect(inits.length).toBeGreaterThan(0);
+    expect(inits.map((t) => t.name).sort()).toEqual(oneInits.map((t) => t.name).sort());
+    model.dispose();
   });
 
   it.skipIf(!ortAvailable)('exports to ONNX with the same weights in both branches', async () => {

@@ -27,6 +27,10 @@
  *   parameters by PyTorch's count, the trainable count here).
  * - vit_b16: torchvision's vit_b_16 (`sum(p.numel() for p in vit_b_16(weights=None).parameters())`
  *   is 86,567,656; no batch norm, so all trainable).
+ * - convnext_tiny: torchvision's convnext_tiny (28,589,128 parameters by the same count; layer
+ *   norm only, so all trainable).
+ * - mobilenet_v3_large: torchvision's mobilenet_v3_large (5,483,032 parameters by the same
+ *   count, the trainable count here; its batch norms hold 24,400 running statistics).
  * - imdb_bilstm: Keras' "Bidirectional LSTM on IMDB" example (2,757,761 parameters);
  *   char_gru: two 256-unit GRUs over a 96-character alphabet, as PyTorch's nn.GRU or Keras'
  *   reset_after GRU count them (672,864). Recurrent layers, issue 14.
@@ -186,6 +190,20 @@ const totals: {
     model: 'vit_b16',
     total: 86_567_656,
     trainable: 86_567_656,
+    output: [1000],
+  },
+  {
+    file: 'convnext_tiny.net',
+    model: 'convnext_tiny',
+    total: 28_589_128,
+    trainable: 28_589_128,
+    output: [1000],
+  },
+  {
+    file: 'mobilenet_v3_large.net',
+    model: 'mobilenet_v3_large',
+    total: 5_507_432,
+    trainable: 5_483_032,
     output: [1000],
   },
   // Recurrent layers (issue 14).

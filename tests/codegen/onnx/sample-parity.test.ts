@@ -1,0 +1,22 @@
+/**
+ * samples/convnext_tiny.net, samples/mobilenet_v3_large.net and samples/dcgan_generator.net
+ * exported to ONNX and run on ONNX Runtime against PyTorch at a small configuration
+ * (tests/fixtures/convnext, tests/fixtures/mobilenet_v3 and tests/fixtures/dcgan, loaded by tests/samples/torch-parity.ts), within 1e-5 relative:
+ * the graph as written and its inference-optimized form (batch norm folded into the
+ * convolutions). tfjs: tests/runtime/sample-parity.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadTorchFixture, relDiff, runOnnxRuntime } from '../../samples/torch-parity.js';
+import { ortAvailable } from './helpers.js';
+
+describe.skipIf(!ortAvailable).each(['convnext', 'mobilenet_v3', 'dcgan'])(
+  '%s on ONNX Runtime',
+  (name) => {
+    it.each([false, true])('matches torchvision within 1e-5 (optimized: %s)', async (optimize) => {
+      const f = await loadTorchFixture(name);
+      const y = await runOnnxRuntime(f.graph, f.weights, f.input, { optimize });
+      expect(y.shape).toEqual(f.output.shape);
+      expect(relDiff(y.data, f.output.data)).toBeLessThanOrEqual(1e-5);
+    });
+  },
+);

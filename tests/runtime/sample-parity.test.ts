@@ -1,0 +1,121 @@
+/**
+ * Samples against PyTorch at a small configuration (tests/fixtures/convnext,
+ * tests/fixtures/mobilenet_v3 and tests/fixtures/dcgan, from the generate.py beside each; loaded
+ * by tests/samples/torch-parity.ts): samples/convnext_tiny.net, samples/mobilenet_v3_large.net
+ * and samples/dcgan_generator.net with PyTorch's weights predict its eval-mode output within 1e-5 relative on
+ * tfjs wasm and cpu; the TypeScript module generated from the same graph, given the fixture's
+ * safetensors file, predicts what the interpreter does (1e-5); and a few Adam steps on tfjs
+ * (batch statistics, dropout and drop-path active) lower the training loss. ONNX Runtime:
+ * tests/codegen/onnx/sample-parity.test.ts.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fit } from '../../api/index.js';
+import { generateModule } from '../../codegen/index.js';
+import {
+  loadTorchFixture,
+  predict,
+  relDiff,
+  runTfjs,
+  tfjsModel,
+  type TorchFixture,
+} from '../samples/torch-parity.js';
+import { scratchDir } from '../codegen/helpers.js';
+import { useBackend } from './helpers.js';
+
+/**
+ * Each fixture with the loss and targets its training check uses: the classifiers' labels of
+ * the two examples, or for the generator an image target (its own output halved).
+ */
+const fixtures = {
+  convnext: 'classifier',
+  mobilenet_v3: 'classifier',
+  dcgan: 'generator',
+} as const;
+const loaded = new Map<string, Promise<TorchFixture>>();
+const fixture = (name: string): Promise<TorchFixture> => {
+  if (!loaded.has(name)) loaded.set(name, loadTorchFixture(name));
+  return loaded.get(name)!;
+};
+
+const dir = scratchDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each(Object.entries(fixtures))('%s', (name, kind) => {
+  it.each(['wasm', 'cpu'] as const)(
+    'matches torchvision on tfjs %s within 1e-5',
+    async (backend) => {
+      const f = await fixture(name);
+      const y = await runTfjs(f.graph, f.weights, f.input, backend);
+      expect(y.shape).toEqual(f.output.shape);
+      // Not a constant function of the input: the two examples' outputs differ.
+      const half = f.output.data.length / 2;
+      const [a, b] = [f.output.data.slice(0, half), f.output.data.slice(half)];
+      expect(relDiff(a, b)).toBeGreaterThan(0.05);
+      expect(relDiff(y.data, f.output.data)).toBeLessThanOrEqual(1e-5);
+    },
+  );
+
+  it('the generated module with the fixture weights predicts what the interpreter does', async () => {
+    const f = await fixture(name);
+    const file = join(dir, `${name}.ts`);
+    writeFileSync(file, await generateModule(f.graph, { sourcePath: `samples/${f.sample}` }));
+    const mod = (await import(pathToFileURL(file).href)) as {
+      createModel(): tf.LayersModel;
+      loadSafetensorsWeights(model: tf.LayersModel, bytes: Uint8Array): void;
+    };
+    await useBackend('wasm');
+    const compiled = mod.createModel();
+    const interpreted = await tfjsModel(f.graph, f.weights, 'wasm');
+    try {
+      const weights = fileURLToPath(
+        new URL(`../fixtures/${name}/weights.safetensors`, import.meta.url),
+      );
+      mod.loadSafetensorsWeights(compiled, new Uint8Array(readFileSync(weights)));
+      const want = predict(interpreted, f.input);
+      const got = predict(compiled, f.input);
+      expect(got.shape).toEqual(want.shape);
+      expect(relDiff(got.data, want.data)).toBeLessThanOrEqual(1e-5);
+      expect(relDiff(got.data, f.output.data)).toBeLessThanOrEqual(1e-5);
+    } finally {
+      compiled.dispose();
+      interpreted.dispose();
+    }
+  });
+
+  it('a few Adam steps on tfjs lower the training loss', async () => {
+    const f = await fixture(name);
+    const model = await tfjsModel(f.graph, f.weights, 'wasm');
+    try {
+      const result = await fit(
+        model,
+        f.graph,
+        {
+          x: [f.input],
+          y: [
+            kind === 'classifier'
+              ? { shape: [2], data: Float32Array.from([1, 3]) }
+              : { shape: f.output.shape, data: f.output.data.map((v) => v / 2) },
+          ],
+        },
+        {
+          loss: kind === 'classifier' ? 'sparse_categorical_crossentropy' : 'mse',
+          epochs: 6,
+          batchSize: 2,
+          optimizer: { name: 'adam', lr: 0.01 },
+          shuffle: false,
+        },
+      );
+      result.optimizer.dispose();
+      const losses = result.history.map((h) => h.loss);
+      expect(losses).toHaveLength(6);
+      expect(losses.every(Number.isFinite)).toBe(true);
+      expect(losses[5]).toBeLessThan(losses[0] * 0.8);
+    } finally {
+      model.dispose();
+    }
+  });
+});
