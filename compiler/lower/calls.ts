@@ -274,19 +274,23 @@ export function emitOp(
     shares,
   );
   // `return_state: true`: the output and the states, as slices of the node's value.
-  const parts = stateSlices(op.name, resolved.attrs);
-  if (!parts || value.kind !== 'tensor') return value;
+  const packed = stateSlices(op.name, resolved.attrs);
+  if (!packed || value.kind !== 'tensor') return value;
+  const slice = (from: number, attrs: Attrs, out: Shape) =>
+    addNode(ev, 'slice', [from], { step: 1, squeeze: false, ...attrs }, out, loc);
+  const lastAxis = packed.steps ? 1 : 0;
   return list(
-    parts.map(([start, stop]) =>
-      addNode(
-        ev,
-        'slice',
-        [value.node],
-        { axis: 0, start, stop, step: 1, squeeze: false },
-        [stop - start],
-        loc,
-      ),
-    ),
+    packed.parts.map(([start, stop], i) => {
+      const width = stop - start;
+      const part = slice(
+        value.node,
+        { axis: lastAxis, start, stop },
+        packed.steps ? [shape[0], width] : [width],
+      );
+      // A state of a sequence node: its (repeated) value at the last step.
+      if (i === 0 || !packed.steps || part.kind !== 'tensor') return part;
+      return slice(part.node, { axis: 0, start: -1, stop: null, squeeze: true }, [width]);
+    }),
   );
 }
 

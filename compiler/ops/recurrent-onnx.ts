@@ -8,7 +8,14 @@
  */
 import type { WeightArray } from '../ir/weights.js';
 import type { OnnxAttr, OnnxContext, OnnxValue } from './onnx.js';
-import { GATES, biasShape, directions, type CellKind, type RecurrentAttrs } from './recurrent.js';
+import {
+  GATES,
+  biasShape,
+  directions,
+  stateCount,
+  type CellKind,
+  type RecurrentAttrs,
+} from './recurrent.js';
 
 /** For each ONNX gate block, the Keras block it is: LSTM i,o,f,c from Keras i,f,c,o. */
 export const ONNX_GATE_ORDER: Readonly<Record<CellKind, readonly number[]>> = {
@@ -216,7 +223,18 @@ export function recurrentOnnx(kind: CellKind) {
         state(yh, d, `h${d}`),
         ...(kind === 'lstm' ? [state(yc, d, `c${d}`)] : []),
       ]);
-      return { name: c.node('Concat', [out, ...states], { axis: -1 }), layout: 'channels_last' };
+      if (!a.return_sequences) {
+        return { name: c.node('Concat', [out, ...states], { axis: -1 }), layout: 'channels_last' };
+      }
+      // Repeated at every step: [batch, 1, states] expanded to [batch, steps, states].
+      const all = c.node('Concat', states, { axis: -1 }, 'states');
+      const one = c.node('Unsqueeze', [all, c.int64s('states_axis', [1])], {}, 'states_step');
+      const outShape = c.node('Shape', [out], {}, 'out_shape');
+      const batchSteps = slice(outShape, [0], [2], [0], 'batch_steps');
+      const width = c.int64s('states_width', [stateCount(kind, a) * a.units]);
+      const target = c.node('Concat', [batchSteps, width], { axis: 0 }, 'states_shape');
+      const repeated = c.node('Expand', [one, target], {}, 'states_repeated');
+      return { name: c.node('Concat', [out, repeated], { axis: -1 }), layout: 'channels_last' };
     }
     if (!a.bidirectional) return { name: value(0), layout: 'channels_last' };
     const f = value(0, 'forward');

@@ -116,7 +116,7 @@ const tailParams = [
     name: 'return_state',
     type: boolType,
     default: false,
-    doc: "Also return the final states (Keras' `return_state`): the value is a list `[output, h, c]` (LSTM; `[output, h]` otherwise; then the backward direction's with `bidirectional`), to destructure, `out, h, c = lstm(x, 64, return_state: true)`. Without `return_sequences` only: the node's own value is the output and the states end to end, `[width + states * units]`, which slice layers take apart.",
+    doc: "Also return the final states (Keras' `return_state`): the value is a list `[output, h, c]` (LSTM; `[output, h]` otherwise; then the backward direction's with `bidirectional`), to destructure, `out, h, c = lstm(x, 64, return_state: true)`. The node's own value is the output and the states end to end on the last axis (the states repeated at every step with `return_sequences`), which slice layers take apart.",
   },
   {
     name: 'dropout',
@@ -208,14 +208,9 @@ export function recurrentShape(kind: CellKind, inputs: readonly Shape[], a: Recu
   }
   const width = a.bidirectional && a.merge_mode === 'concat' ? 2 * a.units : a.units;
   if (a.return_state) {
-    if (a.return_sequences) {
-      throw new OpError(
-        `invalid value for 'return_state': ${kind} returns its states without return_sequences only (not implemented with it yet)`,
-        'E2002',
-        'return_state',
-      );
-    }
-    return [width + stateCount(kind, a) * a.units];
+    // The output, then the final states (repeated at every step with return_sequences).
+    const packed = width + stateCount(kind, a) * a.units;
+    return a.return_sequences ? [steps, packed] : [packed];
   }
   return a.return_sequences ? [steps, width] : [width];
 }

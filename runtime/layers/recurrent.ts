@@ -93,7 +93,10 @@ export class NetcRecurrent extends tf.layers.Layer {
     const { units, bidirectional, mergeMode, returnSequences, returnState, cell } = this.settings;
     const width = bidirectional && mergeMode === 'concat' ? 2 * units : units;
     const states = (cell === 'lstm' ? 2 : 1) * (bidirectional ? 2 : 1);
-    if (returnState) return [batch, width + states * units];
+    if (returnState) {
+      const packed = width + states * units;
+      return returnSequences ? [batch, steps, packed] : [batch, packed];
+    }
     return returnSequences ? [batch, steps, width] : [batch, width];
   }
 
@@ -126,8 +129,18 @@ export class NetcRecurrent extends tf.layers.Layer {
       });
       const forward = this.run(x, read(0), goBackwards, options(0));
       // return_state: the output, then the final states of each direction, end to end.
-      const withStates = (out: tf.Tensor, ...runs: Run[]) =>
-        this.settings.returnState ? tf.concat([out, ...runs.flatMap((r) => r.states)], -1) : out;
+      // With return_sequences the states are repeated at every step.
+      const withStates = (out: tf.Tensor, ...runs: Run[]) => {
+        if (!this.settings.returnState) return out;
+        const states = tf.concat(
+          runs.flatMap((r) => r.states),
+          -1,
+        );
+        const atSteps = returnSequences
+          ? tf.tile(tf.expandDims(states, 1), [1, x.shape[1], 1])
+          : states;
+        return tf.concat([out, atSteps], -1);
+      };
       if (!bidirectional) return withStates(forward.out, forward);
       const backward = this.run(x, read(1), true, options(1));
       // Keras' Bidirectional puts the backward step outputs back in input order.

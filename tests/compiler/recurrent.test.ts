@@ -229,16 +229,34 @@ describe('return_state', () => {
     expect(graph!.nodes[1].shape).toEqual([16]); // concat 8 + 2 directions * 4
   });
 
-  it('is E2002 with return_sequences', () => {
-    const line = '  return x |> lstm(4, return_sequences: true, return_state: true)';
-    const { errors } = compile(`model m(x: [T, 3]) {\n${line}\n}\n`);
-    expect(errors).toEqual([
-      [
-        'E2002',
-        2,
-        line.indexOf('return_state') + 1,
-        "lstm: invalid value for 'return_state': lstm returns its states without return_sequences only (not implemented with it yet)",
-      ],
+  it('with return_sequences: the steps, and each state read from the last step', () => {
+    const { graph, errors } = compile(
+      'model m(x: [T, 3]) {\n  y, h, c = x |> lstm(4, return_sequences: true, return_state: true)\n  return y + h + c\n}\n',
+    );
+    expect(errors).toEqual([]);
+    const [, lstm, y, hSteps, h, cSteps, c] = graph!.nodes;
+    expect(lstm.shape).toEqual(['T', 12]); // 4 + 2 states * 4, at every step
+    expect([y.inputs, y.attrs.axis, y.attrs.start, y.attrs.stop, y.shape]).toEqual([
+      [lstm.id],
+      1,
+      0,
+      4,
+      ['T', 4],
     ]);
+    expect([hSteps.attrs.start, hSteps.attrs.stop, cSteps.attrs.start, cSteps.attrs.stop]).toEqual([
+      4, 8, 8, 12,
+    ]);
+    for (const [s, steps] of [
+      [h, hSteps],
+      [c, cSteps],
+    ] as const) {
+      expect([s.inputs, s.attrs.axis, s.attrs.start, s.attrs.squeeze, s.shape]).toEqual([
+        [steps.id],
+        0,
+        -1,
+        true,
+        [4],
+      ]);
+    }
   });
 });
