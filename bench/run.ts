@@ -7,7 +7,8 @@
  * writes both, with the date and machine, to bench/results.md.
  *
  * `--only training` runs bench/training.ts (LeNet-BN on Fashion-MNIST, ECG ResNet and ResNet-18
- * training throughput, against PyTorch) and bench/threads.ts instead, and replaces only the
+ * training throughput, against PyTorch), bench/recurrent-train.ts (imdb_bilstm training against
+ * PyTorch) and bench/threads.ts instead, and replaces only the
  * training section of bench/results.md (the other parts keep it).
  *
  * Arguments go to both scripts (bench/lib/options.ts): `npm run bench -- --rounds 5 --rounds8 3`,
@@ -76,6 +77,8 @@ const write = async (md: string): Promise<void> => {
 if (opts.only === 'training') {
   console.log('## Training (bench/training.ts)\n');
   const training = await runScript('bench/training.ts');
+  console.log('\n## imdb_bilstm training (bench/recurrent-train.ts)\n');
+  const recurrent = await runScript('bench/recurrent-train.ts');
   console.log('\n## wasm threads (bench/threads.ts)\n');
   const threads = await runScript('bench/threads.ts', [
     '--threads',
@@ -92,6 +95,10 @@ if (opts.only === 'training') {
       `${started.toISOString()}, in ${minutes.toFixed(1)} min. ${machine}`,
     '',
     training,
+    '',
+    '### samples/imdb_bilstm.net training (`bench/recurrent-train.ts`)',
+    '',
+    recurrent,
     '',
     '### ResNet-50 inference on 1 and 2 wasm threads (`bench/threads.ts`)',
     '',

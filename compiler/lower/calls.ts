@@ -14,6 +14,7 @@ import { LimitError, LowerError } from './lower-error.js';
 import { splitFunctions, splitPlan } from './split.js';
 import { weightOwner } from './sharing.js';
 import { implicitMask } from './masks.js';
+import { stateSlices } from './recurrent-states.js';
 import { int, list, POISON, typeName, type Value } from '../value.js';
 
 function evalArgs(ev: Evaluator, call: A.CallExpression, piped?: Arg): Args {
@@ -262,7 +263,7 @@ export function emitOp(
   }
   for (const w of op.warnings?.(shapes, resolved.attrs) ?? [])
     ev.report('warning', 'W0002', `${op.name}: ${w}`, loc);
-  return addNode(
+  const value = addNode(
     ev,
     op.name,
     tensors.map((t) => t.node),
@@ -271,6 +272,25 @@ export function emitOp(
     loc,
     layerName,
     shares,
+  );
+  // `return_state: true`: the output and the states, as slices of the node's value.
+  const packed = stateSlices(op.name, resolved.attrs);
+  if (!packed || value.kind !== 'tensor') return value;
+  const slice = (from: number, attrs: Attrs, out: Shape) =>
+    addNode(ev, 'slice', [from], { step: 1, squeeze: false, ...attrs }, out, loc);
+  const lastAxis = packed.steps ? 1 : 0;
+  return list(
+    packed.parts.map(([start, stop], i) => {
+      const width = stop - start;
+      const part = slice(
+        value.node,
+        { axis: lastAxis, start, stop },
+        packed.steps ? [shape[0], width] : [width],
+      );
+      // A state of a sequence node: its (repeated) value at the last step.
+      if (i === 0 || !packed.steps || part.kind !== 'tensor') return part;
+      return slice(part.node, { axis: 0, start: -1, stop: null, squeeze: true }, [width]);
+    }),
   );
 }
 

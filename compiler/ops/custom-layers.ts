@@ -253,6 +253,8 @@ export interface NetcRecurrentConfig extends NamedLayerConfig {
   /** Training only: the dropped fractions of the input features and of the previous h. */
   dropout: number;
   recurrentDropout: number;
+  /** The output then the final states (h, c per direction), end to end on the last axis. */
+  returnState: boolean;
 }
 
 /** `step_mask` and `masking`: the value of a padded step (an id, or every feature). */

@@ -8,7 +8,14 @@
  */
 import type { WeightArray } from '../ir/weights.js';
 import type { OnnxAttr, OnnxContext, OnnxValue } from './onnx.js';
-import { GATES, biasShape, directions, type CellKind, type RecurrentAttrs } from './recurrent.js';
+import {
+  GATES,
+  biasShape,
+  directions,
+  stateCount,
+  type CellKind,
+  type RecurrentAttrs,
+} from './recurrent.js';
 
 /** For each ONNX gate block, the Keras block it is: LSTM i,o,f,c from Keras i,f,c,o. */
 export const ONNX_GATE_ORDER: Readonly<Record<CellKind, readonly number[]>> = {
@@ -142,9 +149,11 @@ export function recurrentOnnx(kind: CellKind) {
     if (kept || n > 0) ins.push(kept ? sequenceLens(c, kept) : '');
     if (n > 0) ins.push(...initialStates(c, kind, n));
     const attrs = nodeAttrs(kind, a);
-    const [y, yh] = kept
-      ? c.nodeOutputs(ONNX_OP[kind], ins, attrs, ['y', 'y_h'])
-      : [c.node(ONNX_OP[kind], ins, attrs, 'y'), ''];
+    const outputs = ['y', 'y_h', ...(kind === 'lstm' && a.return_state ? ['y_c'] : [])];
+    const [y, yh, yc] =
+      kept || a.return_state
+        ? c.nodeOutputs(ONNX_OP[kind], ins, attrs, outputs)
+        : [c.node(ONNX_OP[kind], ins, attrs, 'y'), ''];
     const slice = (
       from: string,
       starts: number[],
@@ -198,6 +207,35 @@ export function recurrentOnnx(kind: CellKind) {
       );
       return c.node('Add', [last, delta], {}, suffix);
     };
+    if (a.return_state) {
+      // The output, then each direction's h (and c) [batch, units], end to end (Keras' order).
+      const out = a.bidirectional
+        ? merge(c, a, value(0, 'forward'), value(1, 'backward'), 'merged')
+        : value(0, 'output');
+      const state = (from: string, d: number, part: string) =>
+        c.node(
+          'Reshape',
+          [slice(from, [d], [d + 1], [0], part), c.int64s(`${part}_shape`, [-1, a.units])],
+          {},
+          `${part}_state`,
+        );
+      const states = prefixes.flatMap((_, d) => [
+        state(yh, d, `h${d}`),
+        ...(kind === 'lstm' ? [state(yc, d, `c${d}`)] : []),
+      ]);
+      if (!a.return_sequences) {
+        return { name: c.node('Concat', [out, ...states], { axis: -1 }), layout: 'channels_last' };
+      }
+      // Repeated at every step: [batch, 1, states] expanded to [batch, steps, states].
+      const all = c.node('Concat', states, { axis: -1 }, 'states');
+      const one = c.node('Unsqueeze', [all, c.int64s('states_axis', [1])], {}, 'states_step');
+      const outShape = c.node('Shape', [out], {}, 'out_shape');
+      const batchSteps = slice(outShape, [0], [2], [0], 'batch_steps');
+      const width = c.int64s('states_width', [stateCount(kind, a) * a.units]);
+      const target = c.node('Concat', [batchSteps, width], { axis: 0 }, 'states_shape');
+      const repeated = c.node('Expand', [one, target], {}, 'states_repeated');
+      return { name: c.node('Concat', [out, repeated], { axis: -1 }), layout: 'channels_last' };
+    }
     if (!a.bidirectional) return { name: value(0), layout: 'channels_last' };
     const f = value(0, 'forward');
     const b = value(1, 'backward');
@@ -245,17 +283,24 @@ function sequenceLens(c: OnnxContext<RecurrentAttrs>, kept: string): string {
 }
 
 /** The two directions merged as Keras' `merge_mode` does. */
-function merge(c: OnnxContext<RecurrentAttrs>, a: RecurrentAttrs, f: string, b: string): string {
+function merge(
+  c: OnnxContext<RecurrentAttrs>,
+  a: RecurrentAttrs,
+  f: string,
+  b: string,
+  suffix?: string,
+): string {
   switch (a.merge_mode) {
     case 'concat':
-      return c.node('Concat', [f, b], { axis: -1 });
+      return c.node('Concat', [f, b], { axis: -1 }, suffix);
     case 'sum':
-      return c.node('Add', [f, b]);
+      return c.node('Add', [f, b], {}, suffix);
     case 'mul':
-      return c.node('Mul', [f, b]);
+      return c.node('Mul', [f, b], {}, suffix);
     case 'ave': {
       const sum = c.node('Add', [f, b], {}, 'sum');
-      return c.node('Mul', [sum, c.constant('half', { shape: [], data: Float32Array.of(0.5) })]);
+      const half = c.constant('half', { shape: [], data: Float32Array.of(0.5) });
+      return c.node('Mul', [sum, half], {}, suffix);
     }
   }
   throw new Error(`unknown merge_mode ${String(a.merge_mode)}`);

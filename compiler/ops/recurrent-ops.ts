@@ -31,6 +31,7 @@ function recurrentTfjs(kind: CellKind, c: TfjsContext<RecurrentAttrs>) {
     initialStates: a.initial_state ?? 0,
     dropout: a.dropout,
     recurrentDropout: a.recurrent_dropout,
+    returnState: a.return_state,
   });
 }
 

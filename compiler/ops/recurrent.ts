@@ -39,6 +39,7 @@ export interface RecurrentAttrs {
   readonly initial_state: number | null;
   readonly dropout: number;
   readonly recurrent_dropout: number;
+  readonly return_state: boolean;
 }
 
 const unitsParam = {
@@ -110,6 +111,12 @@ const tailParams = [
     type: statesType,
     default: null,
     doc: "The states to start from, each `[units]`: `[h]`, LSTM's `[h, c]`, and with `bidirectional` the forward direction's then the backward one's (Keras' order); none: zeros.",
+  },
+  {
+    name: 'return_state',
+    type: boolType,
+    default: false,
+    doc: "Also return the final states (Keras' `return_state`): the value is a list `[output, h, c]` (LSTM; `[output, h]` otherwise; then the backward direction's with `bidirectional`), to destructure, `out, h, c = lstm(x, 64, return_state: true)`. The node's own value is the output and the states end to end on the last axis (the states repeated at every step with `return_sequences`), which slice layers take apart.",
   },
   {
     name: 'dropout',
@@ -200,7 +207,21 @@ export function recurrentShape(kind: CellKind, inputs: readonly Shape[], a: Recu
     );
   }
   const width = a.bidirectional && a.merge_mode === 'concat' ? 2 * a.units : a.units;
+  if (a.return_state) {
+    // The output, then the final states (repeated at every step with return_sequences).
+    const packed = width + stateCount(kind, a) * a.units;
+    return a.return_sequences ? [steps, packed] : [packed];
+  }
   return a.return_sequences ? [steps, width] : [width];
+}
+
+/** The parts of a `return_state` node's value, `[start, stop)` each: the output, then the states. */
+export function stateParts(kind: CellKind, a: RecurrentAttrs): [number, number][] {
+  const width = a.bidirectional && a.merge_mode === 'concat' ? 2 * a.units : a.units;
+  const parts: [number, number][] = [[0, width]];
+  for (let i = 0; i < stateCount(kind, a); i++)
+    parts.push([width + i * a.units, width + (i + 1) * a.units]);
+  return parts;
 }
 
 /** How many states a node starts from: h (and LSTM's c) per direction. */

@@ -41,6 +41,7 @@ export class NetcRecurrent extends tf.layers.Layer {
     const initialStates = args.initialStates ?? 0;
     const dropout = args.dropout ?? 0;
     const recurrentDropout = args.recurrentDropout ?? 0;
+    const returnState = args.returnState ?? false;
     this.settings = {
       name,
       cell,
@@ -56,6 +57,7 @@ export class NetcRecurrent extends tf.layers.Layer {
       initialStates,
       dropout,
       recurrentDropout,
+      returnState,
     };
   }
 
@@ -88,8 +90,13 @@ export class NetcRecurrent extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: TfShape | TfShape[]): TfShape {
     const [batch, steps] = sequenceShape(inputShape);
-    const { units, bidirectional, mergeMode, returnSequences } = this.settings;
+    const { units, bidirectional, mergeMode, returnSequences, returnState, cell } = this.settings;
     const width = bidirectional && mergeMode === 'concat' ? 2 * units : units;
+    const states = (cell === 'lstm' ? 2 : 1) * (bidirectional ? 2 : 1);
+    if (returnState) {
+      const packed = width + states * units;
+      return returnSequences ? [batch, steps, packed] : [batch, packed];
+    }
     return returnSequences ? [batch, steps, width] : [batch, width];
   }
 
@@ -121,11 +128,24 @@ export class NetcRecurrent extends tf.layers.Layer {
         ...this.dropoutMasks(x, training),
       });
       const forward = this.run(x, read(0), goBackwards, options(0));
-      if (!bidirectional) return forward;
-      let backward = this.run(x, read(1), true, options(1));
+      // return_state: the output, then the final states of each direction, end to end.
+      // With return_sequences the states are repeated at every step.
+      const withStates = (out: tf.Tensor, ...runs: Run[]) => {
+        if (!this.settings.returnState) return out;
+        const states = tf.concat(
+          runs.flatMap((r) => r.states),
+          -1,
+        );
+        const atSteps = returnSequences
+          ? tf.tile(tf.expandDims(states, 1), [1, x.shape[1], 1])
+          : states;
+        return tf.concat([out, atSteps], -1);
+      };
+      if (!bidirectional) return withStates(forward.out, forward);
+      const backward = this.run(x, read(1), true, options(1));
       // Keras' Bidirectional puts the backward step outputs back in input order.
-      if (returnSequences) backward = tf.reverse(backward, 1);
-      return merge(forward, backward, mergeMode);
+      const back = returnSequences ? tf.reverse(backward.out, 1) : backward.out;
+      return withStates(merge(forward.out, back, mergeMode), forward, backward);
     });
   }
 
@@ -144,7 +164,7 @@ export class NetcRecurrent extends tf.layers.Layer {
    * with `zero`. The states start from `initial`, or zeros. In training, `drop` multiplies every
    * step's input and `dropH` the previous `h` wherever the cell reads it (Keras 3).
    */
-  private run(x: tf.Tensor3D, w: CellWeights, backwards: boolean, o: RunOptions): tf.Tensor {
+  private run(x: tf.Tensor3D, w: CellWeights, backwards: boolean, o: RunOptions): Run {
     const { kept, zero, initial, drop, dropH } = o;
     const { cell, units, resetAfter, returnSequences } = this.settings;
     const [batch, steps, features] = x.shape;
@@ -190,8 +210,8 @@ export class NetcRecurrent extends tf.layers.Layer {
       outputs.push(previous);
     });
     // The last output: with a mask, the last real step's (zeros when there is none).
-    if (!returnSequences) return outputs.length > 0 ? previous : zeros;
-    return tf.stack(outputs, 1);
+    if (!returnSequences) return { out: outputs.length > 0 ? previous : zeros, states };
+    return { out: tf.stack(outputs, 1), states };
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -199,6 +219,12 @@ export class NetcRecurrent extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(NetcRecurrent);
+
+/** What one direction's run gives: its output, and its final states (h, and LSTM's c). */
+interface Run {
+  readonly out: tf.Tensor;
+  readonly states: tf.Tensor2D[];
+}
 
 /** What one direction's run reads besides its input and weights. */
 interface RunOptions {

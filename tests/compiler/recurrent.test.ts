@@ -207,3 +207,56 @@ describe("docs/language.md's decoder", () => {
     expect([gru.op, gru.inputs, gru.shape]).toEqual(['gru', [targets.id, context.id], ['T', 32]]);
   });
 });
+
+describe('return_state', () => {
+  it("docs/language.md's summarize: the output and the states as slices of the lstm", () => {
+    const g = compileDocExample('summarize', 'model m(x: [T, 3]) {\n  return summarize(x)\n}\n');
+    const [, lstm, out, h, c, cat] = g.nodes;
+    expect([lstm.op, lstm.shape]).toEqual(['lstm', [48]]);
+    expect([out, h, c].map((n) => [n.op, n.inputs, n.attrs.start, n.attrs.stop, n.shape])).toEqual([
+      ['slice', [lstm.id], 0, 16, [16]],
+      ['slice', [lstm.id], 16, 32, [16]],
+      ['slice', [lstm.id], 32, 48, [16]],
+    ]);
+    expect([cat.op, cat.inputs, cat.shape]).toEqual(['concat', [out.id, h.id, c.id], [48]]);
+  });
+
+  it('gives two directions of states with bidirectional', () => {
+    const { graph, errors } = compile(
+      'model m(x: [T, 3]) {\n  y, hf, hb = x |> gru(4, bidirectional: true, return_state: true)\n  return concat(y, hf, hb)\n}\n',
+    );
+    expect(errors).toEqual([]);
+    expect(graph!.nodes[1].shape).toEqual([16]); // concat 8 + 2 directions * 4
+  });
+
+  it('with return_sequences: the steps, and each state read from the last step', () => {
+    const { graph, errors } = compile(
+      'model m(x: [T, 3]) {\n  y, h, c = x |> lstm(4, return_sequences: true, return_state: true)\n  return y + h + c\n}\n',
+    );
+    expect(errors).toEqual([]);
+    const [, lstm, y, hSteps, h, cSteps, c] = graph!.nodes;
+    expect(lstm.shape).toEqual(['T', 12]); // 4 + 2 states * 4, at every step
+    expect([y.inputs, y.attrs.axis, y.attrs.start, y.attrs.stop, y.shape]).toEqual([
+      [lstm.id],
+      1,
+      0,
+      4,
+      ['T', 4],
+    ]);
+    expect([hSteps.attrs.start, hSteps.attrs.stop, cSteps.attrs.start, cSteps.attrs.stop]).toEqual([
+      4, 8, 8, 12,
+    ]);
+    for (const [s, steps] of [
+      [h, hSteps],
+      [c, cSteps],
+    ] as const) {
+      expect([s.inputs, s.attrs.axis, s.attrs.start, s.attrs.squeeze, s.shape]).toEqual([
+        [steps.id],
+        0,
+        -1,
+        true,
+        [4],
+      ]);
+    }
+  });
+});

@@ -160,6 +160,37 @@ export const recurrentCases: OpCase[] = [
     run: true,
   },
   {
+    op: 'lstm',
+    note: 'return_state: the output, h and c end to end',
+    inputs: [[5, 3]],
+    args: { units: 2, return_state: true },
+    shape: [6], // 2 + 2 states * 2 units
+    weights: lstmWeights(),
+    params: 48,
+    trainable: 48,
+    macs: 200,
+    run: true,
+  },
+  {
+    op: 'gru',
+    note: 'return_state with return_sequences: the states at every step',
+    inputs: [['T', 3]],
+    args: { units: 2, return_state: true, return_sequences: true, bidirectional: true },
+    shape: ['T', 8], // 4 (concat) + 2 states * 2 units
+    weights: [
+      ['forward_kernel', [3, 6], true],
+      ['forward_recurrent_kernel', [2, 6], true],
+      ['forward_bias', [2, 6], true],
+      ['backward_kernel', [3, 6], true],
+      ['backward_recurrent_kernel', [2, 6], true],
+      ['backward_bias', [2, 6], true],
+    ],
+    params: 84, // 2 * 42
+    trainable: 84,
+    macs: null,
+    run: true,
+  },
+  {
     op: 'gru',
     note: 'dropout must be below 1',
     inputs: [[5, 3]],
