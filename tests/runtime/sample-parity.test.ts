@@ -20,6 +20,7 @@ import {
   predict,
   relDiff,
   runTfjs,
+  sampleGraph,
   tfjsModel,
   type TorchFixture,
 } from '../samples/torch-parity.js';
@@ -61,6 +62,34 @@ function trainingTarget(
 }
 
 const dir = scratchDir();
+
+// gpt2_small.net as written declares `ids: [T]`: one model for every length up to the context.
+describe('gpt2 with a symbolic sequence length', () => {
+  it('matches PyTorch on tfjs wasm at the fixture length and runs a shorter one', async () => {
+    const f = await fixture('gpt2');
+    const graph = sampleGraph(f.sample, f.args);
+    expect(graph.inputs[0].shape).toEqual(['T']);
+    const model = await tfjsModel(graph, f.weights, 'wasm');
+    try {
+      const y = predict(model, f.input);
+      expect(y.shape).toEqual(f.output.shape);
+      expect(relDiff(y.data, f.output.data)).toBeLessThanOrEqual(1e-5);
+      // Causal: the first 3 tokens' logits do not depend on the tokens after them.
+      const [n, t] = f.input.shape;
+      const first = (a: Float32Array, len: number, width: number) =>
+        Float32Array.from({ length: n * 3 * width }, (_, i) => {
+          const [k, j] = [Math.floor(i / (3 * width)), i % (3 * width)];
+          return a[k * len * width + j];
+        });
+      const short = predict(model, { shape: [n, 3], data: first(f.input.data, t, 1) });
+      expect(short.shape).toEqual([n, 3, f.output.shape[2]]);
+      const vocab = f.output.shape[2];
+      expect(relDiff(short.data, first(f.output.data, t, vocab))).toBeLessThanOrEqual(1e-5);
+    } finally {
+      model.dispose();
+    }
+  });
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.each(Object.entries(fixtures))('%s', (name, kind) => {
