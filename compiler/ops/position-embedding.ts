@@ -31,7 +31,7 @@ const params = [
 export const positionEmbedding = defineOp({
   name: 'position_embedding',
   category: 'embedding',
-  doc: 'The first T rows of a learned `[sequence_length, ...feature]` table for an input `[T, ...feature]` (any T up to `sequence_length`, symbolic too), the same for every sample; add it to the input, as in `x + (x |> position_embedding(1024))`. The input is read only for its shape. 0 MACs.',
+  doc: 'The first T rows of a learned `[sequence_length, ...feature]` table for an input `[T, ...feature]` (any T up to `sequence_length`, symbolic too; only its shape is read), the same for every sample: `x + (x |> position_embedding(1024))` adds it. 0 MACs.',
   inputs: { min: 1, max: 1 },
   params,
   weightDocs: [{ name: 'embeddings', shape: '[sequence_length, ...feature]', trainable: true }],
