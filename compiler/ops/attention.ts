@@ -1,6 +1,6 @@
 import { dimsCompatible, formatShape, unifyDim, type Dim, type Shape } from '../ir/shape.js';
 import { invalid, positive } from './attrs.js';
-import { causalMask } from './causal-mask.js';
+import { causalMask, MASKED } from './causal-mask.js';
 import { reshapeWeight, scalarWeight } from './onnx-weights.js';
 import { GLOROT_UNIFORM, ZEROS, defineOp, OpError, type AttrsOf, type WeightSpec } from './op.js';
 import type { OnnxContext } from './onnx.js';
@@ -138,6 +138,36 @@ function onnxProjection(
   return c.node('Transpose', [split], { perm }, `${role}/heads`);
 }
 
+/**
+ * The causal mask of scores `[B, heads, t, s]` whose lengths are known at run time only: the
+ * lower triangle (`Trilu`) of ones `[t, s]`, minus one, times `-MASKED` (0 where key `j <= i`
+ * is visible, `MASKED` elsewhere, as `causalMask` writes it).
+ */
+function runTimeCausalMask<A>(c: OnnxContext<A>, scores: string): string {
+  const shape = c.node('Shape', [scores], {}, 'causal/scores_shape');
+  const ts = c.node(
+    'Slice',
+    [shape, c.int64s('causal/from', [2]), c.int64s('causal/to', [4])],
+    {},
+    'causal/lengths',
+  );
+  const zeros = c.node('ConstantOfShape', [ts], {}, 'causal/zeros');
+  const ones = c.node('Add', [zeros, c.constant('causal/one', scalarWeight(1))], {}, 'causal/ones');
+  const lower = c.node('Trilu', [ones], { upper: 0 }, 'causal/lower');
+  const hidden = c.node(
+    'Sub',
+    [lower, c.constant('causal/one_', scalarWeight(1))],
+    {},
+    'causal/hidden',
+  );
+  return c.node(
+    'Mul',
+    [hidden, c.constant('causal/scale', scalarWeight(-MASKED))],
+    {},
+    'causal/mask',
+  );
+}
+
 export const multiHeadAttention = defineOp({
   name: 'multi_head_attention',
   category: 'attention',
@@ -210,13 +240,10 @@ export const multiHeadAttention = defineOp({
     );
     let scores = c.node('MatMul', [scaled, k], {}, 'scores');
     if (c.attrs.causal) {
-      if (typeof d.t !== 'number' || typeof d.s !== 'number') {
-        throw new OpError(
-          `causal attention needs known sequence lengths to export to ONNX, but the query is ${formatShape(c.inputs[0])}`,
-          'E3004',
-        );
-      }
-      const mask = c.constant('causal_mask', { shape: [d.t, d.s], data: causalMask(d.t, d.s) });
+      const mask =
+        typeof d.t === 'number' && typeof d.s === 'number'
+          ? c.constant('causal_mask', { shape: [d.t, d.s], data: causalMask(d.t, d.s) })
+          : runTimeCausalMask(c, scores);
       scores = c.node('Add', [scores, mask], {}, 'causal');
     }
     const probs = c.node('Softmax', [scores], { axis: -1 }, 'probs');

@@ -40,6 +40,8 @@ export interface CustomLayerConfigs {
   // Masking of padded steps (issue 14).
   NetcStepMask: NetcMaskValueConfig;
   NetcMasking: NetcMaskValueConfig;
+  // Position embeddings (issue 13): the first T rows of a learned table.
+  NetcPositionEmbedding: NetcPositionEmbeddingConfig;
 }
 
 /**
@@ -260,4 +262,15 @@ export interface NetcRecurrentConfig extends NamedLayerConfig {
 /** `step_mask` and `masking`: the value of a padded step (an id, or every feature). */
 export interface NetcMaskValueConfig extends NamedLayerConfig {
   maskValue: number;
+}
+
+export interface NetcPositionEmbeddingConfig extends NamedLayerConfig {
+  /** The rows of the table: the longest sequence it covers. */
+  sequenceLength: number;
+  /** The per-step shape (the input's dims after the sequence axis). */
+  feature: number[];
+  /** How an unseeded build starts the table (a seeded one writes the compiler's draw over it). */
+  init: 'glorot_uniform' | 'normal';
+  /** The standard deviation of `init: 'normal'`. */
+  stddev: number;
 }

@@ -37,6 +37,8 @@ import { groupNorm } from './group-norm.js';
 import { recurrentOps } from './recurrent-ops.js';
 // Masking of padded steps (issue 14).
 import { maskingOps } from './masking.js';
+// Position embeddings (issue 13).
+import { positionEmbedding } from './position-embedding.js';
 
 /**
  * Every primitive op, in documentation order. Adding an op = one file exporting an `OpDef`,
@@ -102,6 +104,8 @@ export const allOps: readonly OpDef[] = [
   ...recurrentOps,
   // Masking of padded steps (issue 14): masking, step_mask.
   ...maskingOps,
+  // Position embeddings (issue 13): the first T rows of a learned table.
+  positionEmbedding,
 ];
 
 const byName = new Map(allOps.map((op) => [op.name, op]));

@@ -31,6 +31,8 @@ import { NetcRecurrent } from './recurrent.js';
 import { NetcEmbedding } from './embedding.js';
 // Masking of padded steps (issue 14).
 import { NetcMasking, NetcStepMask } from './masking.js';
+// Position embeddings (issue 13).
+import { NetcPositionEmbedding } from './position-embedding.js';
 
 export { NetcHardSigmoid, NetcHardSwish, tfjsActivation, activationFn } from './activations.js';
 export { NetcConv, groupedConv2d } from './conv.js';
@@ -63,6 +65,7 @@ export {
   NetcEmbedding,
   NetcStepMask,
   NetcMasking,
+  NetcPositionEmbedding,
 };
 
 /**
@@ -100,6 +103,7 @@ const customLayers: {
   NetcEmbedding,
   NetcStepMask,
   NetcMasking,
+  NetcPositionEmbedding,
 };
 
 /** Builds netc layer `className` from its typed config. */

@@ -200,7 +200,7 @@ const totals: {
     model: 'gpt2_small',
     total: 124_439_808,
     trainable: 124_439_808,
-    output: [64, 50257],
+    output: ['T', 50257],
   },
   {
     file: 'convnext_tiny.net',

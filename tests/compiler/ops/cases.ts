@@ -2115,6 +2115,54 @@ const weightCases: OpCase[] = [
   },
 ];
 
+/** position_embedding (issue 13): the first T rows of a [sequence_length, ...feature] table. */
+const positionEmbeddingCases: OpCase[] = [
+  {
+    op: 'position_embedding',
+    note: 'a symbolic length (8 at run time) of a 10-row table',
+    inputs: [['T', 4]],
+    args: { sequence_length: 10 },
+    shape: ['T', 4],
+    weights: [['embeddings', [10, 4], true]],
+    params: 40, // 10*4
+    trainable: 40,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'position_embedding',
+    note: 'feature dims after the sequence axis',
+    inputs: [[5, 2, 3]],
+    args: { sequence_length: 7, init: 'normal', stddev: 0.01 },
+    shape: [5, 2, 3],
+    weights: [['embeddings', [7, 2, 3], true]],
+    params: 42, // 7*2*3
+    trainable: 42,
+    macs: 0,
+    run: true,
+  },
+  {
+    op: 'position_embedding',
+    note: 'a known length past the table',
+    inputs: [[12, 4]],
+    args: { sequence_length: 10 },
+    error: { code: 'E3001', contains: ['12 steps', 'sequence_length 10'] },
+  },
+  {
+    op: 'position_embedding',
+    inputs: [[5, 4]],
+    args: { sequence_length: 0 },
+    error: { code: 'E2002', param: 'sequence_length' },
+  },
+  {
+    op: 'position_embedding',
+    note: 'needs a sequence of vectors',
+    inputs: [[5]],
+    args: { sequence_length: 8 },
+    error: { code: 'E3001' },
+  },
+];
+
 /** layer_norm over several axes and group_norm (issue 13). */
 const groupNormCases: OpCase[] = [
   {
@@ -2241,6 +2289,8 @@ export const opCases: readonly OpCase[] = [
   ...attentionCases,
   ...weightCases,
   ...groupNormCases,
+  // Position embeddings (issue 13).
+  ...positionEmbeddingCases,
   // Recurrent layers (issue 14).
   ...recurrentCases,
 ];

@@ -88,6 +88,8 @@ const samples: Record<string, [Shape[], Record<string, Arg>?]> = {
   // Masking of padded steps (issue 14).
   masking: [[['T', 8]]],
   step_mask: [[['T']]],
+  // Position embeddings (issue 13).
+  position_embedding: [[['T', 8]], { sequence_length: 16 }],
 };
 
 /** An attribute written back as a language value (the inverse of a type's convert). */
