@@ -124,6 +124,9 @@ let inference = '(not run: `--only compile`)';
 if (opts.only !== 'compile') {
   console.log('\n## Inference (bench/inference.ts)\n');
   inference = await runScript('bench/inference.ts');
+  console.log('\n## ViT-B/16 (bench/vit.ts)\n');
+  const vit = await runScript('bench/vit.ts', ['--threads', String(opts.threads)]);
+  inference += `\n\n### ViT-B/16 at batch 1 (\`bench/vit.ts\`)\n\n${vit}`;
 }
 const minutes = (performance.now() - t0) / 60_000;
 
