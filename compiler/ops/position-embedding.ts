@@ -1,4 +1,5 @@
 import { formatDim, formatShape } from '../ir/shape.js';
+import { positive } from './attrs.js';
 import { defineOp, GLOROT_UNIFORM, OpError, type WeightInit } from './op.js';
 import { enumType, floatType, intType } from './param-types.js';
 
@@ -36,13 +37,7 @@ export const positionEmbedding = defineOp({
   params,
   weightDocs: [{ name: 'embeddings', shape: '[sequence_length, ...feature]', trainable: true }],
   shape([x], a) {
-    if (!(a.sequence_length > 0)) {
-      throw new OpError(
-        `invalid value for 'sequence_length': must be > 0, found ${a.sequence_length}`,
-        'E2002',
-        'sequence_length',
-      );
-    }
+    positive(a, 'sequence_length');
     if (!(a.stddev > 0)) {
       throw new OpError(
         `invalid value for 'stddev': must be > 0, found ${a.stddev}`,
