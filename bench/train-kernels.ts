@@ -5,7 +5,8 @@
  * - batch norm in training mode, forward + backward: tfjs's path (moments + batchNorm and their
  *   gradients, what tfjs-layers' BatchNormalization runs) against netc's fused op
  *   (runtime/kernels/batch-norm-train.ts);
- * - MaxPoolGrad: tfjs-backend-wasm's kernel against netc's (runtime/kernels/max-pool-grad.ts).
+ * - MaxPoolGrad: tfjs-backend-wasm's kernel against netc's (runtime/kernels/max-pool-grad.ts);
+ * - Reverse: tfjs-backend-wasm's kernel against netc's (runtime/kernels/reverse.ts).
  *
  *   npx tsx bench/train-kernels.ts [--rounds 7]
  */
@@ -124,4 +125,47 @@ for (const [title, shape, size, stride, pad] of POOLS) {
       `${(ta / tn).toFixed(1)}x | ${diff.toExponential(1)} |`,
   );
   tf.dispose([x, y, dy]);
+}
+
+console.log('\n### Reverse (the filter flip of every convolution input gradient)\n');
+const REVERSES: [string, number[], number[]][] = [
+  ['ResNet-18 stage 4 filter', [3, 3, 512, 512], [0, 1]],
+  ['ResNet-18 stage 3 filter', [3, 3, 256, 256], [0, 1]],
+  ['ECG ResNet 96-channel filter', [1, 32, 96, 96], [0, 1]],
+  ['BiLSTM time axis', [32, 200, 128], [1]],
+];
+const originalReverse = originalWasmKernel('Reverse')!;
+console.log('| reverse | input | axes | tfjs-backend-wasm ms | netc ms | speed-up | equal |');
+console.log('| --- | --- | --- | ---: | ---: | ---: | --- |');
+for (const [title, shape, dims] of REVERSES) {
+  const x = tf.randomNormal(shape, 0, 1, 'float32', 7);
+  const viaTfjs = () =>
+    tf
+      .engine()
+      .makeTensorFromTensorInfo(
+        originalReverse({ inputs: { x }, backend, attrs: { dims } }) as tf.TensorInfo,
+      );
+  const times: [number[], number[]] = [[], []];
+  let equal = true;
+  for (let r = 0; r <= rounds; r++) {
+    let t0 = performance.now();
+    const a = viaTfjs();
+    a.dataSync();
+    const ta = performance.now() - t0;
+    t0 = performance.now();
+    const n = tf.reverse(x, dims);
+    n.dataSync();
+    const tn = performance.now() - t0;
+    if (r > 0) {
+      times[0].push(ta);
+      times[1].push(tn);
+    } else equal = tf.all(tf.equal(a, n)).dataSync()[0] === 1;
+    tf.dispose([a, n]);
+  }
+  const [ta, tn] = times.map(median);
+  console.log(
+    `| ${title} | [${shape.join(', ')}] | [${dims.join(', ')}] | ${ta.toFixed(1)} | ` +
+      `${tn.toFixed(1)} | ${(ta / tn).toFixed(1)}x | ${equal ? 'yes' : 'no'} |`,
+  );
+  tf.dispose(x);
 }

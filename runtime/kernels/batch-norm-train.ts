@@ -10,64 +10,135 @@ export interface BatchNormTraining {
 
 /*
  * The loops below see the data as `[outer, c, inner]` (channel k: elements
- * `(o * c + k) * inner + j`), with `inner === 1` (channels last) written apart. Each pass is its
- * own small function so that V8 keeps it monomorphic; about 2 ms per pass over a LeNet-BN
- * conv 1 batch (884,736 values) once warm.
+ * `(o * c + k) * inner + j`). Each channel is one walk with its sum in a local (a register);
+ * for channels last (`inner === 1`) stride-c walks within blocks of rows that stay in the L1
+ * cache. Over 4M values that measured 1.6-2.2x faster than one walk adding to all c sums per
+ * element, for any c from 1 to 512 (a stride-c walk over the whole array is as fast for c up to
+ * 16 and 2-3x slower from 32 on: it reads every cache line c times). Each pass is its own small
+ * function so that V8 keeps it monomorphic.
  */
 
-/** `out[k] += sum of (a - shift[k])` over channel k (`b` given: of `(a - shift[k]) * b`). */
+/** Elements per block of whole rows of `c` for the channels-last passes: about 16 KB of floats. */
+const block = (c: number): number => Math.max(1, Math.floor(4096 / c)) * c;
+
+/** `out[k] += sum of (a - shift[k])` over channel k. */
 function channelSums(
   a: Float32Array,
   c: number,
   inner: number,
   shift: Float64Array,
   out: Float64Array,
-  b?: Float32Array,
 ): void {
   const n = a.length;
+  const step = c * inner;
   if (inner === 1) {
-    for (let base = 0; base < n; base += c)
-      for (let k = 0; k < c; k++) {
-        const d = a[base + k] - shift[k];
-        out[k] += b ? d * b[base + k] : d;
+    for (let b0 = 0, blk = block(c); b0 < n; b0 += blk)
+      for (let k = 0, e = Math.min(n, b0 + blk); k < c; k++) {
+        const sk = shift[k];
+        let s = 0;
+        for (let i = b0 + k; i < e; i += c) s += a[i] - sk;
+        out[k] += s;
       }
     return;
   }
-  for (let base = 0, k = 0; base < n; base += inner, k = k + 1 === c ? 0 : k + 1) {
-    let s = 0;
+  for (let k = 0; k < c; k++) {
     const sk = shift[k];
-    if (b) for (let i = base; i < base + inner; i++) s += (a[i] - sk) * b[i];
-    else for (let i = base; i < base + inner; i++) s += a[i] - sk;
+    let s = 0;
+    for (let base = k * inner; base < n; base += step)
+      for (let i = base, end = base + inner; i < end; i++) s += a[i] - sk;
     out[k] += s;
   }
 }
 
-/** `out = p[k] * a + q[k] * (b - r[k]) + s[k]` per channel k (`b` null: the `q` term dropped). */
+/** `out[k] += sum of (a - shift[k]) * b` over channel k. */
+function channelDots(
+  a: Float32Array,
+  b: Float32Array,
+  c: number,
+  inner: number,
+  shift: Float64Array,
+  out: Float64Array,
+): void {
+  const n = a.length;
+  const step = c * inner;
+  if (inner === 1) {
+    for (let b0 = 0, blk = block(c); b0 < n; b0 += blk)
+      for (let k = 0, e = Math.min(n, b0 + blk); k < c; k++) {
+        const sk = shift[k];
+        let s = 0;
+        for (let i = b0 + k; i < e; i += c) s += (a[i] - sk) * b[i];
+        out[k] += s;
+      }
+    return;
+  }
+  for (let k = 0; k < c; k++) {
+    const sk = shift[k];
+    let s = 0;
+    for (let base = k * inner; base < n; base += step)
+      for (let i = base, end = base + inner; i < end; i++) s += (a[i] - sk) * b[i];
+    out[k] += s;
+  }
+}
+
+/** `out = p[k] * a + s[k]` per channel k. */
+function channelScale(
+  a: Float32Array,
+  c: number,
+  inner: number,
+  p: Float64Array,
+  s: Float64Array,
+  out: Float32Array,
+): void {
+  const n = a.length;
+  const step = c * inner;
+  if (inner === 1) {
+    for (let b0 = 0, blk = block(c); b0 < n; b0 += blk)
+      for (let k = 0, e = Math.min(n, b0 + blk); k < c; k++) {
+        const pk = p[k];
+        const sk = s[k];
+        for (let i = b0 + k; i < e; i += c) out[i] = pk * a[i] + sk;
+      }
+    return;
+  }
+  for (let k = 0; k < c; k++) {
+    const pk = p[k];
+    const sk = s[k];
+    for (let base = k * inner; base < n; base += step)
+      for (let i = base, end = base + inner; i < end; i++) out[i] = pk * a[i] + sk;
+  }
+}
+
+/** `out = p[k] * a + q[k] * (b - r[k]) + s[k]` per channel k. */
 function channelAffine(
   a: Float32Array,
-  b: Float32Array | null,
+  b: Float32Array,
   c: number,
   inner: number,
   coef: { p: Float64Array; q: Float64Array; r: Float64Array; s: Float64Array },
   out: Float32Array,
 ): void {
-  const { p, q, r, s } = coef;
   const n = a.length;
+  const step = c * inner;
+  const { p, q, r, s } = coef;
   if (inner === 1) {
-    for (let base = 0; base < n; base += c)
-      for (let k = 0; k < c; k++) {
-        const i = base + k;
-        out[i] = b ? p[k] * a[i] + q[k] * (b[i] - r[k]) + s[k] : p[k] * a[i] + s[k];
+    for (let b0 = 0, blk = block(c); b0 < n; b0 += blk)
+      for (let k = 0, e = Math.min(n, b0 + blk); k < c; k++) {
+        const pk = p[k];
+        const qk = q[k];
+        const rk = r[k];
+        const sk = s[k];
+        for (let i = b0 + k; i < e; i += c) out[i] = pk * a[i] + qk * (b[i] - rk) + sk;
       }
     return;
   }
-  for (let base = 0, k = 0; base < n; base += inner, k = k + 1 === c ? 0 : k + 1) {
+  for (let k = 0; k < c; k++) {
     const pk = p[k];
     const qk = q[k];
     const rk = r[k];
     const sk = s[k];
-    if (b) for (let i = base; i < base + inner; i++) out[i] = pk * a[i] + qk * (b[i] - rk) + sk;
-    else for (let i = base; i < base + inner; i++) out[i] = pk * a[i] + sk;
+    for (let base = k * inner; base < n; base += step)
+      for (let i = base, end = base + inner; i < end; i++)
+        out[i] = pk * a[i] + qk * (b[i] - rk) + sk;
   }
 }
 
@@ -98,7 +169,7 @@ export function batchNormTraining(
   for (let k = 0; k < c; k++) mean[k] /= m;
   const variance = new Float64Array(c);
   // sum of (x - mean) * x = sum of (x - mean)^2, as sum of (x - mean) is 0.
-  channelSums(xs, c, inner, mean, variance, xs);
+  channelDots(xs, xs, c, inner, mean, variance);
   const rstd = new Float64Array(c);
   for (let k = 0; k < c; k++) {
     variance[k] /= m;
@@ -112,7 +183,7 @@ export function batchNormTraining(
     const scale = Float64Array.from(rstd, (r, k) => r * g[k]);
     const ys = new Float32Array(xs.length);
     const offset = Float64Array.from(scale, (s, k) => b[k] - s * mean[k]);
-    channelAffine(xs, null, c, inner, { p: scale, q: zero, r: zero, s: offset }, ys);
+    channelScale(xs, c, inner, scale, offset, ys);
     return {
       value: tf.tensor(ys, x.shape, 'float32'),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
@@ -120,7 +191,7 @@ export function batchNormTraining(
         const sumDy = new Float64Array(c);
         channelSums(dys, c, inner, zero, sumDy);
         const sumDyXc = new Float64Array(c); // sum of dy * (x - mean)
-        channelSums(xs, c, inner, mean, sumDyXc, dys);
+        channelDots(xs, dys, c, inner, mean, sumDyXc);
         // dx = a * dy - a * rstd^2 * sumDyXc / m * (x - mean) - a * sumDy / m, a = gamma * rstd
         const a = Float64Array.from(rstd, (r, k) => r * g[k]);
         const slope = Float64Array.from(a, (ak, k) => (-ak * rstd[k] * rstd[k] * sumDyXc[k]) / m);

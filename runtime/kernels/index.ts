@@ -4,6 +4,7 @@ import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d-backprop.js'
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
 import { fastBatchMatMul } from './matmul.js';
 import { maxPoolGrad } from './max-pool-grad.js';
+import { fastReverse } from './reverse.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /** Kernels that tfjs-backend-wasm 4.22 lacks: registered where the backend has none. */
@@ -25,7 +26,7 @@ export function originalWasmKernel(kernelName: string): tf.KernelFunc | undefine
 /**
  * Registers, for `wasm`, the gradient kernels the backend lacks (Conv2DBackpropFilter, the
  * depthwise backprops, UnsortedSegmentSum), faster ones where the backend's are naive loops
- * (Conv2DBackpropInput, BatchMatMul with transposes or batches, MaxPoolGrad), and a FusedBatchNorm gradient
+ * (Conv2DBackpropInput, BatchMatMul with transposes or batches, MaxPoolGrad, Reverse), and a FusedBatchNorm gradient
  * without a Tile. Idempotent.
  */
 export function registerWasmGradientKernels(): void {
@@ -38,6 +39,7 @@ export function registerWasmGradientKernels(): void {
   replace('Conv2DBackpropInput', (original) => conv2dBackpropInput(original));
   replace('BatchMatMul', (original) => fastBatchMatMul(original));
   replace('MaxPoolGrad', () => maxPoolGrad);
+  replace('Reverse', (original) => fastReverse(original));
   tf.unregisterGradient(fusedBatchNormGrad.kernelName);
   tf.registerGradient(fusedBatchNormGrad);
 }

@@ -1,9 +1,9 @@
 /**
  * The training kernels that run as plain JS (runtime/kernels/max-pool-grad.ts,
- * runtime/kernels/batch-norm-train.ts and the layer on it) against independent references:
+ * runtime/kernels/reverse.ts, runtime/kernels/batch-norm-train.ts and the layer on it) against independent references:
  * tfjs-core's own cpu kernels for the same maths and central differences of a loss
  * `sum(op(x) * r)`, on odd shapes. Also pins that tfjs-backend-wasm 4.22's own MaxPoolGrad gives
- * other numbers (which is why netc replaces it).
+ * other numbers (which is why netc replaces it), and that its own Reverse gives the same ones.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,47 @@ const pools: PoolCase[] = [
   { name: '2x3/1 valid, overlapping', x: [1, 5, 6, 1], size: [2, 3], stride: [1, 1], pad: 'valid' },
 ];
 
+interface ReverseCase {
+  name: string;
+  x: number[];
+  dims: number[];
+  dtype: 'float32' | 'int32' | 'bool';
+}
+const reverses: ReverseCase[] = [
+  {
+    name: 'a 3x3 filter flipped in its leading axes',
+    x: [3, 3, 5, 4],
+    dims: [0, 1],
+    dtype: 'float32',
+  },
+  { name: 'the time axis of [2, 7, 3]', x: [2, 7, 3], dims: [1], dtype: 'float32' },
+  { name: 'the last axis, negative, int32', x: [4, 5], dims: [-1], dtype: 'int32' },
+  { name: 'axes 0 and 2 of [2, 3, 4, 2], bool', x: [2, 3, 4, 2], dims: [0, 2], dtype: 'bool' },
+  { name: 'only axes of size 1', x: [1, 3, 1, 2], dims: [0, 2], dtype: 'float32' },
+  { name: 'a vector', x: [6], dims: [0], dtype: 'float32' },
+];
+
+const reverseRun = (c: ReverseCase) =>
+  tf.tidy(() => {
+    const raw = values(size(c.x), 3);
+    const x =
+      c.dtype === 'float32'
+        ? tf.tensor(raw, c.x)
+        : c.dtype === 'int32'
+          ? tf.tensor(
+              Int32Array.from(raw, (v) => Math.round(v * 100)),
+              c.x,
+              'int32',
+            )
+          : tf.tensor(
+              Int32Array.from(raw, (v) => (v > 0.5 ? 1 : 0)),
+              c.x,
+              'bool',
+            );
+    return tf.reverse(x, c.dims).dataSync();
+  });
+const cpuReverses = new Map<string, ArrayLike<number>>();
+
 const poolLoss = (c: PoolCase, x: tf.Tensor, r: tf.Tensor) =>
   tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad), r));
 
@@ -79,6 +120,9 @@ const norms: BnCase[] = [
   { name: 'dense [5, 7]', x: [5, 7], axis: 1, affine: true },
   { name: 'axis 1 of [2, 3, 4, 5] (NetcBatchNorm)', x: [2, 3, 4, 5], axis: 1, affine: true },
   { name: 'no gamma, no beta, 3-D', x: [4, 6, 2], axis: 2, affine: false },
+  // Many row blocks, the last one partial (4,095 values per block for 3 channels, 4,060 for 70).
+  { name: 'channels last over 8 blocks', x: [8, 33, 40, 3], axis: 3, affine: true },
+  { name: 'dense [600, 70] over 11 blocks', x: [600, 70], axis: 1, affine: true },
 ];
 
 /** tfjs's path: moments + batchNorm (what tfjs-layers' BatchNormalization runs), axis moved last. */
@@ -126,9 +170,30 @@ beforeAll(async () => {
   await initBackend('cpu');
   for (const c of pools) cpuPools.set(c.name, poolGrad(c));
   for (const c of norms) cpuNorms.set(c.name, bnRun(c, false));
+  for (const c of reverses) cpuReverses.set(c.name, reverseRun(c));
   await initBackend('wasm');
 }, 60_000);
 afterAll(() => initBackend('wasm'));
+
+describe('Reverse on wasm (netc kernel)', () => {
+  for (const c of reverses) {
+    it(`${c.name}: as on cpu`, () => {
+      expect(Array.from(reverseRun(c))).toEqual(Array.from(cpuReverses.get(c.name)!));
+    });
+  }
+  it("gives what tfjs-backend-wasm 4.22's own Reverse gives", () => {
+    const x = tf.tensor(values(3 * 3 * 5 * 4, 4), [3, 3, 5, 4]);
+    const backend = tf.backend();
+    const info = originalWasmKernel('Reverse')!({
+      inputs: { x },
+      backend,
+      attrs: { dims: [0, 1] },
+    }) as tf.TensorInfo;
+    const theirs = tf.engine().makeTensorFromTensorInfo(info, backend);
+    expect(Array.from(tf.reverse(x, [0, 1]).dataSync())).toEqual(Array.from(theirs.dataSync()));
+    tf.dispose([x, theirs]);
+  });
+});
 
 describe('MaxPoolGrad on wasm (netc kernel)', () => {
   for (const c of pools) {
