@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { hostView, newTensor } from './host-arrays.js';
 
 /** The batch statistics and the normalized output of one training-mode batch norm. */
 export interface BatchNormTraining {
@@ -150,7 +151,8 @@ function channelAffine(
  * `dbeta = sum(dy)`: what tfjs's moments + batchNorm give through their gradients, which on wasm
  * are about 60 kernels for the pair (a sixth of a LeNet-BN step; bench/batch-norm.ts measures
  * both, bench/results.md records it). `gamma` or `beta` null: 1 and 0 (no gradient for them).
- * Reads its inputs synchronously: for backends with `dataSync` (cpu, wasm).
+ * Reads its inputs synchronously: for backends with `dataSync` (cpu, wasm); on wasm it reads and
+ * writes the heap in place (runtime/kernels/host-arrays.ts), without copies.
  */
 export function batchNormTraining(
   x: tf.Tensor,
@@ -161,44 +163,53 @@ export function batchNormTraining(
 ): BatchNormTraining {
   const c = x.shape[axis];
   const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
-  const xs = x.dataSync() as Float32Array;
-  const m = xs.length / c;
+  const n = x.size;
+  const m = n / c;
   const zero = new Float64Array(c);
   const mean = new Float64Array(c);
-  channelSums(xs, c, inner, zero, mean);
-  for (let k = 0; k < c; k++) mean[k] /= m;
   const variance = new Float64Array(c);
-  // sum of (x - mean) * x = sum of (x - mean)^2, as sum of (x - mean) is 0.
-  channelDots(xs, xs, c, inner, mean, variance);
+  const g = gamma ? (gamma.dataSync() as Float32Array) : new Float32Array(c).fill(1);
+  const b = beta ? (beta.dataSync() as Float32Array) : new Float32Array(c);
+  {
+    const xs = hostView(x);
+    channelSums(xs, c, inner, zero, mean);
+    for (let k = 0; k < c; k++) mean[k] /= m;
+    // sum of (x - mean) * x = sum of (x - mean)^2, as sum of (x - mean) is 0.
+    channelDots(xs, xs, c, inner, mean, variance);
+  }
   const rstd = new Float64Array(c);
   for (let k = 0; k < c; k++) {
     variance[k] /= m;
     rstd[k] = 1 / Math.sqrt(variance[k] + epsilon);
   }
-  const g = gamma ? (gamma.dataSync() as Float32Array) : new Float32Array(c).fill(1);
-  const b = beta ? (beta.dataSync() as Float32Array) : new Float32Array(c);
   const op = tf.customGrad((...args: unknown[]) => {
     const inputs = args.length - 1;
+    const save = args[inputs] as tf.GradSaveFunc;
+    save([x]);
     // y = scale * x + (beta - scale * mean)
     const scale = Float64Array.from(rstd, (r, k) => r * g[k]);
-    const ys = new Float32Array(xs.length);
     const offset = Float64Array.from(scale, (s, k) => b[k] - s * mean[k]);
-    channelScale(xs, c, inner, scale, offset, ys);
+    const y = newTensor(x.shape, (ys) => channelScale(hostView(x), c, inner, scale, offset, ys));
     return {
-      value: tf.tensor(ys, x.shape, 'float32'),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
-        const dys = (Array.isArray(dy) ? dy[0] : dy).dataSync() as Float32Array;
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const dyT = Array.isArray(dy) ? dy[0] : dy;
+        const xT = saved[0];
         const sumDy = new Float64Array(c);
-        channelSums(dys, c, inner, zero, sumDy);
         const sumDyXc = new Float64Array(c); // sum of dy * (x - mean)
-        channelDots(xs, dys, c, inner, mean, sumDyXc);
-        // dx = a * dy - a * rstd^2 * sumDyXc / m * (x - mean) - a * sumDy / m, a = gamma * rstd
         const a = Float64Array.from(rstd, (r, k) => r * g[k]);
-        const slope = Float64Array.from(a, (ak, k) => (-ak * rstd[k] * rstd[k] * sumDyXc[k]) / m);
-        const shift = Float64Array.from(a, (ak, k) => (-ak * sumDy[k]) / m);
-        const dx = new Float32Array(xs.length);
-        channelAffine(dys, xs, c, inner, { p: a, q: slope, r: mean, s: shift }, dx);
-        const grads = [tf.tensor(dx, x.shape, 'float32')];
+        const dx = newTensor(x.shape, (out) => {
+          const dys = hostView(dyT);
+          const xs = hostView(xT);
+          if (dys.length !== n) throw new Error('batch norm gradient: dy of another size than x');
+          channelSums(dys, c, inner, zero, sumDy);
+          channelDots(xs, dys, c, inner, mean, sumDyXc);
+          // dx = a dy - a rstd^2 sumDyXc / m (x - mean) - a sumDy / m, a = gamma rstd
+          const slope = Float64Array.from(a, (ak, k) => (-ak * rstd[k] * rstd[k] * sumDyXc[k]) / m);
+          const shift = Float64Array.from(a, (ak, k) => (-ak * sumDy[k]) / m);
+          channelAffine(dys, xs, c, inner, { p: a, q: slope, r: mean, s: shift }, out);
+        });
+        const grads = [dx];
         const dgamma = Float32Array.from(sumDyXc, (s, k) => s * rstd[k]);
         if (gamma) grads.push(tf.tensor(dgamma, gamma.shape, 'float32'));
         if (beta) grads.push(tf.tensor(Float32Array.from(sumDy), beta.shape, 'float32'));
