@@ -52,6 +52,20 @@ export function maxPoolBackprop(
       for (let ox = 0; ox < outWidth; ox++, o += c) {
         const x0 = Math.max(0, ox * sw - left);
         const x1 = Math.min(inWidth, ox * sw - left + fw);
+        if (y1 - y0 === 2 && x1 - x0 === 2) {
+          // A whole 2x2 window (LeNet's pools): its four taps unrolled, in the same order.
+          const rowStep = inWidth * c;
+          for (let k = 0, a = image + (y0 * inWidth + x0) * c; k < c; k++, a++) {
+            let at = -1;
+            let v = -Infinity;
+            if (x[a] > v) v = x[(at = a)];
+            if (x[a + c] > v) v = x[(at = a + c)];
+            if (x[a + rowStep] > v) v = x[(at = a + rowStep)];
+            if (x[a + rowStep + c] > v) at = a + rowStep + c;
+            if (at >= 0) dx[at] += dy[o + k];
+          }
+          continue;
+        }
         best.fill(-1);
         bestValue.fill(-Infinity);
         for (let y = y0; y < y1; y++)

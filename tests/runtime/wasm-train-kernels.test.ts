@@ -109,6 +109,22 @@ function poolGrad(c: PoolCase): Float32Array {
   });
 }
 
+/** poolGrad with ties: half the inputs 0 (as after a ReLU), whole windows of zeros among them. */
+function tieGrad(c: PoolCase): Float32Array {
+  return tf.tidy(() => {
+    const x = tf.tensor(
+      values(size(c.x), 1).map((v) => Math.max(0, v - 0.5)),
+      c.x,
+    );
+    const y = tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad);
+    const r = tf.tensor(values(size(y.shape), 2), y.shape);
+    return tf
+      .grad((a: tf.Tensor) => poolLoss(c, a, r))(x)
+      .dataSync() as Float32Array;
+  });
+}
+const cpuTies = new Map<string, Float32Array>();
+
 interface BnCase {
   name: string;
   x: number[];
@@ -169,6 +185,7 @@ beforeAll(async () => {
   await initBackend('wasm'); // registers netc's kernels first
   await initBackend('cpu');
   for (const c of pools) cpuPools.set(c.name, poolGrad(c));
+  for (const c of pools) cpuTies.set(c.name, tieGrad(c));
   for (const c of norms) cpuNorms.set(c.name, bnRun(c, false));
   for (const c of reverses) cpuReverses.set(c.name, reverseRun(c));
   await initBackend('wasm');
@@ -197,6 +214,9 @@ describe('Reverse on wasm (netc kernel)', () => {
 
 describe('MaxPoolGrad on wasm (netc kernel)', () => {
   for (const c of pools) {
+    it(`${c.name}, with ties: each dy to the first maximum, as on cpu`, () => {
+      expect(maxAbs(tieGrad(c), cpuTies.get(c.name)!)).toBe(0);
+    });
     it(`${c.name}: as on cpu and as central differences`, () => {
       const got = poolGrad(c);
       expect(maxAbs(got, cpuPools.get(c.name)!)).toBe(0);
