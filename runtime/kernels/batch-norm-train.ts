@@ -182,12 +182,13 @@ export function batchNormTraining(
     variance[k] /= m;
     rstd[k] = 1 / Math.sqrt(variance[k] + epsilon);
   }
+  // gamma * rstd: the slope of y in x, and the factor of every term of dx.
+  const scale = Float64Array.from(rstd, (r, k) => r * g[k]);
   const op = tf.customGrad((...args: unknown[]) => {
     const inputs = args.length - 1;
     const save = args[inputs] as tf.GradSaveFunc;
     save([x]);
     // y = scale * x + (beta - scale * mean)
-    const scale = Float64Array.from(rstd, (r, k) => r * g[k]);
     const offset = Float64Array.from(scale, (s, k) => b[k] - s * mean[k]);
     const y = newTensor(x.shape, (ys) => channelScale(hostView(x), c, inner, scale, offset, ys));
     return {
@@ -197,17 +198,19 @@ export function batchNormTraining(
         const xT = saved[0];
         const sumDy = new Float64Array(c);
         const sumDyXc = new Float64Array(c); // sum of dy * (x - mean)
-        const a = Float64Array.from(rstd, (r, k) => r * g[k]);
         const dx = newTensor(x.shape, (out) => {
           const dys = hostView(dyT);
           const xs = hostView(xT);
           if (dys.length !== n) throw new Error('batch norm gradient: dy of another size than x');
           channelSums(dys, c, inner, zero, sumDy);
           channelDots(xs, dys, c, inner, mean, sumDyXc);
-          // dx = a dy - a rstd^2 sumDyXc / m (x - mean) - a sumDy / m, a = gamma rstd
-          const slope = Float64Array.from(a, (ak, k) => (-ak * rstd[k] * rstd[k] * sumDyXc[k]) / m);
-          const shift = Float64Array.from(a, (ak, k) => (-ak * sumDy[k]) / m);
-          channelAffine(dys, xs, c, inner, { p: a, q: slope, r: mean, s: shift }, out);
+          // dx = scale dy - scale rstd^2 sumDyXc / m (x - mean) - scale sumDy / m
+          const slope = Float64Array.from(
+            scale,
+            (ak, k) => (-ak * rstd[k] * rstd[k] * sumDyXc[k]) / m,
+          );
+          const shift = Float64Array.from(scale, (ak, k) => (-ak * sumDy[k]) / m);
+          channelAffine(dys, xs, c, inner, { p: scale, q: slope, r: mean, s: shift }, out);
         });
         const grads = [dx];
         const dgamma = Float32Array.from(sumDyXc, (s, k) => s * rstd[k]);

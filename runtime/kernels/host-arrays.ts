@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** A backend that keeps tensor data in one heap (tfjs-backend-wasm). */
-type HeapBackend = tf.KernelBackend & {
+export type HeapBackend = tf.KernelBackend & {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
 };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Attrs } from './composite.js';
+import type { HeapBackend } from './host-arrays.js';
 
 /**
  * MaxPoolGrad (`dy`, `input`; attrs `filterSize`, `strides`, `pad`, `dimRoundingMode`) in plain
@@ -8,10 +9,7 @@ import type { Attrs } from './composite.js';
  * scalar kernel, which is measured against it in bench/results.md ("MaxPoolGrad").
  */
 export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backend as tf.KernelBackend & {
-    makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-    typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  };
+  const b = backend as HeapBackend;
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const a = attrs as Attrs;
   const info = tf.backend_util.computePool2DInfo(
@@ -24,9 +22,10 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   );
   // Views of the wasm heap, taken after the one allocation (a heap that grows detaches them).
   const out = b.makeOutput(input.shape, 'float32');
-  const dx = b.typedArrayFromHeap(out);
+  const view = (t: tf.TensorInfo) => b.typedArrayFromHeap(t) as Float32Array;
+  const dx = view(out);
   dx.fill(0);
-  maxPoolBackprop(b.typedArrayFromHeap(input), b.typedArrayFromHeap(dy), dx, info);
+  maxPoolBackprop(view(input), view(dy), dx, info);
   return out;
 };
 

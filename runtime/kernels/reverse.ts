@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-
-type HeapBackend = tf.KernelBackend & {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-};
+import type { HeapBackend } from './host-arrays.js';
 
 /**
  * Reverse (`x`; attr `dims`) in plain JS on the wasm heap, one block copy per row of the axes up
@@ -17,11 +13,8 @@ export function fastReverse(original: tf.KernelFunc): tf.KernelFunc {
     const x = args.inputs.x as tf.TensorInfo;
     if (x.dtype !== 'float32' && x.dtype !== 'int32' && x.dtype !== 'bool') return original(args);
     const b = args.backend as HeapBackend;
-    const rank = x.shape.length;
     const dims = (args.attrs as { dims: number | number[] }).dims;
-    const axes = new Set(
-      (typeof dims === 'number' ? [dims] : dims).map((a) => (a < 0 ? a + rank : a)),
-    );
+    const axes = new Set(tf.util.parseAxisParam(dims, x.shape));
     // Views of the wasm heap, taken after the one allocation (a heap that grows detaches them).
     const out = b.makeOutput(x.shape, x.dtype);
     const to = b.typedArrayFromHeap(out);
