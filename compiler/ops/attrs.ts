@@ -7,11 +7,11 @@ export function show(v: unknown): string {
   return Array.isArray(v) ? `[${v.map(show).join(', ')}]` : JSON.stringify(v);
 }
 
-/** Require `value > 0` for an int argument, Keras-style. */
+/** Require `value > 0` (NaN fails too) for a number or each number of a list, Keras-style. */
 export function positive<A>(a: A, k: keyof A & string): number {
   const v = (a as Attrs)[k];
   const list = Array.isArray(v) ? (v as number[]) : [v as number];
-  if (list.some((x) => x <= 0)) {
+  if (list.some((x) => !(x > 0))) {
     throw new OpError(
       `invalid value for '${k}': expected a strictly positive value, found ${show(v)}`,
       'E2002',

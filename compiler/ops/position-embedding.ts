@@ -38,13 +38,7 @@ export const positionEmbedding = defineOp({
   weightDocs: [{ name: 'embeddings', shape: '[sequence_length, ...feature]', trainable: true }],
   shape([x], a) {
     positive(a, 'sequence_length');
-    if (!(a.stddev > 0)) {
-      throw new OpError(
-        `invalid value for 'stddev': must be > 0, found ${a.stddev}`,
-        'E2002',
-        'stddev',
-      );
-    }
+    positive(a, 'stddev');
     if (x.length < 2) {
       throw new OpError(
         `position_embedding needs a sequence of vectors [T, ...feature], found ${formatShape(x)}`,

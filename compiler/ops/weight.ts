@@ -1,3 +1,4 @@
+import { positive } from './attrs.js';
 import { defineOp, OpError, type WeightInit } from './op.js';
 import { enumType, floatType, intListType } from './param-types.js';
 
@@ -66,13 +67,7 @@ export const weight = defineOp({
         'shape',
       );
     }
-    if (!(a.stddev > 0)) {
-      throw new OpError(
-        `invalid value for 'stddev': must be > 0, found ${a.stddev}`,
-        'E2002',
-        'stddev',
-      );
-    }
+    positive(a, 'stddev');
     return [...a.shape];
   },
   weights: (_inputs, a) => [
