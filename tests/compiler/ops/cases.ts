@@ -1907,7 +1907,7 @@ const beyondConvnetCases: OpCase[] = [
     op: 'dropout',
     note: 'noise_shape: whole channels',
     inputs: [[4, 4, 3]],
-    args: { rate: 0.5, noise_shape: [1, 1, 3] },
+    args: { rate: 0.1, noise_shape: [1, 1, 3] },
     ...weightless([4, 4, 3]),
   },
   {
@@ -1916,10 +1916,13 @@ const beyondConvnetCases: OpCase[] = [
     args: { noise_shape: [1, 2, 3] },
     error: { code: 'E2002', param: 'noise_shape' },
   },
-  { op: 'spatial_dropout1d', inputs: [[5, 3]], args: { rate: 0.5 }, ...weightless([5, 3]) },
+  // Low rates: the contract's gradient check (batch 2) fails when the draw drops every mask. At
+  // rate 0.5 the six channel masks of a batch of 2 all drop once in 64 runs (CI failed so); at 0.1,
+  // once in a million.
+  { op: 'spatial_dropout1d', inputs: [[5, 3]], args: { rate: 0.1 }, ...weightless([5, 3]) },
   { op: 'spatial_dropout1d', note: 'rank 3', inputs: [[5, 5, 3]], error: { code: 'E3004' } },
-  { op: 'spatial_dropout2d', inputs: [[4, 4, 3]], args: { rate: 0.5 }, ...weightless([4, 4, 3]) },
-  // A low rate: the contract's gradient check fails when the draw drops every example.
+  { op: 'spatial_dropout2d', inputs: [[4, 4, 3]], args: { rate: 0.1 }, ...weightless([4, 4, 3]) },
+  // Per example: two masks, so the rate is lower still.
   { op: 'drop_path', inputs: [[4, 3]], args: { rate: 0.01 }, ...weightless([4, 3]) },
   {
     op: 'drop_path',
