@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { fusedBatchNormGrad } from './batch-norm-grad.js';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d-backprop.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
+import { sharedIdentity } from './identity.js';
 import { fastBatchMatMul } from './matmul.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { fastReverse } from './reverse.js';
+import { leadingAxesSum } from './sum.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /** Kernels that tfjs-backend-wasm 4.22 lacks: registered where the backend has none. */
@@ -26,8 +28,9 @@ export function originalWasmKernel(kernelName: string): tf.KernelFunc | undefine
 /**
  * Registers, for `wasm`, the gradient kernels the backend lacks (Conv2DBackpropFilter, the
  * depthwise backprops, UnsortedSegmentSum), faster ones where the backend's are naive loops
- * (Conv2DBackpropInput, BatchMatMul with transposes or batches, MaxPoolGrad, Reverse), and a FusedBatchNorm gradient
- * without a Tile. Idempotent.
+ * (Conv2DBackpropInput, BatchMatMul with transposes or batches, MaxPoolGrad, Reverse, Sum over
+ * leading axes), an Identity that shares its input's data instead of copying it, and a
+ * FusedBatchNorm gradient without a Tile. Idempotent.
  */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
@@ -40,6 +43,8 @@ export function registerWasmGradientKernels(): void {
   replace('BatchMatMul', (original) => fastBatchMatMul(original));
   replace('MaxPoolGrad', () => maxPoolGrad);
   replace('Reverse', (original) => fastReverse(original));
+  replace('Identity', (original) => sharedIdentity(original));
+  replace('Sum', (original) => leadingAxesSum(original));
   tf.unregisterGradient(fusedBatchNormGrad.kernelName);
   tf.registerGradient(fusedBatchNormGrad);
 }

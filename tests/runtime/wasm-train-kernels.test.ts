@@ -1,6 +1,7 @@
 /**
  * The training kernels that run as plain JS (runtime/kernels/max-pool-grad.ts,
- * runtime/kernels/reverse.ts, runtime/kernels/batch-norm-train.ts and the layer on it) against independent references:
+ * runtime/kernels/reverse.ts, runtime/kernels/sum.ts, runtime/kernels/batch-norm-train.ts and the
+ * layer on it) and the shared Identity (runtime/kernels/identity.ts) against independent references:
  * tfjs-core's own cpu kernels for the same maths and central differences of a loss
  * `sum(op(x) * r)`, on odd shapes. Also pins that tfjs-backend-wasm 4.22's own MaxPoolGrad gives
  * other numbers (which is why netc replaces it), and that its own Reverse gives the same ones.
@@ -73,6 +74,39 @@ const reverses: ReverseCase[] = [
   { name: 'only axes of size 1', x: [1, 3, 1, 2], dims: [0, 2], dtype: 'float32' },
   { name: 'a vector', x: [6], dims: [0], dtype: 'float32' },
 ];
+
+interface SumCase {
+  name: string;
+  x: number[];
+  axis: number[];
+  keepDims: boolean;
+}
+const sums: SumCase[] = [
+  // A bias gradient over many row blocks (4,032 values per block for 64 channels), the last partial.
+  {
+    name: 'a bias gradient [5, 9, 11, 64] over [0, 1, 2]',
+    x: [5, 9, 11, 64],
+    axis: [0, 1, 2],
+    keepDims: false,
+  },
+  { name: 'axis 0 of [300, 7], kept', x: [300, 7], axis: [0], keepDims: true },
+  {
+    name: 'axes [1, 0], negative, of [4, 3, 5, 2]',
+    x: [4, 3, 5, 2],
+    axis: [1, -4],
+    keepDims: false,
+  },
+  { name: 'rows of 2,100 (added whole)', x: [3, 2100], axis: [0], keepDims: false },
+  { name: 'an empty batch', x: [0, 3, 4], axis: [0], keepDims: false },
+  // Not over leading axes: the backend's own kernel.
+  { name: 'axis 1 of [4, 6, 3] (the backend)', x: [4, 6, 3], axis: [1], keepDims: false },
+];
+const sumRun = (c: SumCase) =>
+  tf.tidy(() => {
+    const y = tf.sum(tf.tensor(values(size(c.x), 7), c.x), c.axis, c.keepDims);
+    return { shape: y.shape, data: y.dataSync() };
+  });
+const cpuSums = new Map<string, { shape: number[]; data: ArrayLike<number> }>();
 
 const reverseRun = (c: ReverseCase) =>
   tf.tidy(() => {
@@ -188,6 +222,7 @@ beforeAll(async () => {
   for (const c of pools) cpuTies.set(c.name, tieGrad(c));
   for (const c of norms) cpuNorms.set(c.name, bnRun(c, false));
   for (const c of reverses) cpuReverses.set(c.name, reverseRun(c));
+  for (const c of sums) cpuSums.set(c.name, sumRun(c));
   await initBackend('wasm');
 }, 60_000);
 afterAll(() => initBackend('wasm'));
@@ -209,6 +244,40 @@ describe('Reverse on wasm (netc kernel)', () => {
     const theirs = tf.engine().makeTensorFromTensorInfo(info, backend);
     expect(Array.from(tf.reverse(x, [0, 1]).dataSync())).toEqual(Array.from(theirs.dataSync()));
     tf.dispose([x, theirs]);
+  });
+});
+
+describe('Sum over leading axes on wasm (netc kernel)', () => {
+  for (const c of sums) {
+    it(`${c.name}: as on cpu`, () => {
+      const got = sumRun(c);
+      const want = cpuSums.get(c.name)!;
+      expect(got.shape).toEqual(want.shape);
+      expect(maxAbs(got.data, want.data)).toBeLessThan(1e-4);
+    });
+  }
+});
+
+describe('Identity on wasm (netc kernel)', () => {
+  it('shares the data: no new buffer, and the clone outlives its source', () => {
+    const x = tf.tensor(values(24, 8), [2, 3, 4]);
+    const want = Array.from(x.dataSync());
+    const before = tf.engine().backend.numDataIds();
+    const y = tf.clone(x);
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual(want);
+    y.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(before - 1);
+  });
+
+  it('a variable assigned after a clone leaves the clone as it was', () => {
+    const v = tf.variable(tf.tensor([1, 2, 3]));
+    const y = tf.clone(v);
+    v.assign(tf.tensor([4, 5, 6]));
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(v.dataSync())).toEqual([4, 5, 6]);
+    tf.dispose([v, y]);
   });
 });
 
