@@ -66,14 +66,18 @@ export function channelSums(
   }
 }
 
-/** `out[k] += sum of (a - shift[k]) * b` over channel k. */
-function channelDots(
+/**
+ * `sums[k] += sum of b` and `dots[k] += sum of (a - shift[k]) * b` over channel k, in one pass:
+ * the batch statistics (a = b = x) and the gradient's two sums (a = x, b = dy).
+ */
+function channelSumDot(
   a: Float32Array,
   b: Float32Array,
   c: number,
   inner: number,
   shift: Float64Array,
-  out: Float64Array,
+  sums: Float64Array,
+  dots: Float64Array,
 ): void {
   const n = a.length;
   const step = c * inner;
@@ -86,26 +90,39 @@ function channelDots(
         const sk = shift[k];
         let s0 = 0;
         let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
+        let d0 = 0;
+        let d1 = 0;
         let i = b0 + k;
         for (; i + c3 < e; i += c4) {
-          s0 += (a[i] - sk) * b[i];
-          s1 += (a[i + c] - sk) * b[i + c];
-          s2 += (a[i + c2] - sk) * b[i + c2];
-          s3 += (a[i + c3] - sk) * b[i + c3];
+          const v0 = b[i];
+          const v1 = b[i + c];
+          const v2 = b[i + c2];
+          const v3 = b[i + c3];
+          s0 += v0 + v2;
+          s1 += v1 + v3;
+          d0 += (a[i] - sk) * v0 + (a[i + c2] - sk) * v2;
+          d1 += (a[i + c] - sk) * v1 + (a[i + c3] - sk) * v3;
         }
-        for (; i < e; i += c) s0 += (a[i] - sk) * b[i];
-        out[k] += s0 + s1 + s2 + s3;
+        for (; i < e; i += c) {
+          s0 += b[i];
+          d0 += (a[i] - sk) * b[i];
+        }
+        sums[k] += s0 + s1;
+        dots[k] += d0 + d1;
       }
     return;
   }
   for (let k = 0; k < c; k++) {
     const sk = shift[k];
-    let s = 0;
+    let sum = 0;
+    let dot = 0;
     for (let base = k * inner; base < n; base += step)
-      for (let i = base, end = base + inner; i < end; i++) s += (a[i] - sk) * b[i];
-    out[k] += s;
+      for (let i = base, end = base + inner; i < end; i++) {
+        sum += b[i];
+        dot += (a[i] - sk) * b[i];
+      }
+    sums[k] += sum;
+    dots[k] += dot;
   }
 }
 
@@ -213,23 +230,26 @@ export function batchNormTraining(
   const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
   const n = x.size;
   const m = n / c;
-  const zero = new Float64Array(c);
   const mean = new Float64Array(c);
   const variance = new Float64Array(c);
   const g = gamma ? (gamma.dataSync() as Float32Array) : new Float32Array(c).fill(1);
   const b = beta ? (beta.dataSync() as Float32Array) : new Float32Array(c);
   {
+    // One pass: sum of x and sum of (x - first) x per channel, `first` its first value (a shift
+    // that keeps the variance exact in float64 however large the mean).
     const xs = hostView(x);
-    channelSums(xs, c, inner, zero, mean);
-    for (let k = 0; k < c; k++) mean[k] /= m;
-    // sum of (x - mean) * x = sum of (x - mean)^2, as sum of (x - mean) is 0.
-    channelDots(xs, xs, c, inner, mean, variance);
+    const first = Float64Array.from({ length: c }, (_, k) => xs[k * inner]);
+    const dot = new Float64Array(c);
+    channelSumDot(xs, xs, c, inner, first, mean, dot);
+    for (let k = 0; k < c; k++) {
+      const d = mean[k] - m * first[k]; // sum of (x - first)
+      // sum of (x - first)^2 = dot - first * d; minus d^2 / m: sum of (x - mean)^2.
+      variance[k] = Math.max(0, dot[k] - first[k] * d - (d * d) / m) / m;
+      mean[k] /= m;
+    }
   }
   const rstd = new Float64Array(c);
-  for (let k = 0; k < c; k++) {
-    variance[k] /= m;
-    rstd[k] = 1 / Math.sqrt(variance[k] + epsilon);
-  }
+  for (let k = 0; k < c; k++) rstd[k] = 1 / Math.sqrt(variance[k] + epsilon);
   // gamma * rstd: the slope of y in x, and the factor of every term of dx.
   const scale = Float64Array.from(rstd, (r, k) => r * g[k]);
   const op = tf.customGrad((...args: unknown[]) => {
@@ -250,8 +270,7 @@ export function batchNormTraining(
           const dys = hostView(dyT);
           const xs = hostView(xT);
           if (dys.length !== n) throw new Error('batch norm gradient: dy of another size than x');
-          channelSums(dys, c, inner, zero, sumDy);
-          channelDots(xs, dys, c, inner, mean, sumDyXc);
+          channelSumDot(xs, dys, c, inner, mean, sumDy, sumDyXc);
           // dx = scale dy - scale rstd^2 sumDyXc / m (x - mean) - scale sumDy / m
           const slope = Float64Array.from(
             scale,

@@ -132,9 +132,10 @@ const cpuReverses = new Map<string, ArrayLike<number>>();
 const poolLoss = (c: PoolCase, x: tf.Tensor, r: tf.Tensor) =>
   tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad), r));
 
-function poolGrad(c: PoolCase): Float32Array {
+/** The gradient of poolLoss in x, the inputs `values` mapped by `input` (the identity: distinct). */
+function poolGrad(c: PoolCase, input = (v: number, _i: number) => v): Float32Array {
   return tf.tidy(() => {
-    const x = tf.tensor(values(size(c.x), 1), c.x);
+    const x = tf.tensor(values(size(c.x), 1).map(input), c.x);
     const y = tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad);
     const r = tf.tensor(values(size(y.shape), 2), y.shape);
     return tf
@@ -144,20 +145,12 @@ function poolGrad(c: PoolCase): Float32Array {
 }
 
 /** poolGrad with ties: half the inputs 0 (as after a ReLU), whole windows of zeros among them. */
-function tieGrad(c: PoolCase): Float32Array {
-  return tf.tidy(() => {
-    const x = tf.tensor(
-      values(size(c.x), 1).map((v) => Math.max(0, v - 0.5)),
-      c.x,
-    );
-    const y = tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad);
-    const r = tf.tensor(values(size(y.shape), 2), y.shape);
-    return tf
-      .grad((a: tf.Tensor) => poolLoss(c, a, r))(x)
-      .dataSync() as Float32Array;
-  });
-}
+const tieGrad = (c: PoolCase) => poolGrad(c, (v) => Math.max(0, v - 0.5));
 const cpuTies = new Map<string, Float32Array>();
+
+/** poolGrad with every 7th input NaN: NaN never wins, whatever the forward's maxima hold. */
+const nanGrad = (c: PoolCase) => poolGrad(c, (v, i) => (i % 7 === 3 ? NaN : v));
+const cpuNans = new Map<string, Float32Array>();
 
 interface BnCase {
   name: string;
@@ -220,6 +213,7 @@ beforeAll(async () => {
   await initBackend('cpu');
   for (const c of pools) cpuPools.set(c.name, poolGrad(c));
   for (const c of pools) cpuTies.set(c.name, tieGrad(c));
+  for (const c of pools) cpuNans.set(c.name, nanGrad(c));
   for (const c of norms) cpuNorms.set(c.name, bnRun(c, false));
   for (const c of reverses) cpuReverses.set(c.name, reverseRun(c));
   for (const c of sums) cpuSums.set(c.name, sumRun(c));
@@ -286,6 +280,11 @@ describe('MaxPoolGrad on wasm (netc kernel)', () => {
     it(`${c.name}, with ties: each dy to the first maximum, as on cpu`, () => {
       expect(maxAbs(tieGrad(c), cpuTies.get(c.name)!)).toBe(0);
     });
+    it(`${c.name}, with NaN inputs: NaN never wins, as on cpu`, () => {
+      const want = cpuNans.get(c.name)!;
+      expect(want.some((v) => v !== 0)).toBe(true);
+      expect(Array.from(nanGrad(c))).toEqual(Array.from(want));
+    });
     it(`${c.name}: as on cpu and as central differences`, () => {
       const got = poolGrad(c);
       expect(maxAbs(got, cpuPools.get(c.name)!)).toBe(0);
@@ -326,6 +325,22 @@ describe('batch norm in training mode as one op (batchNormTraining)', () => {
       got.forEach((g, k) => expect(maxAbs(g, want[k])).toBeLessThan(2e-5));
     });
   }
+
+  it('has the batch statistics of float64 maths when the mean dwarfs the spread (x near 1000)', () => {
+    const shape = [40, 9, 5];
+    const xs = Float32Array.from(values(size(shape), 9), (v) => 1000 + 0.01 * v);
+    const { mean, variance } = tf.tidy(() => {
+      const r = batchNormTraining(tf.tensor(xs, shape), null, null, 2, 1e-3);
+      return { mean: r.mean.dataSync(), variance: r.variance.dataSync() };
+    });
+    for (let k = 0; k < 5; k++) {
+      const col = Array.from(xs).filter((_, i) => i % 5 === k);
+      const mu = col.reduce((a, v) => a + v, 0) / col.length;
+      const v = col.reduce((a, x) => a + (x - mu) ** 2, 0) / col.length;
+      expect(Math.abs(mean[k] - mu) / mu).toBeLessThan(1e-7);
+      expect(Math.abs(variance[k] - v) / v).toBeLessThan(1e-5);
+    }
+  });
 
   it('matches central differences in x, gamma and beta (float64 loss in JS)', () => {
     const c = norms[0];
