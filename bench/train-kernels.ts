@@ -6,7 +6,8 @@
  *   gradients, what tfjs-layers' BatchNormalization runs) against netc's fused op
  *   (runtime/kernels/batch-norm-train.ts);
  * - MaxPoolGrad: tfjs-backend-wasm's kernel against netc's (runtime/kernels/max-pool-grad.ts);
- * - Reverse: tfjs-backend-wasm's kernel against netc's (runtime/kernels/reverse.ts).
+ * - Reverse: tfjs-backend-wasm's kernel against netc's (runtime/kernels/reverse.ts);
+ * - Sum over leading axes: tfjs-backend-wasm's kernel against netc's (runtime/kernels/sum.ts).
  *
  *   npx tsx bench/train-kernels.ts [--rounds 7]
  */
@@ -81,6 +82,38 @@ for (const [title, shape] of SHAPES) {
   tf.dispose([x, dy, g, b]);
 }
 
+/**
+ * Median ms of tfjs-backend-wasm's kernel (`theirs`) and netc's (`ours`), interleaved, each with
+ * its read-back, and the largest difference of their results.
+ */
+function versus(theirs: () => tf.Tensor, ours: () => tf.Tensor) {
+  const times: [number[], number[]] = [[], []];
+  let diff = 0;
+  for (let r = 0; r <= rounds; r++) {
+    const out = [theirs, ours].map((f, i) => {
+      const t0 = performance.now();
+      const t = f();
+      t.dataSync();
+      if (r > 0) times[i].push(performance.now() - t0);
+      return t;
+    });
+    if (r === 0) diff = tf.max(tf.abs(tf.sub(out[0], out[1]))).dataSync()[0];
+    tf.dispose(out);
+  }
+  const [ta, tn] = times.map(median);
+  return { ms: `${ta.toFixed(1)} | ${tn.toFixed(1)} | ${(ta / tn).toFixed(1)}x`, diff };
+}
+const backend = tf.backend();
+/** tfjs-backend-wasm's own kernel `name` (which netc replaced) on `inputs`, as a tensor. */
+const theirKernel = (name: string, inputs: tf.NamedTensorInfoMap, attrs: object) => () =>
+  tf.engine().makeTensorFromTensorInfo(
+    originalWasmKernel(name)!({
+      inputs,
+      backend,
+      attrs: attrs as tf.NamedAttrMap,
+    }) as tf.TensorInfo,
+  );
+
 console.log('\n### MaxPoolGrad\n');
 const POOLS: [string, number[], number, number, 'same' | 'valid'][] = [
   ['LeNet-BN pool 1 (2x2/2)', [256, 24, 24, 6], 2, 2, 'valid'],
@@ -88,8 +121,6 @@ const POOLS: [string, number[], number, number, 'same' | 'valid'][] = [
   ['ECG ResNet stem (3/2 same)', [32, 640, 1, 64], 3, 2, 'same'],
   ['ResNet-18 stem (3x3/2 same)', [32, 48, 48, 64], 3, 2, 'same'],
 ];
-const backend = tf.backend();
-const original = originalWasmKernel('MaxPoolGrad')!;
 console.log('| pool | input | tfjs-backend-wasm ms | netc ms | speed-up | max abs diff |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: |');
 for (const [title, shape, size, stride, pad] of POOLS) {
@@ -100,30 +131,11 @@ for (const [title, shape, size, stride, pad] of POOLS) {
   const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 6);
   const attrs = { filterSize, strides, pad };
   const inputs = { dy, input: x, output: y };
-  const viaTfjs = () => original({ inputs, backend, attrs }) as tf.TensorInfo;
-  const viaNetc = () => tf.engine().runKernel('MaxPoolGrad', inputs, attrs) as tf.Tensor;
-  const times: [number[], number[]] = [[], []];
-  let diff = 0;
-  for (let r = 0; r <= rounds; r++) {
-    let t0 = performance.now();
-    const a = tf.engine().makeTensorFromTensorInfo(viaTfjs());
-    a.dataSync();
-    const ta = performance.now() - t0;
-    t0 = performance.now();
-    const n = viaNetc();
-    n.dataSync();
-    const tn = performance.now() - t0;
-    if (r > 0) {
-      times[0].push(ta);
-      times[1].push(tn);
-    } else diff = tf.max(tf.abs(tf.sub(a, n))).dataSync()[0];
-    tf.dispose([a, n]);
-  }
-  const [ta, tn] = times.map(median);
-  console.log(
-    `| ${title} | [${shape.join(', ')}] | ${ta.toFixed(1)} | ${tn.toFixed(1)} | ` +
-      `${(ta / tn).toFixed(1)}x | ${diff.toExponential(1)} |`,
+  const { ms, diff } = versus(
+    theirKernel('MaxPoolGrad', inputs, attrs),
+    () => tf.engine().runKernel('MaxPoolGrad', inputs, attrs) as tf.Tensor,
   );
+  console.log(`| ${title} | [${shape.join(', ')}] | ${ms} | ${diff.toExponential(1)} |`);
   tf.dispose([x, y, dy]);
 }
 
@@ -134,38 +146,33 @@ const REVERSES: [string, number[], number[]][] = [
   ['ECG ResNet 96-channel filter', [1, 32, 96, 96], [0, 1]],
   ['BiLSTM time axis', [32, 200, 128], [1]],
 ];
-const originalReverse = originalWasmKernel('Reverse')!;
 console.log('| reverse | input | axes | tfjs-backend-wasm ms | netc ms | speed-up | equal |');
 console.log('| --- | --- | --- | ---: | ---: | ---: | --- |');
 for (const [title, shape, dims] of REVERSES) {
   const x = tf.randomNormal(shape, 0, 1, 'float32', 7);
-  const viaTfjs = () =>
-    tf
-      .engine()
-      .makeTensorFromTensorInfo(
-        originalReverse({ inputs: { x }, backend, attrs: { dims } }) as tf.TensorInfo,
-      );
-  const times: [number[], number[]] = [[], []];
-  let equal = true;
-  for (let r = 0; r <= rounds; r++) {
-    let t0 = performance.now();
-    const a = viaTfjs();
-    a.dataSync();
-    const ta = performance.now() - t0;
-    t0 = performance.now();
-    const n = tf.reverse(x, dims);
-    n.dataSync();
-    const tn = performance.now() - t0;
-    if (r > 0) {
-      times[0].push(ta);
-      times[1].push(tn);
-    } else equal = tf.all(tf.equal(a, n)).dataSync()[0] === 1;
-    tf.dispose([a, n]);
-  }
-  const [ta, tn] = times.map(median);
+  const { ms, diff } = versus(theirKernel('Reverse', { x }, { dims }), () => tf.reverse(x, dims));
   console.log(
-    `| ${title} | [${shape.join(', ')}] | [${dims.join(', ')}] | ${ta.toFixed(1)} | ` +
-      `${tn.toFixed(1)} | ${(ta / tn).toFixed(1)}x | ${equal ? 'yes' : 'no'} |`,
+    `| ${title} | [${shape.join(', ')}] | [${dims.join(', ')}] | ${ms} | ${diff === 0 ? 'yes' : 'no'} |`,
+  );
+  tf.dispose(x);
+}
+
+console.log('\n### Sum over leading axes (the bias gradient of every convolution)\n');
+const SUMS: [string, number[], number[]][] = [
+  ['ResNet-18 stem', [32, 48, 48, 64], [0, 1, 2]],
+  ['ResNet-18 stage 1', [32, 24, 24, 64], [0, 1, 2]],
+  ['LeNet-BN conv 1', [256, 24, 24, 6], [0, 1, 2]],
+  ['ECG ResNet stem', [32, 640, 1, 64], [0, 1, 2]],
+];
+console.log('| sum | input | axes | tfjs-backend-wasm ms | netc ms | speed-up | max abs diff |');
+console.log('| --- | --- | --- | ---: | ---: | ---: | ---: |');
+for (const [title, shape, axis] of SUMS) {
+  const x = tf.randomNormal(shape, 0, 1, 'float32', 8);
+  const { ms, diff } = versus(theirKernel('Sum', { x }, { axis, keepDims: false }), () =>
+    tf.sum(x, axis),
+  );
+  console.log(
+    `| ${title} | [${shape.join(', ')}] | [${axis.join(', ')}] | ${ms} | ${diff.toExponential(1)} |`,
   );
   tf.dispose(x);
 }
