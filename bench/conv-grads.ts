@@ -2,11 +2,11 @@
  * The 2-D convolution gradient kernels on wasm, per shape of the training benches' models, each
  * way side by side (interleaved rounds, median ms): the filter gradient one tap at a time
  * (a strided slice and a matMul per tap, as netc had, here on the faster BatchMatMul of
- * runtime/kernels/matmul.ts) vs one convolution with batch and
- * channels swapped (runtime/kernels/conv2d-backprop.ts); the input gradient by the backend's own
- * kernel (a naive loop in tfjs-backend-wasm 4.22) vs netc's: one convolution of the spread
- * gradient, a matMul spread by the stride for 1x1 kernels, the backend's own for strided
- * kernels into fewer than 4 channels.
+ * runtime/kernels/matmul.ts) vs one convolution with batch and channels swapped vs one matMul
+ * of the input's columns (runtime/kernels/conv2d-backprop.ts; netc takes the columns when they
+ * are smaller than dy, else the swapped convolution); the input gradient by the backend's own
+ * kernel (a naive loop in tfjs-backend-wasm 4.22) vs netc's: one convolution of dy by the
+ * stride's phases, a matMul spread by the stride for 1x1 kernels.
  * Also prints the largest difference between the two ways (they compute the same sums).
  *
  *   npx tsx bench/conv-grads.ts [--rounds N]
@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../api/index.js';
 import { geometry, type Attrs } from '../runtime/kernels/composite.js';
 import {
+  filterByColumns,
   filterBySwappedConv,
   filterByTaps,
   inputBy1x1,
@@ -61,9 +62,11 @@ await initBackend('wasm');
 const original = originalWasmKernel('Conv2DBackpropInput');
 console.log(`${rounds} interleaved rounds per shape, median ms, wasm ${tf.getBackend()}.\n`);
 console.log(
-  '| shape | x | filter | stride | dW taps | dW swapped conv | speed-up | dX tfjs | dX conv | speed-up | max diff |',
+  '| shape | x | filter | stride | dW taps | dW swapped conv | speed-up | dW columns | speed-up | dX tfjs | dX conv | speed-up | max diff |',
 );
-console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(
+  '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+);
 for (const c of cases) {
   const attrs: Attrs = { strides: c.stride, pad: c.pad, dilations: 1, dataFormat: 'NHWC' };
   const g = geometry(c.x, c.f, attrs, false);
@@ -73,6 +76,7 @@ for (const c of cases) {
   const ways: Record<string, () => tf.Tensor> = {
     taps: () => filterByTaps(x, dy, g, c.f),
     swapped: () => filterBySwappedConv(x, dy, g),
+    columns: () => filterByColumns(x, dy, g, c.f),
     tfjs: () => {
       const info = original!({
         inputs: { dy, filter: f },
@@ -81,14 +85,9 @@ for (const c of cases) {
       }) as tf.TensorInfo;
       return tf.engine().makeTensorFromTensorInfo(info);
     },
-    conv: () =>
-      c.f[0] * c.f[1] === 1
-        ? inputBy1x1(dy, f, g)
-        : (g.sh > 1 || g.sw > 1) && c.f[2] < 4
-          ? ways.tfjs()
-          : inputByConv(dy, f, g),
+    conv: () => (c.f[0] * c.f[1] === 1 ? inputBy1x1(dy, f, g) : inputByConv(dy, f, g)),
   };
-  const ms: Record<string, number[]> = { taps: [], swapped: [], tfjs: [], conv: [] };
+  const ms: Record<string, number[]> = { taps: [], swapped: [], columns: [], tfjs: [], conv: [] };
   const last: Record<string, Float32Array> = {};
   for (let r = 0; r <= rounds; r++)
     for (const [k, fn] of Object.entries(ways)) {
@@ -104,11 +103,18 @@ for (const c of cases) {
     for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
     return m;
   };
-  const [mt, ms2, mi, mc] = ['taps', 'swapped', 'tfjs', 'conv'].map((k) => median(ms[k]));
-  const d = Math.max(diff(last.taps, last.swapped), diff(last.tfjs, last.conv));
+  const [mt, ms2, mcol, mi, mc] = ['taps', 'swapped', 'columns', 'tfjs', 'conv'].map((k) =>
+    median(ms[k]),
+  );
+  const d = Math.max(
+    diff(last.taps, last.swapped),
+    diff(last.taps, last.columns),
+    diff(last.tfjs, last.conv),
+  );
   console.log(
     `| ${c.name} | ${c.x.join('x')} | ${c.f.join('x')} | ${String(c.stride)} | ${mt.toFixed(1)} | ` +
-      `${ms2.toFixed(1)} | ${(mt / ms2).toFixed(1)}x | ${mi.toFixed(1)} | ${mc.toFixed(1)} | ` +
+      `${ms2.toFixed(1)} | ${(mt / ms2).toFixed(1)}x | ${mcol.toFixed(1)} | ${(mt / mcol).toFixed(1)}x | ` +
+      `${mi.toFixed(1)} | ${mc.toFixed(1)} | ` +
       `${(mi / mc).toFixed(1)}x | ${d.toExponential(1)} |`,
   );
   tf.dispose([x, f, dy]);

@@ -1,8 +1,9 @@
 /**
  * netc's plain-JS training kernels now against the same kernels at an earlier commit, side by
  * side in one process (ms: median of `--rounds` interleaved rounds): batch norm in training mode
- * (forward + backward, runtime/kernels/batch-norm-train.ts) and MaxPoolGrad
- * (runtime/kernels/max-pool-grad.ts), on the shapes of the training benches. The earlier
+ * (forward + backward, runtime/kernels/batch-norm-train.ts), MaxPoolGrad
+ * (runtime/kernels/max-pool-grad.ts) and Conv2DBackpropInput (runtime/kernels/conv2d-backprop.ts),
+ * on the shapes of the training benches. The earlier
  * runtime/kernels/ is extracted with `git archive` into bench/.cache/ (ignored); a kernel that
  * the commit lacks is left out. Also checks that both give the same numbers.
  *
@@ -15,6 +16,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../api/index.js';
 import { batchNormTraining } from '../runtime/kernels/batch-norm-train.js';
+import { conv2dBackpropFilter, conv2dBackpropInput } from '../runtime/kernels/conv2d-backprop.js';
+import { originalWasmKernel } from '../runtime/kernels/index.js';
 import { maxPoolGrad } from '../runtime/kernels/max-pool-grad.js';
 
 const { values } = parseArgs({
@@ -38,6 +41,10 @@ const then = async <T>(file: string): Promise<T | null> => {
 };
 const oldBn = await then<{ batchNormTraining: typeof batchNormTraining }>('batch-norm-train.ts');
 const oldPool = await then<{ maxPoolGrad: typeof maxPoolGrad }>('max-pool-grad.ts');
+const oldConv = await then<{
+  conv2dBackpropInput: typeof conv2dBackpropInput;
+  conv2dBackpropFilter: typeof conv2dBackpropFilter;
+}>('conv2d-backprop.ts');
 
 const status = await initBackend('wasm');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -142,5 +149,77 @@ if (oldPool) {
       diff.toExponential(1),
     ]);
     tf.dispose([x, y, dy]);
+  }
+}
+if (oldConv) {
+  const CONVS: [string, number[], [number, number, number, number], [number, number]][] = [
+    ['ResNet-18 stem 7x7/2', [32, 96, 96, 1], [7, 7, 1, 64], [2, 2]],
+    ['ResNet-18 3x3 64', [32, 24, 24, 64], [3, 3, 64, 64], [1, 1]],
+    ['ResNet-18 3x3/2 128', [32, 24, 24, 64], [3, 3, 64, 128], [2, 2]],
+    ['ResNet-18 1x1/2 128', [32, 24, 24, 64], [1, 1, 64, 128], [2, 2]],
+    ['ResNet-18 3x3/2 256', [32, 12, 12, 128], [3, 3, 128, 256], [2, 2]],
+    ['ResNet-18 3x3/2 512', [32, 6, 6, 256], [3, 3, 256, 512], [2, 2]],
+    ['ResNet-18 1x1/2 512', [32, 6, 6, 256], [1, 1, 256, 512], [2, 2]],
+    ['ResNet-18 3x3 512', [32, 3, 3, 512], [3, 3, 512, 512], [1, 1]],
+    ['ECG 32-tap, 1 ch (stem)', [32, 1, 1280, 1], [1, 32, 1, 12], [1, 1]],
+    ['ECG 32-tap, 12 ch', [32, 1, 1280, 12], [1, 32, 12, 12], [1, 1]],
+    ['ECG 32-tap /2, 12 ch', [32, 1, 1280, 12], [1, 32, 12, 12], [1, 2]],
+    ['ECG 32-tap, 96 ch', [32, 1, 80, 96], [1, 32, 96, 96], [1, 1]],
+    ['ECG 32-tap /2, 96 ch', [32, 1, 160, 96], [1, 32, 96, 96], [1, 2]],
+    ['LeNet 5x5, 1 ch', [256, 28, 28, 1], [5, 5, 1, 6], [1, 1]],
+  ];
+  const original = originalWasmKernel('Conv2DBackpropInput')!;
+  const inputKernels = [oldConv.conv2dBackpropInput(original), conv2dBackpropInput(original)];
+  const filterKernels = [oldConv.conv2dBackpropFilter, conv2dBackpropFilter];
+  const backend = tf.backend();
+  const call = (k: tf.KernelFunc, inputs: tf.NamedTensorInfoMap, attrs: object) => {
+    const info = k({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+    const out = tf.engine().makeTensorFromTensorInfo(info);
+    const data = out.dataSync();
+    out.dispose();
+    return data;
+  };
+  const rows: Record<'input' | 'filter', (string | number)[][]> = { input: [], filter: [] };
+  for (const [name, inputShape, f, strides] of CONVS) {
+    const attrs = { strides, pad: 'same', dilations: [1, 1], dataFormat: 'NHWC' };
+    const x = tf.randomNormal(inputShape, 0, 1, 'float32', 9);
+    const filter = tf.randomNormal(f, 0, 1, 'float32', 7);
+    const probe = tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, strides, 'same');
+    const dy = tf.randomNormal(probe.shape, 0, 1, 'float32', 8);
+    const cells = (r: [number, number, number]) => [
+      name,
+      `[${inputShape.join(', ')}]`,
+      f.join('x'),
+      strides.join('x'),
+      r[0].toFixed(1),
+      r[1].toFixed(1),
+      `${(r[0] / r[1]).toFixed(2)}x`,
+      r[2].toExponential(1),
+    ];
+    if (f[2] >= 4 || strides.every((s) => s === 1))
+      rows.input.push(
+        cells(
+          sideBySide(inputKernels[0], inputKernels[1], (k) =>
+            call(k, { dy, filter }, { ...attrs, inputShape }),
+          ),
+        ),
+      );
+    rows.filter.push(
+      cells(
+        sideBySide(filterKernels[0], filterKernels[1], (k) =>
+          call(k, { x, dy }, { ...attrs, filterShape: f }),
+        ),
+      ),
+    );
+    tf.dispose([x, filter, probe, dy]);
+  }
+  for (const [kind, title] of [
+    ['input', 'Conv2DBackpropInput'],
+    ['filter', 'Conv2DBackpropFilter'],
+  ] as const) {
+    console.log(`\n### ${title}\n`);
+    row(['layer', 'x', 'filter', 'stride', `${sha} ms`, 'now ms', 'speed-up', 'max abs diff']);
+    row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:']);
+    for (const r of rows[kind]) row(r);
   }
 }

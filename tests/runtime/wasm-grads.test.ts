@@ -118,6 +118,42 @@ const cases: Case[] = [
     w: [2, 2, 2, 5],
     op: conv(2, 'same'),
   },
+  {
+    name: 'conv 2x2 stride 3 valid into 4 channels (phases no tap meets)',
+    x: [2, 10, 8, 4],
+    w: [2, 2, 4, 3],
+    op: conv(3, 'valid'),
+  },
+  {
+    name: 'conv 4x3 strides 2x3 same into 5 channels, odd input',
+    x: [2, 9, 11, 5],
+    w: [4, 3, 5, 3],
+    op: conv([2, 3], 'same'),
+  },
+  {
+    name: 'conv 3x3 stride 2, explicit pads past the input (dy rows cropped)',
+    x: [2, 7, 8, 4],
+    w: [3, 3, 4, 2],
+    op: (x, w) =>
+      tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, [
+        [0, 0],
+        [4, 0],
+        [0, 5],
+        [0, 0],
+      ]),
+  },
+  {
+    name: 'conv 3x3 stride 2 same, 1 channel into 12 (filter gradient by columns)',
+    x: [2, 9, 8, 1],
+    w: [3, 3, 1, 12],
+    op: conv(2, 'same'),
+  },
+  {
+    name: 'conv 2x2 strides 1x2 valid, 2 channels into 9 (by columns)',
+    x: [3, 5, 8, 2],
+    w: [2, 2, 2, 9],
+    op: conv([1, 2], 'valid'),
+  },
   { name: 'conv 1x1 stride 2 (a shortcut)', x: [3, 6, 5, 4], w: [1, 1, 4, 6], op: conv(2, 'same') },
   {
     name: 'conv 3x3 stride 2 same into 1 channel (stem)',
