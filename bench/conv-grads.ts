@@ -1,6 +1,7 @@
 /**
  * The 2-D convolution gradient kernels on wasm, per shape of the training benches' models, each
- * way side by side (interleaved rounds, median ms): the filter gradient one tap at a time
+ * way side by side, with the forward convolution for scale (a new filter each call, as in
+ * training, and its GFLOP/s) (interleaved rounds, median ms): the filter gradient one tap at a time
  * (a strided slice and a matMul per tap, as netc had, here on the faster BatchMatMul of
  * runtime/kernels/matmul.ts) vs one convolution with batch and channels swapped vs one matMul
  * of the input's columns (runtime/kernels/conv2d-backprop.ts; netc takes the columns when they
@@ -47,7 +48,11 @@ const all: Case[] = [
   { name: 'R18 3x3 64', x: [32, 24, 24, 64], f: [3, 3, 64, 64], stride: 1, pad: 'same' },
   { name: 'R18 3x3/2 128', x: [32, 24, 24, 64], f: [3, 3, 64, 128], stride: 2, pad: 'same' },
   { name: 'R18 1x1/2 128', x: [32, 24, 24, 64], f: [1, 1, 64, 128], stride: 2, pad: 'same' },
+  { name: 'R18 3x3 128', x: [32, 12, 12, 128], f: [3, 3, 128, 128], stride: 1, pad: 'same' },
+  { name: 'R18 3x3/2 256', x: [32, 12, 12, 128], f: [3, 3, 128, 256], stride: 2, pad: 'same' },
   { name: 'R18 3x3 256', x: [32, 6, 6, 256], f: [3, 3, 256, 256], stride: 1, pad: 'same' },
+  { name: 'R18 3x3/2 512', x: [32, 6, 6, 256], f: [3, 3, 256, 512], stride: 2, pad: 'same' },
+  { name: 'R18 1x1/2 512', x: [32, 6, 6, 256], f: [1, 1, 256, 512], stride: 2, pad: 'same' },
   { name: 'R18 3x3 512', x: [32, 3, 3, 512], f: [3, 3, 512, 512], stride: 1, pad: 'same' },
 ];
 
@@ -62,10 +67,10 @@ await initBackend('wasm');
 const original = originalWasmKernel('Conv2DBackpropInput');
 console.log(`${rounds} interleaved rounds per shape, median ms, wasm ${tf.getBackend()}.\n`);
 console.log(
-  '| shape | x | filter | stride | dW taps | dW swapped conv | speed-up | dW columns | speed-up | dX tfjs | dX conv | speed-up | max diff |',
+  '| shape | x | filter | stride | forward | GFLOP/s | dW taps | dW swapped conv | speed-up | dW columns | speed-up | dX tfjs | dX conv | speed-up | max diff |',
 );
 console.log(
-  '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 );
 for (const c of cases) {
   const attrs: Attrs = { strides: c.stride, pad: c.pad, dilations: 1, dataFormat: 'NHWC' };
@@ -73,7 +78,11 @@ for (const c of cases) {
   const x = tf.randomNormal(c.x) as tf.Tensor4D;
   const f = tf.randomNormal(c.f) as tf.Tensor4D;
   const dy = tf.randomNormal([g.b, g.oh, g.ow, c.f[3]]) as tf.Tensor4D;
+  // A new filter each call, as in training: the backend re-lays out and packs every new filter.
+  const filters = Array.from({ length: rounds + 1 }, () => tf.randomNormal(c.f) as tf.Tensor4D);
+  let calls = 0;
   const ways: Record<string, () => tf.Tensor> = {
+    forward: () => tf.conv2d(x, filters[calls++ % filters.length], c.stride, c.pad),
     taps: () => filterByTaps(x, dy, g, c.f),
     swapped: () => filterBySwappedConv(x, dy, g),
     columns: () => filterByColumns(x, dy, g, c.f),
@@ -87,7 +96,14 @@ for (const c of cases) {
     },
     conv: () => (c.f[0] * c.f[1] === 1 ? inputBy1x1(dy, f, g) : inputByConv(dy, f, g)),
   };
-  const ms: Record<string, number[]> = { taps: [], swapped: [], columns: [], tfjs: [], conv: [] };
+  const ms: Record<string, number[]> = {
+    forward: [],
+    taps: [],
+    swapped: [],
+    columns: [],
+    tfjs: [],
+    conv: [],
+  };
   const last: Record<string, Float32Array> = {};
   for (let r = 0; r <= rounds; r++)
     for (const [k, fn] of Object.entries(ways)) {
@@ -103,19 +119,21 @@ for (const c of cases) {
     for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
     return m;
   };
-  const [mt, ms2, mcol, mi, mc] = ['taps', 'swapped', 'columns', 'tfjs', 'conv'].map((k) =>
-    median(ms[k]),
+  const [mf, mt, ms2, mcol, mi, mc] = ['forward', 'taps', 'swapped', 'columns', 'tfjs', 'conv'].map(
+    (k) => median(ms[k]),
   );
+  const gflop = (2 * g.b * g.oh * g.ow * c.f[0] * c.f[1] * c.f[2] * c.f[3]) / 1e9;
   const d = Math.max(
     diff(last.taps, last.swapped),
     diff(last.taps, last.columns),
     diff(last.tfjs, last.conv),
   );
   console.log(
-    `| ${c.name} | ${c.x.join('x')} | ${c.f.join('x')} | ${String(c.stride)} | ${mt.toFixed(1)} | ` +
+    `| ${c.name} | ${c.x.join('x')} | ${c.f.join('x')} | ${String(c.stride)} | ${mf.toFixed(1)} | ` +
+      `${((gflop / mf) * 1000).toFixed(0)} | ${mt.toFixed(1)} | ` +
       `${ms2.toFixed(1)} | ${(mt / ms2).toFixed(1)}x | ${mcol.toFixed(1)} | ${(mt / mcol).toFixed(1)}x | ` +
       `${mi.toFixed(1)} | ${mc.toFixed(1)} | ` +
       `${(mi / mc).toFixed(1)}x | ${d.toExponential(1)} |`,
   );
-  tf.dispose([x, f, dy]);
+  tf.dispose([x, f, dy, ...filters]);
 }
