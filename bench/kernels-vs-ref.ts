@@ -2,8 +2,8 @@
  * netc's plain-JS training kernels now against the same kernels at an earlier commit, side by
  * side in one process (ms: median of `--rounds` interleaved rounds): batch norm in training mode
  * (forward + backward, runtime/kernels/batch-norm-train.ts), MaxPoolGrad
- * (runtime/kernels/max-pool-grad.ts) and Conv2DBackpropInput (runtime/kernels/conv2d-backprop.ts),
- * on the shapes of the training benches. The earlier
+ * (runtime/kernels/max-pool-grad.ts), Conv2DBackpropInput and Conv2DBackpropFilter
+ * (runtime/kernels/conv2d-backprop.ts), on the shapes of the training benches. The earlier
  * runtime/kernels/ is extracted with `git archive` into bench/.cache/ (ignored); a kernel that
  * the commit lacks is left out. Also checks that both give the same numbers.
  *
@@ -71,6 +71,19 @@ function sideBySide<K>(old: K, now: K, run: (k: K) => tf.TypedArray): [number, n
 }
 const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
 
+/** `k` called directly on the backend, its output read back and disposed. */
+function callKernel(k: tf.KernelFunc, inputs: tf.NamedTensorInfoMap, attrs: object): tf.TypedArray {
+  const info = k({
+    inputs,
+    backend: tf.backend(),
+    attrs: attrs as tf.NamedAttrMap,
+  }) as tf.TensorInfo;
+  const out = tf.engine().makeTensorFromTensorInfo(info);
+  const data = out.dataSync();
+  out.dispose();
+  return data;
+}
+
 console.log(
   `wasm, ${status.threads} threads; netc at ${sha} against now; median of ${rounds} rounds.\n`,
 );
@@ -126,20 +139,15 @@ if (oldPool) {
     [[32, 48, 48, 64], [3, 3], [2, 2], 'same'],
     [[32, 640, 1, 64], [3, 1], [2, 1], 'same'],
   ];
-  const backend = tf.backend();
   for (const [shape, size, strides, pad] of POOLS) {
     // After a ReLU: half the inputs 0, ties in every window.
     const x = tf.relu(tf.randomNormal(shape, 0, 1, 'float32', 5)) as tf.Tensor4D;
     const y = tf.maxPool(x, size, strides, pad);
     const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 6);
     const attrs = { filterSize: size, strides, pad };
-    const [t0, t1, diff] = sideBySide(oldPool.maxPoolGrad, maxPoolGrad, (k) => {
-      const info = k({ inputs: { dy, input: x, output: y }, backend, attrs }) as tf.TensorInfo;
-      const out = tf.engine().makeTensorFromTensorInfo(info);
-      const data = out.dataSync();
-      out.dispose();
-      return data;
-    });
+    const [t0, t1, diff] = sideBySide(oldPool.maxPoolGrad, maxPoolGrad, (k) =>
+      callKernel(k, { dy, input: x, output: y }, attrs),
+    );
     row([
       `[${shape.join(', ')}]`,
       `${size.join('x')}/${strides.join('x')} ${pad}`,
@@ -171,14 +179,6 @@ if (oldConv) {
   const original = originalWasmKernel('Conv2DBackpropInput')!;
   const inputKernels = [oldConv.conv2dBackpropInput(original), conv2dBackpropInput(original)];
   const filterKernels = [oldConv.conv2dBackpropFilter, conv2dBackpropFilter];
-  const backend = tf.backend();
-  const call = (k: tf.KernelFunc, inputs: tf.NamedTensorInfoMap, attrs: object) => {
-    const info = k({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
-    const out = tf.engine().makeTensorFromTensorInfo(info);
-    const data = out.dataSync();
-    out.dispose();
-    return data;
-  };
   const rows: Record<'input' | 'filter', (string | number)[][]> = { input: [], filter: [] };
   for (const [name, inputShape, f, strides] of CONVS) {
     const attrs = { strides, pad: 'same', dilations: [1, 1], dataFormat: 'NHWC' };
@@ -196,18 +196,17 @@ if (oldConv) {
       `${(r[0] / r[1]).toFixed(2)}x`,
       r[2].toExponential(1),
     ];
-    if (f[2] >= 4 || strides.every((s) => s === 1))
-      rows.input.push(
-        cells(
-          sideBySide(inputKernels[0], inputKernels[1], (k) =>
-            call(k, { dy, filter }, { ...attrs, inputShape }),
-          ),
+    rows.input.push(
+      cells(
+        sideBySide(inputKernels[0], inputKernels[1], (k) =>
+          callKernel(k, { dy, filter }, { ...attrs, inputShape }),
         ),
-      );
+      ),
+    );
     rows.filter.push(
       cells(
         sideBySide(filterKernels[0], filterKernels[1], (k) =>
-          call(k, { x, dy }, { ...attrs, filterShape: f }),
+          callKernel(k, { x, dy }, { ...attrs, filterShape: f }),
         ),
       ),
     );
