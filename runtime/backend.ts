@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { startHostPool } from './kernels/host-pool.js';
 import { registerWasmGradientKernels } from './wasm-kernels.js';
 import {
   pinPthreadWorker,
@@ -125,13 +126,15 @@ async function startWasm(threads: number): Promise<BackendStatus> {
     );
     if (failure === undefined) {
       const actual = getThreadsCount();
-      return actual === threads
-        ? { name: 'wasm', threads }
-        : {
-            name: 'wasm',
-            threads: actual,
-            note: `the backend started ${actual} of ${threads} threads`,
-          };
+      // The plain-JS kernel loops (batch norm, MaxPoolGrad, ...) share the heap with helpers.
+      const helpers = await startHostPool(actual - 1);
+      const notes = [
+        actual === threads ? undefined : `the backend started ${actual} of ${threads} threads`,
+        helpers,
+      ].filter((n): n is string => n !== undefined);
+      return notes.length === 0
+        ? { name: 'wasm', threads: actual }
+        : { name: 'wasm', threads: actual, note: notes.join('; ') };
     }
     note = failure;
   }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { hostView, newTensor } from './host-arrays.js';
+import { hostTask, runParts, sharedFloat64, splitRange } from './host-pool.js';
 
 /** The batch statistics and the normalized output of one training-mode batch norm. */
 export interface BatchNormTraining {
@@ -208,6 +209,63 @@ function channelAffine(
   }
 }
 
+const sumDotTask = hostTask(channelSumDot, { block });
+const scaleTask = hostTask(channelScale, { block });
+const affineTask = hostTask(channelAffine, { block });
+const sumsTask = hostTask(channelSums, { block });
+
+/** {@link channelSumDot} split over the cores (runtime/kernels/host-pool.ts), partial sums added. */
+function sumDotParts(
+  a: Float32Array,
+  b: Float32Array,
+  c: number,
+  inner: number,
+  shift: Float64Array,
+  sums: Float64Array,
+  dots: Float64Array,
+): void {
+  const ranges = splitRange(a.length, c * inner);
+  if (ranges.length === 1) return channelSumDot(a, b, c, inner, shift, sums, dots);
+  const outs = ranges.map((_, i) =>
+    i === 0 ? [sums, dots] : [sharedFloat64(c), sharedFloat64(c)],
+  );
+  runParts(
+    sumDotTask,
+    ranges.map(([s, e], i) => [
+      a.subarray(s, e),
+      b.subarray(s, e),
+      c,
+      inner,
+      shift,
+      outs[i][0],
+      outs[i][1],
+    ]),
+  );
+  for (let i = 1; i < outs.length; i++)
+    for (let k = 0; k < c; k++) {
+      sums[k] += outs[i][0][k];
+      dots[k] += outs[i][1][k];
+    }
+}
+
+/** {@link channelSums} split over the cores, partial sums added (also for sum.ts). */
+export function channelSumsParts(
+  a: Float32Array,
+  c: number,
+  inner: number,
+  shift: Float64Array,
+  out: Float64Array,
+): void {
+  const ranges = splitRange(a.length, c * inner);
+  if (ranges.length === 1) return channelSums(a, c, inner, shift, out);
+  const outs = ranges.map((_, i) => (i === 0 ? out : sharedFloat64(c)));
+  runParts(
+    sumsTask,
+    ranges.map(([s, e], i) => [a.subarray(s, e), c, inner, shift, outs[i]]),
+  );
+  for (let i = 1; i < outs.length; i++) for (let k = 0; k < c; k++) out[k] += outs[i][k];
+}
+
 /**
  * Batch norm in training mode as one op, forward and backward each a few passes over the data
  * in plain JS (sums in float64): `y = (x - mean) * rstd * gamma + beta`, `rstd = 1 / sqrt(var +
@@ -217,7 +275,8 @@ function channelAffine(
  * are about 60 kernels for the pair (a sixth of a LeNet-BN step; bench/batch-norm.ts measures
  * both, bench/results.md records it). `gamma` or `beta` null: 1 and 0 (no gradient for them).
  * Reads its inputs synchronously: for backends with `dataSync` (cpu, wasm); on wasm it reads and
- * writes the heap in place (runtime/kernels/host-arrays.ts), without copies.
+ * writes the heap in place (runtime/kernels/host-arrays.ts), without copies, and on the threaded
+ * backend each pass is split by rows over the cores (runtime/kernels/host-pool.ts).
  */
 export function batchNormTraining(
   x: tf.Tensor,
@@ -240,7 +299,7 @@ export function batchNormTraining(
     const xs = hostView(x);
     const first = Float64Array.from({ length: c }, (_, k) => xs[k * inner]);
     const dot = new Float64Array(c);
-    channelSumDot(xs, xs, c, inner, first, mean, dot);
+    sumDotParts(xs, xs, c, inner, first, mean, dot);
     for (let k = 0; k < c; k++) {
       const d = mean[k] - m * first[k]; // sum of (x - first)
       // sum of (x - first)^2 = dot - first * d; minus d^2 / m: sum of (x - mean)^2.
@@ -258,7 +317,20 @@ export function batchNormTraining(
     save([x]);
     // y = scale * x + (beta - scale * mean)
     const offset = Float64Array.from(scale, (s, k) => b[k] - s * mean[k]);
-    const y = newTensor(x.shape, (ys) => channelScale(hostView(x), c, inner, scale, offset, ys));
+    const y = newTensor(x.shape, (ys) => {
+      const xs = hostView(x);
+      runParts(
+        scaleTask,
+        splitRange(n, c * inner).map(([s, e]) => [
+          xs.subarray(s, e),
+          c,
+          inner,
+          scale,
+          offset,
+          ys.subarray(s, e),
+        ]),
+      );
+    });
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
@@ -270,14 +342,25 @@ export function batchNormTraining(
           const dys = hostView(dyT);
           const xs = hostView(xT);
           if (dys.length !== n) throw new Error('batch norm gradient: dy of another size than x');
-          channelSumDot(xs, dys, c, inner, mean, sumDy, sumDyXc);
+          sumDotParts(xs, dys, c, inner, mean, sumDy, sumDyXc);
           // dx = scale dy - scale rstd^2 sumDyXc / m (x - mean) - scale sumDy / m
           const slope = Float64Array.from(
             scale,
             (ak, k) => (-ak * rstd[k] * rstd[k] * sumDyXc[k]) / m,
           );
           const shift = Float64Array.from(scale, (ak, k) => (-ak * sumDy[k]) / m);
-          channelAffine(dys, xs, c, inner, { p: scale, q: slope, r: mean, s: shift }, out);
+          const coef = { p: scale, q: slope, r: mean, s: shift };
+          runParts(
+            affineTask,
+            splitRange(n, c * inner).map(([s, e]) => [
+              dys.subarray(s, e),
+              xs.subarray(s, e),
+              c,
+              inner,
+              coef,
+              out.subarray(s, e),
+            ]),
+          );
         });
         const grads = [dx];
         const dgamma = Float32Array.from(sumDyXc, (s, k) => s * rstd[k]);

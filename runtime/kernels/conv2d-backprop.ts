@@ -10,6 +10,7 @@ import {
   type Geometry,
 } from './composite.js';
 import { hostView, newTensor } from './host-arrays.js';
+import { hostTask, runParts, splitRange } from './host-pool.js';
 
 /**
  * The filter gradient of a 2-D convolution as one forward convolution with batch and channels
@@ -62,28 +63,54 @@ export function filterByTaps(
  */
 export function columnsTransposed(x: tf.Tensor4D, g: Geometry): tf.Tensor2D {
   const m = g.b * g.oh * g.ow;
-  return newTensor([g.kh * g.kw * g.c, m], (out) => {
+  const rows = g.kh * g.kw * g.c;
+  return newTensor([rows, m], (out) => {
     const xv = hostView(x);
-    let dst = 0;
-    for (let i = 0; i < g.kh; i++)
-      for (let j = 0; j < g.kw; j++)
-        for (let ch = 0; ch < g.c; ch++)
-          for (let b = 0; b < g.b; b++)
-            for (let y = 0; y < g.oh; y++) {
-              const iy = y * g.sh + i * g.dh - g.top;
-              if (iy < 0 || iy >= g.h) {
-                out.fill(0, dst, dst + g.ow);
-                dst += g.ow;
-                continue;
-              }
-              const base = (b * g.h + iy) * g.w * g.c + ch;
-              for (let ox = 0; ox < g.ow; ox++, dst++) {
-                const ix = ox * g.sw + j * g.dw - g.left;
-                out[dst] = ix < 0 || ix >= g.w ? 0 : xv[base + ix * g.c];
-              }
-            }
+    runParts(
+      columnRowsTask,
+      splitRange(rows * m, m).map(([s, e]): Parameters<typeof columnRows> => [
+        xv,
+        out,
+        g,
+        s / m,
+        e / m,
+      ]),
+    );
   }) as tf.Tensor2D;
 }
+
+/** Rows `[r0, r1)` of {@link columnsTransposed} (row `(i * kw + j) * c + channel`). */
+function columnRows(
+  xv: Float32Array,
+  out: Float32Array,
+  g: Geometry,
+  r0: number,
+  r1: number,
+): void {
+  const m = g.b * g.oh * g.ow;
+  for (let r = r0; r < r1; r++) {
+    const ch = r % g.c;
+    const j = Math.floor(r / g.c) % g.kw;
+    const i = Math.floor(r / (g.c * g.kw));
+    let dst = r * m;
+    for (let b = 0; b < g.b; b++)
+      for (let y = 0; y < g.oh; y++) {
+        const iy = y * g.sh + i * g.dh - g.top;
+        if (iy < 0 || iy >= g.h) {
+          out.fill(0, dst, dst + g.ow);
+          dst += g.ow;
+          continue;
+        }
+        const base = (b * g.h + iy) * g.w * g.c + ch;
+        for (let ox = 0; ox < g.ow; ox++, dst++) {
+          const ix = ox * g.sw + j * g.dw - g.left;
+          out[dst] = ix < 0 || ix >= g.w ? 0 : xv[base + ix * g.c];
+        }
+      }
+  }
+}
+
+const columnRowsTask = hostTask(columnRows);
 
 /**
  * The filter gradient as one matMul, the input's transposed columns times `dy` as it lies
@@ -169,35 +196,99 @@ export function phaseFilter(filter: tf.Tensor4D, sh: number, sw: number): tf.Ten
   return newTensor([nh, nw, co, p], (out) => {
     if (sh * sw > 1) out.fill(0);
     const w = hostView(filter);
+    runParts(
+      phaseFilterTask,
+      splitRange(co * ci * kh * kw, ci * kh * kw).map(
+        ([s, e]): Parameters<typeof phaseFilterPart> => [
+          w,
+          out,
+          filter.shape,
+          sh,
+          sw,
+          s / (ci * kh * kw),
+          e / (ci * kh * kw),
+        ],
+      ),
+    );
+  }) as tf.Tensor4D;
+}
+
+/** {@link phaseFilter}'s output channels `[o0, o1)` (the input's `co`). */
+function phaseFilterPart(
+  w: Float32Array,
+  out: Float32Array,
+  shape: number[],
+  sh: number,
+  sw: number,
+  o0: number,
+  o1: number,
+): void {
+  const [kh, kw, ci, co] = shape;
+  const nh = Math.ceil(kh / sh);
+  const nw = Math.ceil(kw / sw);
+  const p = sh * sw * ci;
+  for (let th = 0; th < kh; th++) {
+    const rh = th % sh;
+    const a = nh - 1 - (th - rh) / sh;
+    for (let tw = 0; tw < kw; tw++) {
+      const rw = tw % sw;
+      const base = (a * nw + nw - 1 - (tw - rw) / sw) * co * p + (rh * sw + rw) * ci;
+      const src = (th * kw + tw) * ci * co;
+      // Written in order, read co apart: faster than the other way round for 512 x 512.
+      for (let o = o0; o < o1; o++) {
+        const to = base + o * p;
+        for (let i = 0, from = src + o; i < ci; i++, from += co) out[to + i] = w[from];
+      }
+    }
+  }
+}
+
+const phaseFilterTask = hostTask(phaseFilterPart);
+
+/**
+ * The rows of {@link phaseFilter} transposed, `[sh * sw * ci, nh * nw * co]`: row (phase, ci)
+ * holds that phase's sub-kernel, last tap first, `co` values per tap, copied from the filter's
+ * own rows of `co` (no gather). Zeros where the phase has fewer taps.
+ */
+export function phaseRows(filter: tf.Tensor4D, sh: number, sw: number): tf.Tensor2D {
+  const [kh, kw, ci, co] = filter.shape;
+  const nh = Math.ceil(kh / sh);
+  const nw = Math.ceil(kw / sw);
+  const k = nh * nw * co;
+  return newTensor([sh * sw * ci, k], (out) => {
+    if (sh * sw > 1 && (kh % sh !== 0 || kw % sw !== 0)) out.fill(0);
+    const w = hostView(filter);
     for (let th = 0; th < kh; th++) {
       const rh = th % sh;
       const a = nh - 1 - (th - rh) / sh;
       for (let tw = 0; tw < kw; tw++) {
         const rw = tw % sw;
-        const base = (a * nw + nw - 1 - (tw - rw) / sw) * co * p + (rh * sw + rw) * ci;
-        const src = (th * kw + tw) * ci * co;
-        // Written in order, read co apart: faster than the other way round for 512 x 512.
-        for (let o = 0; o < co; o++) {
-          const to = base + o * p;
-          for (let i = 0, from = src + o; i < ci; i++, from += co) out[to + i] = w[from];
-        }
+        const col = (a * nw + nw - 1 - (tw - rw) / sw) * co;
+        const row = (rh * sw + rw) * ci;
+        for (let i = 0, from = (th * kw + tw) * ci * co; i < ci; i++, from += co)
+          out.set(w.subarray(from, from + co), (row + i) * k + col);
       }
     }
-  }) as tf.Tensor4D;
+  }) as tf.Tensor2D;
 }
 
-/**
- * The input gradient as one stride-1 convolution of `dy` with {@link phaseFilter}. The input
- * rows whose padded index is `rh` modulo the stride meet only the kernel rows `rh, rh + sh, ...`:
- * each phase is a convolution of `dy` itself with that sub-kernel, and the phases, computed as
- * one convolution's output channels, interleave into `dx`. That is `ceil(kh / sh) * ceil(kw /
- * sw) * sh * sw` taps, where the gradient spread by the stride and convolved with the whole
- * kernel takes `kh * kw * sh * sw`, mostly on zeros (1.1-2.4x faster for ResNet-18's and the ECG
- * net's strided layers, bench/kernels-vs-ref.ts against 7b9dbef).
- */
-export function inputByConv(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
-  const ci = filter.shape[2];
-  const co = filter.shape[3];
+/** How {@link inputByConv} lays out the stride's phases of `dx` for a convolution `g`. */
+interface PhasePlan {
+  /** `dy`'s rows and columns that some phase row reaches: `[y0, y1)`, `[x0, x1)`. */
+  y0: number;
+  y1: number;
+  x0: number;
+  x1: number;
+  /** The stride-1 convolution's padding of the cropped `dy`. */
+  pads: [[number, number], [number, number], [number, number], [number, number]];
+  /** Phase rows and columns computed, and where `dx` starts in them. */
+  nqh: number;
+  nqw: number;
+  top: number;
+  left: number;
+}
+
+function phasePlan(g: Geometry): PhasePlan {
   // dx's padded rows [top, top + h) are phase rows q from q0 to q1 (exclusive).
   const [q0h, q0w] = [Math.floor(g.top / g.sh), Math.floor(g.left / g.sw)];
   const [q1h, q1w] = [Math.ceil((g.top + g.h) / g.sh), Math.ceil((g.left + g.w) / g.sw)];
@@ -207,32 +298,99 @@ export function inputByConv(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): 
   const fw = (Math.ceil(g.kw / g.sw) - 1) * g.dw - q0w;
   const [y0, x0] = [Math.max(0, -fh), Math.max(0, -fw)];
   const [y1, x1] = [Math.min(g.oh, q1h), Math.min(g.ow, q1w)];
-  const cropped =
-    y0 > 0 || x0 > 0 || y1 < g.oh || x1 < g.ow
-      ? tf.slice(dy, [0, y0, x0, 0], [g.b, y1 - y0, x1 - x0, co])
-      : dy;
-  const all = tf.conv2d(
-    cropped,
-    phaseFilter(filter, g.sh, g.sw),
-    1,
-    [
+  return {
+    y0,
+    y1,
+    x0,
+    x1,
+    pads: [
       [0, 0],
       [Math.max(fh, 0), q1h - y1],
       [Math.max(fw, 0), q1w - x1],
       [0, 0],
     ],
-    'NHWC',
-    [g.dh, g.dw],
-  );
-  const [nqh, nqw] = [q1h - q0h, q1w - q0w];
+    nqh: q1h - q0h,
+    nqw: q1w - q0w,
+    top: g.top - q0h * g.sh,
+    left: g.left - q0w * g.sw,
+  };
+}
+
+/**
+ * The input gradient by the stride's phases. The input rows whose padded index is `rh` modulo
+ * the stride meet only the kernel rows `rh, rh + sh, ...`: each phase is a stride-1 convolution
+ * of `dy` itself with that sub-kernel, and the phases, computed as one convolution's output
+ * channels, interleave into `dx`. That is `ceil(kh / sh) * ceil(kw / sw) * sh * sw` taps, where
+ * the gradient spread by the stride and convolved with the whole kernel takes `kh * kw * sh *
+ * sw`, mostly on zeros (1.1-2.4x faster for ResNet-18's and the ECG net's strided layers,
+ * bench/kernels-vs-ref.ts against 7b9dbef).
+ *
+ * Two ways to run that convolution: as a convolution with {@link phaseFilter} (XNNPACK re-lays
+ * out and packs the filter, new at every step), or, when the filter is the larger operand (fewer
+ * output positions than phase channels, ResNet-18's stage 4), as one matMul of
+ * {@link phaseRows} (row copies of the filter, not packed) by `dy`'s transposed columns (packed):
+ * 3x3x512x512 at 3x3: 71-96 against 41-56 ms (bench/conv-grads.ts).
+ */
+export function inputByConv(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+  const ci = filter.shape[2];
+  const co = filter.shape[3];
+  const plan = phasePlan(g);
+  const { y0, y1, x0, x1, nqh, nqw } = plan;
+  const cropped =
+    y0 > 0 || x0 > 0 || y1 < g.oh || x1 < g.ow
+      ? tf.slice(dy, [0, y0, x0, 0], [g.b, y1 - y0, x1 - x0, co])
+      : dy;
+  if (g.b * nqh * nqw < g.sh * g.sw * ci) return inputByMatMul(cropped, filter, g, plan);
+  const all = tf.conv2d(cropped, phaseFilter(filter, g.sh, g.sw), 1, plan.pads, 'NHWC', [
+    g.dh,
+    g.dw,
+  ]);
   // [b, q, q', sh, sw * ci] -> [b, q, sh, q', sw * ci]: padded row q * sh + rh, column q' * sw + rw.
   const rows =
     g.sh === 1
       ? all
       : tf.transpose(tf.reshape(all, [g.b * nqh, nqw, g.sh, g.sw * ci]), [0, 2, 1, 3]);
   const dx = tf.reshape(rows, [g.b, nqh * g.sh, nqw * g.sw, ci]) as tf.Tensor4D;
-  const [top, left] = [g.top - q0h * g.sh, g.left - q0w * g.sw];
+  const { top, left } = plan;
   return top === 0 && left === 0 && nqh * g.sh === g.h && nqw * g.sw === g.w
     ? dx
     : tf.slice(dx, [0, top, left, 0], [g.b, g.h, g.w, ci]);
+}
+
+/**
+ * {@link inputByConv}'s convolution as `phaseRows(filter) x columnsTransposed(dy)`, `[sh * sw *
+ * ci, b * nqh * nqw]`, read back into `dx` (phases interleaved, cropped) in one JS pass.
+ */
+function inputByMatMul(
+  cropped: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  g: Geometry,
+  plan: PhasePlan,
+): tf.Tensor4D {
+  const [, , ci, co] = filter.shape;
+  const nh = Math.ceil(g.kh / g.sh);
+  const nw = Math.ceil(g.kw / g.sw);
+  const pg = geometry(
+    cropped.shape,
+    [nh, nw, co, g.sh * g.sw * ci],
+    { strides: 1, pad: plan.pads, dilations: [g.dh, g.dw], dataFormat: 'NHWC' },
+    false,
+  );
+  const t = tf.matMul(phaseRows(filter, g.sh, g.sw), columnsTransposed(cropped, pg));
+  const { nqh, nqw, top, left } = plan;
+  const m = g.b * nqh * nqw;
+  return newTensor([g.b, g.h, g.w, ci], (out) => {
+    const tv = hostView(t);
+    let dst = 0;
+    for (let b = 0; b < g.b; b++)
+      for (let y = 0; y < g.h; y++) {
+        const qy = Math.floor((y + top) / g.sh);
+        const rh = (y + top) % g.sh;
+        for (let x = 0; x < g.w; x++) {
+          const qx = Math.floor((x + left) / g.sw);
+          const from = (rh * g.sw + ((x + left) % g.sw)) * ci * m + (b * nqh + qy) * nqw + qx;
+          for (let i = 0, at = from; i < ci; i++, at += m) out[dst++] = tv[at];
+        }
+      }
+  }) as tf.Tensor4D;
 }

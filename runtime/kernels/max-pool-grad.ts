@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Attrs } from './composite.js';
 import type { HeapBackend } from './host-arrays.js';
+import { hostTask, runParts, splitRange } from './host-pool.js';
 
 /**
  * MaxPoolGrad (`dy`, `input`, `output`; attrs `filterSize`, `strides`, `pad`, `dimRoundingMode`)
@@ -14,7 +15,8 @@ import type { HeapBackend } from './host-arrays.js';
  * is searched by comparison: with a NaN in a window, XNNPACK's maximum need not be the window's
  * (two of the NaN cases in tests/runtime/wasm-train-kernels.test.ts show it).
  * Replaces tfjs-backend-wasm's scalar kernel, which is measured against it in bench/results.md
- * ("MaxPoolGrad").
+ * ("MaxPoolGrad"). On the threaded backend the images are split between the main thread and
+ * the JS helpers (runtime/kernels/host-pool.ts).
  */
 export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as HeapBackend;
@@ -33,7 +35,21 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const view = (t: tf.TensorInfo) => b.typedArrayFromHeap(t) as Float32Array;
   const dx = view(out);
   dx.fill(0);
-  maxPoolBackprop(view(input), view(output), view(dy), dx, info);
+  const [xs, ys, dys] = [view(input), view(output), view(dy)];
+  // Images apart: each part writes its own images' dx (runtime/kernels/host-pool.ts).
+  const per = info.inHeight * info.inWidth * info.inChannels;
+  runParts(
+    backpropTask,
+    splitRange(info.batchSize * per, per).map(([s, e]): Parameters<typeof maxPoolBackprop> => [
+      xs,
+      ys,
+      dys,
+      dx,
+      info,
+      s / per,
+      e / per,
+    ]),
+  );
   return out;
 };
 
@@ -64,14 +80,16 @@ export function maxPoolBackprop(
   dy: Float32Array,
   dx: Float32Array,
   info: tf.backend_util.Conv2DInfo,
+  firstImage = 0,
+  endImage = info.batchSize,
 ): void {
-  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const { inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
   const { strideHeight: sh, strideWidth: sw } = info;
   const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
   const { top, left } = info.padInfo;
   const taps = new Int32Array(fh * fw);
-  let o = 0;
-  for (let n = 0; n < batchSize; n++) {
+  let o = firstImage * outHeight * outWidth * c;
+  for (let n = firstImage; n < endImage; n++) {
     const image = n * inHeight * inWidth * c;
     for (let oy = 0; oy < outHeight; oy++) {
       const y0 = Math.max(0, oy * sh - top);
@@ -129,3 +147,5 @@ export function maxPoolBackprop(
     }
   }
 }
+
+const backpropTask = hostTask(maxPoolBackprop, { firstMax, square });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { channelSums } from './batch-norm-train.js';
+import { channelSumsParts } from './batch-norm-train.js';
 import type { HeapBackend } from './host-arrays.js';
 
 /** Above this many sums per row, rows are added whole (a channel walk would touch one per block). */
@@ -27,7 +27,7 @@ export function leadingAxesSum(original: tf.KernelFunc): tf.KernelFunc {
     const out = b.makeOutput(keepDims ? [...axes.map(() => 1), ...rest] : rest, 'float32');
     // Views of the wasm heap, taken after the one allocation (a heap that grows detaches them).
     const from = b.typedArrayFromHeap(x) as Float32Array;
-    if (c <= WALK_MAX) channelSums(from, c, 1, new Float64Array(c), sums);
+    if (c <= WALK_MAX) channelSumsParts(from, c, 1, new Float64Array(c), sums);
     else
       for (let r = 0; r < from.length; r += c) for (let j = 0; j < c; j++) sums[j] += from[r + j];
     b.typedArrayFromHeap(out).set(sums);

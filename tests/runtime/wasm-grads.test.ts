@@ -154,6 +154,36 @@ const cases: Case[] = [
     w: [2, 2, 2, 9],
     op: conv([1, 2], 'valid'),
   },
+  {
+    name: 'conv 3x3 same, 3x2 input, 13 channels into 4 (input gradient by one matMul)',
+    x: [1, 3, 2, 13],
+    w: [3, 3, 13, 4],
+    op: conv(1, 'same'),
+  },
+  {
+    name: 'conv 3x3 stride 2 same, 6 channels into 5 (phases by one matMul)',
+    x: [2, 5, 4, 6],
+    w: [3, 3, 6, 5],
+    op: conv(2, 'same'),
+  },
+  {
+    name: 'conv 3x2 strides 2x3 same, 5 channels (a phase without taps, by one matMul)',
+    x: [1, 7, 8, 5],
+    w: [3, 2, 5, 3],
+    op: conv([2, 3], 'same'),
+  },
+  {
+    name: 'conv 3x3 stride 2, explicit pads past the input, 9 channels (cropped, by one matMul)',
+    x: [1, 7, 8, 9],
+    w: [3, 3, 9, 2],
+    op: (x, w) =>
+      tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, [
+        [0, 0],
+        [4, 0],
+        [0, 5],
+        [0, 0],
+      ]),
+  },
   { name: 'conv 1x1 stride 2 (a shortcut)', x: [3, 6, 5, 4], w: [1, 1, 4, 6], op: conv(2, 'same') },
   {
     name: 'conv 3x3 stride 2 same into 1 channel (stem)',
