@@ -15,7 +15,8 @@ import { packageRoot } from '../compiler/package-root.js';
 import { batchNormTraining } from '../runtime/kernels/batch-norm-train.js';
 import { geometry } from '../runtime/kernels/composite.js';
 import { columnsTransposed, phaseFilter } from '../runtime/kernels/conv2d-backprop.js';
-import { hostParts, useHostPool } from '../runtime/kernels/host-pool.js';
+import { useHostPool } from '../runtime/kernels/host-pool.js';
+import { hostParts } from '../runtime/kernels/parts.js';
 import { randomBatch, TRAINING_SPECS, trainingModel } from './lib/training-models.js';
 
 const { values } = parseArgs({

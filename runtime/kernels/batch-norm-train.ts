@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { hostView, newTensor } from './host-arrays.js';
-import { hostTask, runParts, sharedFloat64, splitRange } from './host-pool.js';
+import { hostTask, runParts, sharedFloat64, splitRange } from './parts.js';
 
 /** The batch statistics and the normalized output of one training-mode batch norm. */
 export interface BatchNormTraining {

@@ -10,7 +10,7 @@ import {
   type Geometry,
 } from './composite.js';
 import { hostView, newTensor } from './host-arrays.js';
-import { hostTask, runParts, splitRange } from './host-pool.js';
+import { hostTask, runParts, splitRange } from './parts.js';
 
 /**
  * The filter gradient of a 2-D convolution as one forward convolution with batch and channels

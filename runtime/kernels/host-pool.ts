@@ -8,13 +8,9 @@
  * an `Atomics` flag; the helpers pick their part up synchronously (`receiveMessageOnPort`) when
  * the flag wakes them. No event loop is involved on either side, so a kernel stays synchronous.
  *
- * A task is a named plain function (and its helpers) whose source goes to a helper on first
- * use: it may read only its arguments and the helpers given with it. Parts must write disjoint
- * elements. Arguments go by structured clone: float32 arrays must be views of the shared heap
- * (else the part runs on the main thread), other arrays are copied unless on shared memory, so
- * a part's sums go to a {@link sharedFloat64} of its own, added by the caller. A helper that fails
- * (or a view that is not on shared memory) makes its part run on the main thread, and a failed
- * helper is not used again.
+ * It is the {@link PartRunner} of runtime/kernels/parts.ts while helpers run. A task's source
+ * goes to a helper on its first use there. A helper that fails (or a float32 argument that is not
+ * on shared memory) makes its part run on the main thread, and a failed helper is not used again.
  */
 import {
   receiveMessageOnPort,
@@ -22,28 +18,7 @@ import {
   Worker,
   type MessagePort,
 } from 'node:worker_threads';
-
-/** A plain function that a helper can rebuild from its source. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type PlainFunction = Function;
-
-/** A kernel loop that can run on a helper: `fn` and the module-level helpers it calls. */
-export interface HostTask<A extends unknown[]> {
-  readonly name: string;
-  readonly fn: (...args: A) => void;
-  readonly source: string;
-}
-
-/** Declares a task: `helpers` are the other functions or constants `fn` calls, by name. */
-export function hostTask<A extends unknown[]>(
-  fn: (...args: A) => void,
-  helpers: Record<string, PlainFunction | number> = {},
-): HostTask<A> {
-  const defs = Object.entries(helpers)
-    .map(([k, v]) => `const ${k} = ${typeof v === 'number' ? String(v) : v.toString()};`)
-    .join('\n');
-  return { name: fn.name, fn, source: `(() => {\n${defs}\nreturn (${fn.toString()});\n})()` };
-}
+import { setPartRunner, type HostTask, type PartRunner } from './parts.js';
 
 /** The code each helper runs (an eval worker): wait, take a part, run it, flag it done. */
 const HELPER_CODE = `
@@ -88,10 +63,11 @@ export function helperPartsRun(): number {
   return partsOnHelpers;
 }
 
-/** How many parts a loop can be split into now: 1 + the helpers running. */
-export function hostParts(): number {
-  return enabled ? 1 + helpers.length : 1;
-}
+/** Runs the parts after the first on the helpers (see the module doc). */
+const helperRunner: PartRunner = {
+  parts: () => (enabled ? 1 + helpers.length : 1),
+  run: runOnHelpers,
+};
 
 /** Turns the helpers off (every loop on the main thread) or on again: for benches and tests. */
 export function useHostPool(on: boolean): void {
@@ -148,6 +124,7 @@ export async function startHostPool(
     return `the JS kernel helpers did not start: ${e instanceof Error ? e.message : String(e)}`;
   }
   helpers = started;
+  setPartRunner(helperRunner);
   return undefined;
 }
 
@@ -155,11 +132,7 @@ export async function startHostPool(
 export function stopHostPool(): void {
   for (const h of helpers) void h.worker.terminate();
   helpers = [];
-}
-
-/** A float64 array on shared memory: what a part writes its sums into. */
-export function sharedFloat64(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(8 * Math.max(1, length)));
+  setPartRunner(undefined);
 }
 
 /** The float32 arrays (the heap views a part reads and writes) are all on shared memory. */
@@ -168,10 +141,10 @@ const onSharedMemory = (args: unknown[]): boolean =>
 
 /**
  * Runs `task` once per entry of `parts` (its arguments): the first on the main thread, the others
- * on the helpers, all at once; returns when all are done. More parts than {@link hostParts}, or
- * parts with typed arrays that are not on shared memory, run on the main thread in turn.
+ * on the helpers, all at once; returns when all are done. Parts beyond the helpers, or with
+ * float32 arrays that are not on shared memory, run on the main thread in turn.
  */
-export function runParts<A extends unknown[]>(task: HostTask<A>, parts: A[]): void {
+function runOnHelpers<A extends unknown[]>(task: HostTask<A>, parts: A[]): void {
   const posted: [Helper, A][] = [];
   for (let i = 1; i < parts.length; i++) {
     const h = helpers[i - 1];
@@ -207,20 +180,4 @@ export function runParts<A extends unknown[]>(task: HostTask<A>, parts: A[]): vo
     helpers = helpers.filter((x) => x !== h);
     void h.worker.terminate();
   }
-}
-
-/**
- * Splits `[0, n)` into up to {@link hostParts} ranges of whole multiples of `step`, none shorter
- * than `min` elements: `[start, end)` pairs, one range when the loop is too small to share.
- */
-export function splitRange(n: number, step: number, min = 1 << 16): [number, number][] {
-  const units = Math.ceil(n / step);
-  const parts = Math.max(1, Math.min(hostParts(), units, Math.floor(n / min)));
-  const out: [number, number][] = [];
-  for (let p = 0; p < parts; p++) {
-    const a = Math.floor((units * p) / parts) * step;
-    const b = Math.min(n, Math.floor((units * (p + 1)) / parts) * step);
-    if (b > a) out.push([a, b]);
-  }
-  return out.length ? out : [[0, n]];
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Attrs } from './composite.js';
 import type { HeapBackend } from './host-arrays.js';
-import { hostTask, runParts, splitRange } from './host-pool.js';
+import { hostTask, runParts, splitRange } from './parts.js';
 
 /**
  * MaxPoolGrad (`dy`, `input`, `output`; attrs `filterSize`, `strides`, `pad`, `dimRoundingMode`)

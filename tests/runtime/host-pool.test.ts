@@ -12,14 +12,11 @@ import { batchNormTraining } from '../../runtime/kernels/batch-norm-train.js';
 import { hostView } from '../../runtime/kernels/host-arrays.js';
 import {
   helperPartsRun,
-  hostParts,
   hostPoolProblem,
-  hostTask,
-  runParts,
-  splitRange,
   startHostPool,
   useHostPool,
 } from '../../runtime/kernels/host-pool.js';
+import { hostParts, hostTask, runParts, splitRange } from '../../runtime/kernels/parts.js';
 import { randValues as values } from './helpers.js';
 
 beforeAll(async () => {
