@@ -34,8 +34,8 @@ for (;;) {
     let m = receiveMessageOnPort(port);
     while (m === undefined) m = receiveMessageOnPort(port);
     const job = m.message;
-    if (job.source !== undefined) fns.set(job.name, (0, eval)(job.source));
-    fns.get(job.name)(...job.args);
+    if (job.source !== undefined) fns.set(job.id, (0, eval)(job.source));
+    fns.get(job.id)(...job.args);
     Atomics.store(ctl, 0, 2);
   } catch (e) {
     port.postMessage(String(e && e.stack || e));
@@ -50,7 +50,8 @@ interface Helper {
   readonly port: MessagePort;
   /** [state (0 idle, 1 posted, 2 done, 3 failed), spare] */
   readonly ctl: Int32Array;
-  readonly known: Set<string>;
+  /** The tasks whose source it has. */
+  readonly known: Set<number>;
 }
 
 let helpers: Helper[] = [];
@@ -116,6 +117,11 @@ export async function startHostPool(
           reject(e);
         });
       });
+      // A helper that dies later (out of memory; it allocates no more than a part's arguments)
+      // must not crash the process with an unhandled 'error' event: the reason is kept instead.
+      worker.on('error', (e: unknown) => {
+        stopped = `a JS kernel helper stopped: ${e instanceof Error ? e.message : String(e)}`;
+      });
       worker.unref();
       port1.unref();
     }
@@ -149,13 +155,13 @@ function runOnHelpers<A extends unknown[]>(task: HostTask<A>, parts: A[]): void 
   for (let i = 1; i < parts.length; i++) {
     const h = helpers[i - 1];
     if (h === undefined || !onSharedMemory(parts[i])) continue;
-    const first = !h.known.has(task.name);
+    const first = !h.known.has(task.id);
     h.port.postMessage({
-      name: task.name,
+      id: task.id,
       source: first ? task.source : undefined,
       args: parts[i],
     });
-    h.known.add(task.name);
+    h.known.add(task.id);
     Atomics.store(h.ctl, 0, 1);
     Atomics.notify(h.ctl, 0);
     posted.push([h, parts[i]]);

@@ -18,10 +18,14 @@ type PlainFunction = Function;
 
 /** A kernel loop that can run on a helper: `fn` and the module-level helpers it calls. */
 export interface HostTask<A extends unknown[]> {
+  /** Unique per task in this process (two loops may share a function name). */
+  readonly id: number;
   readonly name: string;
   readonly fn: (...args: A) => void;
   readonly source: string;
 }
+
+let tasks = 0;
 
 /** Declares a task: `helpers` are the other functions or constants `fn` calls, by name. */
 export function hostTask<A extends unknown[]>(
@@ -31,7 +35,12 @@ export function hostTask<A extends unknown[]>(
   const defs = Object.entries(helpers)
     .map(([k, v]) => `const ${k} = ${typeof v === 'number' ? String(v) : v.toString()};`)
     .join('\n');
-  return { name: fn.name, fn, source: `(() => {\n${defs}\nreturn (${fn.toString()});\n})()` };
+  return {
+    id: ++tasks,
+    name: fn.name,
+    fn,
+    source: `(() => {\n${defs}\nreturn (${fn.toString()});\n})()`,
+  };
 }
 
 /** What runs the parts of a loop: {@link setPartRunner}. */

@@ -94,6 +94,29 @@ describe('runParts', () => {
     expect(hostPoolProblem()).toBeUndefined();
   });
 
+  it('keeps two tasks apart whose functions share a name', () => {
+    const sevens = hostTask(function fill(out: Float32Array, lo: number, hi: number): void {
+      for (let i = lo; i < hi; i++) out[i] = 7;
+    });
+    const nines = hostTask(function fill(out: Float32Array, lo: number, hi: number): void {
+      for (let i = lo; i < hi; i++) out[i] = 9;
+    });
+    const t = tf.zeros([8]);
+    const out = hostView(t);
+    for (const task of [sevens, nines, sevens])
+      runParts(task, [
+        [out, 0, 4],
+        [out, 4, 8],
+      ]);
+    expect(Array.from(t.dataSync())).toEqual([7, 7, 7, 7, 7, 7, 7, 7]);
+    runParts(nines, [
+      [out, 0, 4],
+      [out, 4, 8],
+    ]);
+    expect(Array.from(t.dataSync())).toEqual([9, 9, 9, 9, 9, 9, 9, 9]);
+    t.dispose();
+  });
+
   it('runs parts on unshared arrays on the main thread', () => {
     const out = new Float32Array(10);
     runParts(markTask, [
