@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { hostView, newTensor } from './host-arrays.js';
-import { hostTask, runParts, sharedFloat64, splitRange } from './parts.js';
+import { hostTask, runParts, runSummingParts, splitRange } from './parts.js';
 
 /** The batch statistics and the normalized output of one training-mode batch norm. */
 export interface BatchNormTraining {
@@ -214,7 +214,7 @@ const scaleTask = hostTask(channelScale, { block });
 const affineTask = hostTask(channelAffine, { block });
 const sumsTask = hostTask(channelSums, { block });
 
-/** {@link channelSumDot} split over the cores (runtime/kernels/host-pool.ts), partial sums added. */
+/** {@link channelSumDot} split over the cores (runtime/kernels/parts.ts), partial sums added. */
 function sumDotParts(
   a: Float32Array,
   b: Float32Array,
@@ -224,28 +224,21 @@ function sumDotParts(
   sums: Float64Array,
   dots: Float64Array,
 ): void {
-  const ranges = splitRange(a.length, c * inner);
-  if (ranges.length === 1) return channelSumDot(a, b, c, inner, shift, sums, dots);
-  const outs = ranges.map((_, i) =>
-    i === 0 ? [sums, dots] : [sharedFloat64(c), sharedFloat64(c)],
-  );
-  runParts(
+  runSummingParts(
     sumDotTask,
-    ranges.map(([s, e], i) => [
+    a.length,
+    c * inner,
+    [sums, dots],
+    (s, e, [su, d]): Parameters<typeof channelSumDot> => [
       a.subarray(s, e),
       b.subarray(s, e),
       c,
       inner,
       shift,
-      outs[i][0],
-      outs[i][1],
-    ]),
+      su,
+      d,
+    ],
   );
-  for (let i = 1; i < outs.length; i++)
-    for (let k = 0; k < c; k++) {
-      sums[k] += outs[i][0][k];
-      dots[k] += outs[i][1][k];
-    }
 }
 
 /** {@link channelSums} split over the cores, partial sums added (also for sum.ts). */
@@ -256,14 +249,13 @@ export function channelSumsParts(
   shift: Float64Array,
   out: Float64Array,
 ): void {
-  const ranges = splitRange(a.length, c * inner);
-  if (ranges.length === 1) return channelSums(a, c, inner, shift, out);
-  const outs = ranges.map((_, i) => (i === 0 ? out : sharedFloat64(c)));
-  runParts(
+  runSummingParts(
     sumsTask,
-    ranges.map(([s, e], i) => [a.subarray(s, e), c, inner, shift, outs[i]]),
+    a.length,
+    c * inner,
+    [out],
+    (s, e, [o]): Parameters<typeof channelSums> => [a.subarray(s, e), c, inner, shift, o],
   );
-  for (let i = 1; i < outs.length; i++) for (let k = 0; k < c; k++) out[k] += outs[i][k];
 }
 
 /**

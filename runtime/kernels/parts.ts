@@ -77,6 +77,32 @@ export function sharedFloat64(length: number): Float64Array {
 }
 
 /**
+ * Runs a loop over `[0, n)` that adds into the float64 arrays `sums` (each of `length` values), split
+ * by {@link splitRange} in whole multiples of `step`: the first part adds into `sums` themselves,
+ * every other part into {@link sharedFloat64} arrays of its own, added to `sums` at the end.
+ * `args(start, end, outs)` gives a part's arguments.
+ */
+export function runSummingParts<A extends unknown[]>(
+  task: HostTask<A>,
+  n: number,
+  step: number,
+  sums: Float64Array[],
+  args: (start: number, end: number, outs: Float64Array[]) => A,
+): void {
+  const ranges = splitRange(n, step);
+  const outs = ranges.map((_, i) => (i === 0 ? sums : sums.map((a) => sharedFloat64(a.length))));
+  runParts(
+    task,
+    ranges.map(([s, e], i) => args(s, e, outs[i])),
+  );
+  for (let i = 1; i < outs.length; i++)
+    outs[i].forEach((part, j) => {
+      const into = sums[j];
+      for (let k = 0; k < into.length; k++) into[k] += part[k];
+    });
+}
+
+/**
  * Splits `[0, n)` into up to {@link hostParts} ranges of whole multiples of `step`, none shorter
  * than `min` elements: `[start, end)` pairs, one range when the loop is too small to share.
  */
