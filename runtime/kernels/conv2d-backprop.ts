@@ -329,7 +329,8 @@ function phasePlan(g: Geometry): PhasePlan {
  * out and packs the filter, new at every step), or, when the filter is the larger operand (fewer
  * output positions than phase channels, ResNet-18's stage 4), as one matMul of
  * {@link phaseRows} (row copies of the filter, not packed) by `dy`'s transposed columns (packed):
- * 3x3x512x512 at 3x3: 71-96 against 41-56 ms (bench/conv-grads.ts).
+ * 3x3x512x512 at 3x3, a new filter each call, side by side: 49.5-55.8 against 41.1-42.3 ms
+ * (bench/results.md, "Convolution gradient kernels per shape").
  */
 export function inputByConv(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
   const ci = filter.shape[2];

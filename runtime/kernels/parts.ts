@@ -27,13 +27,13 @@ export interface HostTask<A extends unknown[]> {
 
 let tasks = 0;
 
-/** Declares a task: `helpers` are the other functions or constants `fn` calls, by name. */
+/** Declares a task: `helpers` are the other module-level functions `fn` calls, by name. */
 export function hostTask<A extends unknown[]>(
   fn: (...args: A) => void,
-  helpers: Record<string, PlainFunction | number> = {},
+  helpers: Record<string, PlainFunction> = {},
 ): HostTask<A> {
   const defs = Object.entries(helpers)
-    .map(([k, v]) => `const ${k} = ${typeof v === 'number' ? String(v) : v.toString()};`)
+    .map(([k, v]) => `const ${k} = ${v.toString()};`)
     .join('\n');
   return {
     id: ++tasks,
