@@ -1,11 +1,12 @@
 /**
- * The 2-D convolution gradient kernels on wasm, per shape of the training benches' models, each
- * way side by side, with the forward convolution for scale (a new filter each call, as in
- * training, and its GFLOP/s) (interleaved rounds, median ms): the filter gradient one tap at a time
+ * The 2-D convolution kernels on wasm, per shape of the training benches' models, each way side
+ * by side, new operands each call as in training (interleaved rounds, median ms): the forward
+ * convolution by the backend (XNNPACK; and its GFLOP/s) vs one matMul of the input's columns
+ * (runtime/kernels/conv2d-forward.ts; `*` where netc takes it); the filter gradient one tap at a time
  * (a strided slice and a matMul per tap, as netc had, here on the faster BatchMatMul of
  * runtime/kernels/matmul.ts) vs one convolution with batch and channels swapped vs one matMul
- * of the input's columns (runtime/kernels/conv2d-backprop.ts; netc takes the columns when they
- * are smaller than dy, else the swapped convolution); the input gradient by the backend's own
+ * of the input's columns (runtime/kernels/conv2d-backprop.ts; netc's choice by
+ * `filterByColumnsFits`); the input gradient by the backend's own
  * kernel (a naive loop in tfjs-backend-wasm 4.22) vs netc's: one convolution of dy by the
  * stride's phases, a matMul spread by the stride for 1x1 kernels.
  * Also prints the largest difference between the two ways (they compute the same sums).
@@ -23,6 +24,7 @@ import {
   inputBy1x1,
   inputByConv,
 } from '../runtime/kernels/conv2d-backprop.js';
+import { convByColumns, forwardByColumns } from '../runtime/kernels/conv2d-forward.js';
 import { originalWasmKernel } from '../runtime/kernels/index.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
@@ -65,12 +67,13 @@ function median(xs: number[]): number {
 
 await initBackend('wasm');
 const original = originalWasmKernel('Conv2DBackpropInput');
+const conv2d = originalWasmKernel('Conv2D');
 console.log(`${rounds} interleaved rounds per shape, median ms, wasm ${tf.getBackend()}.\n`);
 console.log(
-  '| shape | x | filter | stride | forward | GFLOP/s | dW taps | dW swapped conv | speed-up | dW columns | speed-up | dX tfjs | dX conv | speed-up | max diff |',
+  '| shape | x | filter | stride | forward | GFLOP/s | fwd columns | dW taps | dW swapped conv | speed-up | dW columns | speed-up | dX tfjs | dX conv | speed-up | max diff |',
 );
 console.log(
-  '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 );
 for (const c of cases) {
   const attrs: Attrs = { strides: c.stride, pad: c.pad, dilations: 1, dataFormat: 'NHWC' };
@@ -78,62 +81,77 @@ for (const c of cases) {
   const x = tf.randomNormal(c.x) as tf.Tensor4D;
   const f = tf.randomNormal(c.f) as tf.Tensor4D;
   const dy = tf.randomNormal([g.b, g.oh, g.ow, c.f[3]]) as tf.Tensor4D;
-  // A new filter each call, as in training: the backend re-lays out and packs every new filter.
-  const filters = Array.from({ length: rounds + 1 }, () => tf.randomNormal(c.f) as tf.Tensor4D);
-  let calls = 0;
+  // New operands each call, as in training: XNNPACK packs each new filter (and each new dy that
+  // a matMul takes as its packed operand) again, and tfjs-backend-wasm keeps what it packed
+  // for a tensor that comes back.
+  let dyNow = dy;
+  let fNow = f;
   const ways: Record<string, () => tf.Tensor> = {
-    forward: () => tf.conv2d(x, filters[calls++ % filters.length], c.stride, c.pad),
-    taps: () => filterByTaps(x, dy, g, c.f),
-    swapped: () => filterBySwappedConv(x, dy, g),
-    columns: () => filterByColumns(x, dy, g, c.f),
+    forward: () => {
+      const info = conv2d!({
+        inputs: { x, filter: fNow },
+        backend: tf.backend(),
+        attrs: attrs as unknown as tf.NamedAttrMap,
+      }) as tf.TensorInfo;
+      return tf.engine().makeTensorFromTensorInfo(info);
+    },
+    fwdColumns: () => convByColumns(x, fNow, g),
+    taps: () => filterByTaps(x, dyNow, g, c.f),
+    swapped: () => filterBySwappedConv(x, dyNow, g),
+    columns: () => filterByColumns(x, dyNow, g, c.f),
     tfjs: () => {
       const info = original!({
-        inputs: { dy, filter: f },
+        inputs: { dy: dyNow, filter: fNow },
         backend: tf.backend(),
         attrs: { ...attrs, inputShape: c.x } as unknown as tf.NamedAttrMap,
       }) as tf.TensorInfo;
       return tf.engine().makeTensorFromTensorInfo(info);
     },
-    conv: () => (c.f[0] * c.f[1] === 1 ? inputBy1x1(dy, f, g) : inputByConv(dy, f, g)),
+    conv: () => (c.f[0] * c.f[1] === 1 ? inputBy1x1(dyNow, fNow, g) : inputByConv(dyNow, fNow, g)),
   };
-  const ms: Record<string, number[]> = {
-    forward: [],
-    taps: [],
-    swapped: [],
-    columns: [],
-    tfjs: [],
-    conv: [],
-  };
+  const ms: Record<string, number[]> = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
   const last: Record<string, Float32Array> = {};
   for (let r = 0; r <= rounds; r++)
     for (const [k, fn] of Object.entries(ways)) {
+      dyNow = tf.mul(dy, 1);
+      fNow = tf.mul(f, 1);
+      dyNow.dataSync();
+      fNow.dataSync();
       const t0 = performance.now();
       const out = tf.tidy(fn);
       const data = out.dataSync() as Float32Array;
       if (r > 0) ms[k].push(performance.now() - t0);
       else last[k] = data;
-      out.dispose();
+      tf.dispose([out, dyNow, fNow]);
     }
   const diff = (a: Float32Array, b: Float32Array): number => {
     let m = 0;
     for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
     return m;
   };
-  const [mf, mt, ms2, mcol, mi, mc] = ['forward', 'taps', 'swapped', 'columns', 'tfjs', 'conv'].map(
-    (k) => median(ms[k]),
-  );
+  const [mf, mfc, mt, ms2, mcol, mi, mc] = [
+    'forward',
+    'fwdColumns',
+    'taps',
+    'swapped',
+    'columns',
+    'tfjs',
+    'conv',
+  ].map((k) => median(ms[k]));
   const gflop = (2 * g.b * g.oh * g.ow * c.f[0] * c.f[1] * c.f[2] * c.f[3]) / 1e9;
   const d = Math.max(
     diff(last.taps, last.swapped),
     diff(last.taps, last.columns),
     diff(last.tfjs, last.conv),
+    diff(last.forward, last.fwdColumns),
   );
   console.log(
     `| ${c.name} | ${c.x.join('x')} | ${c.f.join('x')} | ${String(c.stride)} | ${mf.toFixed(1)} | ` +
-      `${((gflop / mf) * 1000).toFixed(0)} | ${mt.toFixed(1)} | ` +
+      `${((gflop / mf) * 1000).toFixed(0)} | ${mfc.toFixed(1)}${forwardByColumns(g, c.f[3]) ? ' *' : ''} | ` +
+      `${mt.toFixed(1)} | ` +
       `${ms2.toFixed(1)} | ${(mt / ms2).toFixed(1)}x | ${mcol.toFixed(1)} | ${(mt / mcol).toFixed(1)}x | ` +
       `${mi.toFixed(1)} | ${mc.toFixed(1)} | ` +
       `${(mi / mc).toFixed(1)}x | ${d.toExponential(1)} |`,
   );
-  tf.dispose([x, f, dy, ...filters]);
+  tf.dispose([x, f, dy]);
 }

@@ -8,7 +8,12 @@
  *   back to tfjs's moments + batchNorm;
  * - `MaxPoolGrad`: netc's kernel (runtime/kernels/max-pool-grad.ts) back to tfjs-backend-wasm's;
  * - `conv input grad`: FastConv2D (runtime/layers/fast-conv2d.ts) back to tfjs's fused call,
- *   which computes the data input's gradient too.
+ *   which computes the data input's gradient too;
+ * - `conv by columns`: netc's Conv2D (runtime/kernels/conv2d-forward.ts, one matMul of the
+ *   columns where a new filter is larger than them) back to the backend's convolution;
+ * - `dW by columns`: the filter gradient's choice of `filterByColumnsFits`
+ *   (runtime/kernels/conv2d-backprop.ts) back to the columns only where `kh * kw * c < co`, in
+ *   one matMul, else the swapped convolution.
  *
  * Prints ms per step (median of `--rounds` interleaved rounds of `--steps` steps, the settings
  * rotated each round, after a warm-up round) and each change's speed-up (its "without" time over the "all on" time).
@@ -19,6 +24,12 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../api/index.js';
 import { packageRoot } from '../compiler/package-root.js';
+import { composite, geometry } from '../runtime/kernels/composite.js';
+import {
+  filterByColumns,
+  filterBySwappedConv,
+  filterByTaps,
+} from '../runtime/kernels/conv2d-backprop.js';
 import { originalWasmKernel } from '../runtime/kernels/index.js';
 import { FastBatchNormalization, FastConv2D } from '../runtime/layers/index.js';
 import { randomBatch, TRAINING_SPECS, trainingModel } from './lib/training-models.js';
@@ -46,7 +57,28 @@ const convCalls = callPair(FastConv2D);
 const poolConfig = tf.getKernel('MaxPoolGrad', 'wasm')!;
 const poolKernels = [poolConfig.kernelFunc, originalWasmKernel('MaxPoolGrad')!];
 
-const CHANGES = ['batch norm', 'MaxPoolGrad', 'conv input grad'] as const;
+const convConfig = tf.getKernel('Conv2D', 'wasm')!;
+const convKernels = [convConfig.kernelFunc, originalWasmKernel('Conv2D')!];
+const filterConfig = tf.getKernel('Conv2DBackpropFilter', 'wasm')!;
+const filterKernels = [
+  filterConfig.kernelFunc,
+  composite(({ x, dy }, attrs) => {
+    const shape = attrs.filterShape as [number, number, number, number];
+    const g = geometry(x.shape, shape, attrs, false);
+    const [x4, dy4] = [x as tf.Tensor4D, dy as tf.Tensor4D];
+    if (g.kh * g.kw * g.c < shape[3]) return filterByColumns(x4, dy4, g, shape, Infinity);
+    if (g.dh === 1 && g.dw === 1) return filterBySwappedConv(x4, dy4, g);
+    return filterByTaps(x4, dy4, g, shape);
+  }),
+];
+
+const CHANGES = [
+  'batch norm',
+  'MaxPoolGrad',
+  'conv input grad',
+  'conv by columns',
+  'dW by columns',
+] as const;
 type Change = (typeof CHANGES)[number];
 /** Turns every change on but `off` (undefined: all on). */
 function setting(off: Change | undefined): void {
@@ -54,6 +86,13 @@ function setting(off: Change | undefined): void {
   (FastConv2D.prototype as { call: Call }).call = convCalls[off === 'conv input grad' ? 1 : 0];
   tf.unregisterKernel('MaxPoolGrad', 'wasm');
   tf.registerKernel({ ...poolConfig, kernelFunc: poolKernels[off === 'MaxPoolGrad' ? 1 : 0] });
+  tf.unregisterKernel('Conv2D', 'wasm');
+  tf.registerKernel({ ...convConfig, kernelFunc: convKernels[off === 'conv by columns' ? 1 : 0] });
+  tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+  tf.registerKernel({
+    ...filterConfig,
+    kernelFunc: filterKernels[off === 'dW by columns' ? 1 : 0],
+  });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

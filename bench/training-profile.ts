@@ -4,7 +4,9 @@
  * every kernel timed (bench/lib/kernel-timer.ts). Prints, per model, the milliseconds per step of
  * the kernels and gradients that take the most, as markdown.
  *
- *   npx tsx bench/training-profile.ts [--steps N] [--models lenet_bn,ecg_resnet] [--top N]
+ *   npx tsx bench/training-profile.ts [--steps N] [--models lenet_bn,ecg_resnet] [--top N] [--by-shape]
+ *
+ * `--by-shape` splits each kernel's rows by the shapes of its inputs.
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -19,13 +21,14 @@ const { values } = parseArgs({
     models: { type: 'string', default: TRAINING_SPECS.map((s) => s.key).join(',') },
     top: { type: 'string', default: '12' },
     backend: { type: 'string', default: 'wasm' },
+    'by-shape': { type: 'boolean', default: false },
   },
 });
 const steps = Number(values.steps);
 const top = Number(values.top);
 const backend = values.backend === 'cpu' ? 'cpu' : 'wasm';
 const status = await initBackend(backend);
-const timer = instrumentKernels(backend);
+const timer = instrumentKernels(backend, values['by-shape']);
 const root = packageRoot();
 
 console.log(`Backend ${status.name}, ${status.threads} threads; ${steps} steps after 1 warm-up.\n`);

@@ -24,8 +24,12 @@ export interface KernelTimer {
   times(): KernelTime[];
 }
 
-/** Wraps the kernels of `backendName` and all gradients with timers (once per process). */
-export function instrumentKernels(backendName: string): KernelTimer {
+/**
+ * Wraps the kernels of `backendName` and all gradients with timers (once per process). With
+ * `byShape`, each kernel's rows are split by the shapes of its inputs (named `kernel [shape]
+ * [shape]`).
+ */
+export function instrumentKernels(backendName: string, byShape = false): KernelTimer {
   const table = new Map<string, KernelTime>();
   let depth = 0;
   let context = 'forward';
@@ -40,8 +44,13 @@ export function instrumentKernels(backendName: string): KernelTimer {
       } finally {
         const ms = performance.now() - t0;
         depth--;
-        const key = `${context}\u0000${config.kernelName}`;
-        const row = table.get(key) ?? { context, kernel: config.kernelName, calls: 0, ms: 0 };
+        const kernel = byShape
+          ? `${config.kernelName} ${Object.values(args.inputs)
+              .map((t) => `[${t?.shape.join(',') ?? ''}]`)
+              .join(' ')}`
+          : config.kernelName;
+        const key = `${context}\u0000${kernel}`;
+        const row = table.get(key) ?? { context, kernel, calls: 0, ms: 0 };
         row.calls++;
         row.ms += ms;
         table.set(key, row);

@@ -59,74 +59,165 @@ export function filterByTaps(
 
 /**
  * The input's columns, transposed: `[kh * kw * c, b * oh * ow]`, row (i, j, channel) holding
- * what that tap meets at every output position (zeros in the padding). Plain JS on the heap.
+ * what that tap meets at every output position (zeros in the padding). Plain JS on the heap,
+ * from `x` laid out `[c, b, h, w]` (the backend's Transpose): there a row of a stride-1 `same`
+ * convolution is one channel's planes shifted by the tap, one block copy and a few zeros
+ * ({@link columnRows}).
  */
 export function columnsTransposed(x: tf.Tensor4D, g: Geometry): tf.Tensor2D {
-  const m = g.b * g.oh * g.ow;
+  const xt = channelsFirst(x, g);
+  const out = columnsOf(xt, g, 0, g.b);
+  if (xt !== x) xt.dispose();
+  return out;
+}
+
+/** `x` laid out `[c, b, h, w]`: the backend's Transpose, or `x` itself for one channel. */
+function channelsFirst(x: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+  return g.c === 1 ? x : tf.transpose(x, [3, 0, 1, 2]);
+}
+
+/** {@link columnsTransposed} of images `[b0, b1)`, from the input laid out `[c, b, h, w]`. */
+function columnsOf(xt: tf.Tensor4D, g: Geometry, b0: number, b1: number): tf.Tensor2D {
+  const m = (b1 - b0) * g.oh * g.ow;
   const rows = g.kh * g.kw * g.c;
-  return newTensor([rows, m], (out) => {
-    const xv = hostView(x);
+  return newTensor([rows, m], (cols) => {
+    const xv = hostView(xt);
     runParts(
       columnRowsTask,
       splitRange(rows * m, m).map(([s, e]): Parameters<typeof columnRows> => [
         xv,
-        out,
+        cols,
         g,
         s / m,
         e / m,
+        b0,
+        b1,
       ]),
     );
   }) as tf.Tensor2D;
 }
 
-/** Rows `[r0, r1)` of {@link columnsTransposed} (row `(i * kw + j) * c + channel`). */
+/**
+ * Rows `[r0, r1)` of {@link columnsTransposed} of images `[b0, b1)` (row `(i * kw + j) * c +
+ * channel`), from the input laid out `[c, b, h, w]`. Where the output grid is the input's
+ * (stride 1, `oh = h`, `ow = w`), a row is channel `ch`'s planes of those images read `di * w +
+ * dj` further on (`di`, `dj`: the tap's offset from the padding): one copy, then zeros where that
+ * read crossed a row's or an image's edge. Otherwise each output row is a strided walk along one
+ * input row.
+ */
 function columnRows(
   xv: Float32Array,
   out: Float32Array,
   g: Geometry,
   r0: number,
   r1: number,
+  b0: number,
+  b1: number,
 ): void {
-  const m = g.b * g.oh * g.ow;
+  const m = (b1 - b0) * g.oh * g.ow;
+  const shifted = g.sh === 1 && g.sw === 1 && g.oh === g.h && g.ow === g.w;
   for (let r = r0; r < r1; r++) {
     const ch = r % g.c;
     const j = Math.floor(r / g.c) % g.kw;
     const i = Math.floor(r / (g.c * g.kw));
-    let dst = r * m;
-    for (let b = 0; b < g.b; b++)
-      for (let y = 0; y < g.oh; y++) {
-        const iy = y * g.sh + i * g.dh - g.top;
+    const di = i * g.dh - g.top;
+    const dj = j * g.dw - g.left;
+    const dst = r * m;
+    const plane = (ch * g.b + b0) * g.h * g.w;
+    if (shifted) {
+      const shift = di * g.w + dj;
+      const k0 = Math.min(m, Math.max(0, -shift));
+      const k1 = Math.max(k0, Math.min(m, m - shift));
+      out.fill(0, dst, dst + k0);
+      out.set(xv.subarray(plane + k0 + shift, plane + k1 + shift), dst + k0);
+      out.fill(0, dst + k1, dst + m);
+      // Columns past the left or right edge, then rows past the top or bottom of each image.
+      const [c0, c1] = dj >= 0 ? [Math.max(0, g.w - dj), g.w] : [0, Math.min(g.w, -dj)];
+      // Element stores: mostly one column (3x3), where a fill call costs more than the store.
+      for (let q = dst; q < dst + m; q += g.w) for (let k = q + c0; k < q + c1; k++) out[k] = 0;
+      const [y0, y1] = di >= 0 ? [Math.max(0, g.h - di), g.h] : [0, Math.min(g.h, -di)];
+      if (y1 > y0)
+        for (let q = dst; q < dst + m; q += g.h * g.w) out.fill(0, q + y0 * g.w, q + y1 * g.w);
+      continue;
+    }
+    // The output columns whose tap lands inside the row: [lo, hi).
+    const lo = Math.min(g.ow, Math.max(0, Math.ceil(-dj / g.sw)));
+    const hi = Math.max(lo, Math.min(g.ow, Math.floor((g.w - 1 - dj) / g.sw) + 1));
+    let q = dst;
+    for (let b = b0; b < b1; b++)
+      for (let y = 0; y < g.oh; y++, q += g.ow) {
+        const iy = y * g.sh + di;
         if (iy < 0 || iy >= g.h) {
-          out.fill(0, dst, dst + g.ow);
-          dst += g.ow;
+          out.fill(0, q, q + g.ow);
           continue;
         }
-        const base = (b * g.h + iy) * g.w * g.c + ch;
-        for (let ox = 0; ox < g.ow; ox++, dst++) {
-          const ix = ox * g.sw + j * g.dw - g.left;
-          out[dst] = ix < 0 || ix >= g.w ? 0 : xv[base + ix * g.c];
-        }
+        const src = ((ch * g.b + b) * g.h + iy) * g.w + dj;
+        for (let ox = 0; ox < lo; ox++) out[q + ox] = 0;
+        for (let ox = lo; ox < hi; ox++) out[q + ox] = xv[src + ox * g.sw];
+        for (let ox = hi; ox < g.ow; ox++) out[q + ox] = 0;
       }
   }
 }
 
 const columnRowsTask = hostTask(columnRows);
 
+/** Above this many floats of `dy`, {@link filterByColumns} takes a few images at a time. */
+export const FILTER_DY_CHUNK = 1 << 21;
+
 /**
- * The filter gradient as one matMul, the input's transposed columns times `dy` as it lies
- * (`[b * oh * ow, co]`): netc's choice when the columns are smaller than `dy` (`kh * kw * c <
- * co`), which the swapped convolution transposes twice: ResNet-18's 7x7/2 stem on one channel
- * into 64 2x faster, its 1x1/2 shortcuts 4x; LeNet's 5x5 into 6 channels, where `dy` is the
- * smaller, 2x slower (bench/conv-grads.ts, bench/kernels-vs-ref.ts).
+ * The filter gradient as matMuls of the input's transposed columns by `dy` as it lies (`[b * oh *
+ * ow, co]`). `dy` is the operand XNNPACK packs for its GEMM, a new one each step, and that
+ * packing walks `dy` once per 8 output channels: past {@link FILTER_DY_CHUNK} floats (8 MB, the
+ * ResNet-18 stem's 4.7 M), netc multiplies images whose `dy` is at most a quarter of that at a
+ * time and adds the products (stem, scratch runs with a new `dy` each call: 64.9 against 40.5
+ * ms). `dyChunk` is that size (for tests).
  */
 export function filterByColumns(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
   g: Geometry,
   filterShape: [number, number, number, number],
+  dyChunk = FILTER_DY_CHUNK,
 ): tf.Tensor4D {
-  const dy2 = tf.reshape(dy, [-1, filterShape[3]]) as tf.Tensor2D;
-  return tf.reshape(tf.matMul(columnsTransposed(x, g), dy2), filterShape);
+  const co = filterShape[3];
+  const per = g.oh * g.ow;
+  const dy2 = tf.reshape(dy, [-1, co]) as tf.Tensor2D;
+  if (dy.size <= dyChunk) return tf.reshape(tf.matMul(columnsTransposed(x, g), dy2), filterShape);
+  const images = Math.max(1, Math.floor(dyChunk / 4 / (per * co)));
+  const xt = channelsFirst(x, g);
+  let sum: tf.Tensor2D | undefined;
+  for (let b0 = 0; b0 < g.b; b0 += images) {
+    const b1 = Math.min(g.b, b0 + images);
+    const part = tf.tidy((): tf.Tensor2D => {
+      const rows = newTensor([(b1 - b0) * per, co], (out) =>
+        out.set(hostView(dy2).subarray(b0 * per * co, b1 * per * co)),
+      ) as tf.Tensor2D;
+      const mm = tf.matMul(columnsOf(xt, g, b0, b1), rows) as tf.Tensor2D;
+      return sum === undefined ? mm : tf.add(sum, mm);
+    });
+    sum?.dispose();
+    sum = part;
+  }
+  if (xt !== x) xt.dispose();
+  return tf.reshape(sum!, filterShape);
+}
+
+/** The largest columns (floats, 24 MB) that {@link filterByColumns} builds for a wide layer. */
+export const FILTER_COLUMNS_MAX = 6 << 20;
+
+/**
+ * Whether {@link filterByColumns} is netc's way for the filter gradient, else the swapped
+ * convolution: where the columns are smaller than `dy` (`kh * kw * c < co`), or at most
+ * {@link FILTER_COLUMNS_MAX} floats with 32 output channels or more. Measured side by side with
+ * a new `dy` each call (bench/conv-grads.ts and scratch runs, bench/results.md): columns as fast
+ * or faster on ResNet-18's stages 2-4 (up to 5.3 M floats of columns; by 0-8 ms a layer, with
+ * much noise), as fast on stage 1 (10.6 M), slower on the ECG net's 96-channel layer (7.9 M),
+ * LeNet's convolutions and the ECG net's 12-channel ones. A whole ResNet-18 step: 1.04x
+ * (bench/train-steps.ts).
+ */
+export function filterByColumnsFits(g: Geometry, co: number): boolean {
+  const columns = g.kh * g.kw * g.c * g.b * g.oh * g.ow;
+  return g.kh * g.kw * g.c < co || (co >= 32 && columns <= FILTER_COLUMNS_MAX);
 }
 
 /** Conv2DBackpropFilter (`x`, `dy`; attrs as Conv2D's plus `filterShape`). */
@@ -134,7 +225,7 @@ export const conv2dBackpropFilter = composite(({ x, dy }, attrs) => {
   const filterShape = attrs.filterShape as [number, number, number, number];
   const g = geometry(x.shape, filterShape, attrs, false);
   const [x4, dy4] = [x as tf.Tensor4D, dy as tf.Tensor4D];
-  if (g.kh * g.kw * g.c < filterShape[3]) return filterByColumns(x4, dy4, g, filterShape);
+  if (filterByColumnsFits(g, filterShape[3])) return filterByColumns(x4, dy4, g, filterShape);
   // tf.conv2d takes a stride or a dilation, not both.
   if (g.dh === 1 && g.dw === 1) return filterBySwappedConv(x4, dy4, g);
   return filterByTaps(x4, dy4, g, filterShape);

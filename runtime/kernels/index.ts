@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedBatchNormGrad } from './batch-norm-grad.js';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d-backprop.js';
+import { conv2dForward } from './conv2d-forward.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.js';
 import { sharedIdentity } from './identity.js';
 import { fastBatchMatMul } from './matmul.js';
@@ -29,7 +30,8 @@ export function originalWasmKernel(kernelName: string): tf.KernelFunc | undefine
  * Registers, for `wasm`, the gradient kernels the backend lacks (Conv2DBackpropFilter, the
  * depthwise backprops, UnsortedSegmentSum), faster ones where the backend's are naive loops
  * (Conv2DBackpropInput, BatchMatMul with transposes or batches, MaxPoolGrad, Reverse, Sum over
- * leading axes), an Identity that shares its input's data instead of copying it, and a
+ * leading axes), a Conv2D by one matMul where a new large filter costs more to re-lay out than
+ * the columns do (conv2d-forward.ts), an Identity that shares its input's data instead of copying it, and a
  * FusedBatchNorm gradient without a Tile. Idempotent.
  */
 export function registerWasmGradientKernels(): void {
@@ -39,6 +41,7 @@ export function registerWasmGradientKernels(): void {
     if (!tf.getKernel(kernelName, 'wasm'))
       tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }
+  replace('Conv2D', (original) => conv2dForward(original));
   replace('Conv2DBackpropInput', (original) => conv2dBackpropInput(original));
   replace('BatchMatMul', (original) => fastBatchMatMul(original));
   replace('MaxPoolGrad', () => maxPoolGrad);

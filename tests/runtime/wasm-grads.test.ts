@@ -9,9 +9,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupedConv2d, initBackend } from '../../api/index.js';
+import { geometry } from '../../runtime/kernels/composite.js';
+import { filterByColumns } from '../../runtime/kernels/conv2d-backprop.js';
 import { randValues as values } from './helpers.js';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+type Shape4 = [number, number, number, number];
 
 function maxRel(got: ArrayLike<number>, want: ArrayLike<number>): number {
   expect(got.length).toBe(want.length);
@@ -184,6 +187,24 @@ const cases: Case[] = [
         [0, 0],
       ]),
   },
+  {
+    name: 'conv 3x3 same into 32 channels (filter gradient by shifted columns)',
+    x: [2, 5, 6, 3],
+    w: [3, 3, 3, 32],
+    op: conv(1, 'same'),
+  },
+  {
+    name: 'conv 4x4 same on 1 channel (shifted columns, asymmetric pad)',
+    x: [3, 6, 5, 1],
+    w: [4, 4, 1, 3],
+    op: conv(1, 'same'),
+  },
+  {
+    name: 'conv 3x2 valid, 2 channels into 33 (columns by rows)',
+    x: [2, 6, 7, 2],
+    w: [3, 2, 2, 33],
+    op: conv(1, 'valid'),
+  },
   { name: 'conv 1x1 stride 2 (a shortcut)', x: [3, 6, 5, 4], w: [1, 1, 4, 6], op: conv(2, 'same') },
   {
     name: 'conv 3x3 stride 2 same into 1 channel (stem)',
@@ -299,43 +320,88 @@ describe('wasm gradient kernels', () => {
 
 describe('kernels the tfjs gradients never ask for, called directly', () => {
   // tfjs-core refuses the gradient of a dilated conv2d, but the kernels take `dilations`.
-  const x = [2, 9, 8, 3];
-  const w = [3, 2, 3, 4];
-  const dilated: Case = {
-    name: 'dilation 2',
-    x,
-    w,
-    op: (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same', 'NHWC', 2),
-  };
-  it('Conv2DBackpropInput and Conv2DBackpropFilter with dilation 2, same padding', () => {
-    const num = numeric(dilated);
-    const [dx, dw] = tf.tidy(() => {
-      const xt = tf.tensor(values(size(x), 1), x);
-      const wt = tf.tensor(values(size(w), 2), w);
-      const y = dilated.op(xt, wt);
-      const r = tf.tensor(values(size(y.shape), 3), y.shape);
-      const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 2 };
-      const gx = tf.engine().runKernel(
-        'Conv2DBackpropInput',
-        { dy: r, filter: wt },
-        {
-          ...attrs,
-          inputShape: x,
-        },
-      ) as tf.Tensor;
-      const gw = tf.engine().runKernel(
-        'Conv2DBackpropFilter',
-        { x: xt, dy: r },
-        {
-          ...attrs,
-          filterShape: w,
-        },
-      ) as tf.Tensor;
-      return [gx.dataSync(), gw.dataSync()];
+  // 3 channels into 4: the filter gradient one tap at a time; 1 channel: by shifted columns.
+  for (const [x, w] of [
+    [
+      [2, 9, 8, 3],
+      [3, 2, 3, 4],
+    ],
+    [
+      [2, 9, 8, 1],
+      [3, 2, 1, 4],
+    ],
+  ])
+    it(`Conv2DBackpropInput and Conv2DBackpropFilter with dilation 2, same padding, ${x[3]} channels`, () => {
+      const dilated: Case = {
+        name: 'dilation 2',
+        x,
+        w,
+        op: (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same', 'NHWC', 2),
+      };
+      const num = numeric(dilated);
+      const [dx, dw] = tf.tidy(() => {
+        const xt = tf.tensor(values(size(x), 1), x);
+        const wt = tf.tensor(values(size(w), 2), w);
+        const y = dilated.op(xt, wt);
+        const r = tf.tensor(values(size(y.shape), 3), y.shape);
+        const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 2 };
+        const gx = tf.engine().runKernel(
+          'Conv2DBackpropInput',
+          { dy: r, filter: wt },
+          {
+            ...attrs,
+            inputShape: x,
+          },
+        ) as tf.Tensor;
+        const gw = tf.engine().runKernel(
+          'Conv2DBackpropFilter',
+          { x: xt, dy: r },
+          {
+            ...attrs,
+            filterShape: w,
+          },
+        ) as tf.Tensor;
+        return [gx.dataSync(), gw.dataSync()];
+      });
+      for (const [i, d] of num.x) expect(dx[i]).toBeCloseTo(d, 3);
+      for (const [i, d] of num.w) expect(dw[i]).toBeCloseTo(d, 3);
     });
-    for (const [i, d] of num.x) expect(dx[i]).toBeCloseTo(d, 3);
-    for (const [i, d] of num.w) expect(dw[i]).toBeCloseTo(d, 3);
-  });
+});
+
+describe('the filter gradient by columns, a few images at a time', () => {
+  // Stride 2 on 3 channels and stride 1 same on 2 (shifted columns), in chunks of 1-3 images.
+  const shapes: [Shape4, Shape4, number][] = [
+    [[13, 9, 8, 3], [3, 3, 3, 40], 2],
+    [[13, 6, 5, 2], [3, 2, 2, 33], 1],
+  ];
+  for (const [x, w, s] of shapes)
+    it(`${x.join('x')} by ${w.join('x')}, stride ${s}: as on cpu for every chunk size`, async () => {
+      const run = (chunk?: number): Float32Array =>
+        tf
+          .tidy(() => {
+            const xt = tf.tensor4d(values(size(x), 1), x);
+            const g = geometry(x, w, { strides: [s, s], pad: 'same', dilations: [1, 1] }, false);
+            const dy = tf.tensor4d(values(g.b * g.oh * g.ow * w[3], 2), [g.b, g.oh, g.ow, w[3]]);
+            if (chunk === undefined)
+              return tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy }, {
+                strides: s,
+                pad: 'same',
+                dataFormat: 'NHWC',
+                dilations: 1,
+                filterShape: w,
+              } as unknown as tf.NamedAttrMap) as tf.Tensor;
+            return filterByColumns(xt, dy, g, w, chunk);
+          })
+          .dataSync() as Float32Array;
+      await initBackend('cpu');
+      const want = run();
+      await initBackend('wasm');
+      const perImage = Math.ceil(x[1] / s) * Math.ceil(x[2] / s) * w[3] * 4;
+      for (const images of [1, 2, 3]) {
+        const got = run(perImage * images);
+        expect(maxRel(got, want)).toBeLessThan(1e-5);
+      }
+    });
 });
 
 describe('BatchMatMul with a broadcast b (no tfjs gradient for it)', () => {
