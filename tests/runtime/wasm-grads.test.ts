@@ -194,6 +194,12 @@ const cases: Case[] = [
     op: conv(1, 'same'),
   },
   {
+    name: 'conv 3x3 same on 70-wide rows into 32 channels (shifted columns, long zero runs)',
+    x: [2, 3, 70, 2],
+    w: [3, 3, 2, 32],
+    op: conv(1, 'same'),
+  },
+  {
     name: 'conv 4x4 same on 1 channel (shifted columns, asymmetric pad)',
     x: [3, 6, 5, 1],
     w: [4, 4, 1, 3],
