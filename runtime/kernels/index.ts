@@ -6,6 +6,7 @@ import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-bac
 import { sharedIdentity } from './identity.js';
 import { fastBatchMatMul } from './matmul.js';
 import { maxPoolGrad } from './max-pool-grad.js';
+import { reluGrad } from './relu-grad.js';
 import { fastReverse } from './reverse.js';
 import { leadingAxesSum } from './sum.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
@@ -32,7 +33,7 @@ export function originalWasmKernel(kernelName: string): tf.KernelFunc | undefine
  * (Conv2DBackpropInput, BatchMatMul with transposes or batches, MaxPoolGrad, Reverse, Sum over
  * leading axes), a Conv2D by one matMul where a new large filter costs more to re-lay out than
  * the columns do (conv2d-forward.ts), an Identity that shares its input's data instead of copying it, and a
- * FusedBatchNorm gradient without a Tile. Idempotent.
+ * FusedBatchNorm gradient without a Tile, a Relu gradient without a Cast. Idempotent.
  */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
@@ -48,8 +49,10 @@ export function registerWasmGradientKernels(): void {
   replace('Reverse', (original) => fastReverse(original));
   replace('Identity', (original) => sharedIdentity(original));
   replace('Sum', (original) => leadingAxesSum(original));
-  tf.unregisterGradient(fusedBatchNormGrad.kernelName);
-  tf.registerGradient(fusedBatchNormGrad);
+  for (const grad of [fusedBatchNormGrad, reluGrad]) {
+    tf.unregisterGradient(grad.kernelName);
+    tf.registerGradient(grad);
+  }
 }
 
 /** Swaps the wasm kernel `kernelName` for `make(original)`, keeping its setup and dispose. */

@@ -410,6 +410,31 @@ describe('the filter gradient by columns, a few images at a time', () => {
     });
 });
 
+describe('the Relu gradient (registered with the wasm kernels)', () => {
+  it('is dy where x > 0, 0 where x <= 0 and NaN where x is NaN (a naive loop)', () => {
+    const xs = values(4 * 7 * 5 * 3, 31).map((v, i) => (i % 9 === 0 ? 0 : i === 17 ? NaN : v));
+    const dys = values(xs.length, 32);
+    const got = tf.tidy(() => {
+      const dy = tf.tensor4d(dys, [4, 7, 5, 3]);
+      const x = tf.tensor4d(xs, [4, 7, 5, 3]);
+      return tf
+        .grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), dy)))(x)
+        .dataSync();
+    });
+    const want = xs.map((v, i) => (Number.isNaN(v) ? NaN : v > 0 ? dys[i] : 0));
+    expect(Array.from(got, (v) => (v === 0 ? 0 : v))).toEqual(Array.from(want));
+  });
+
+  it('runs no Cast for a float32 input', async () => {
+    const x = tf.tensor2d(values(12, 33), [3, 4]);
+    const profile = await tf.profile(() => tf.grad((a: tf.Tensor) => tf.sum(tf.relu(a)))(x));
+    const names = profile.kernels.map((k) => k.name);
+    expect(names).toContain('Step');
+    expect(names).not.toContain('Cast');
+    x.dispose();
+  });
+});
+
 describe('BatchMatMul with a broadcast b (no tfjs gradient for it)', () => {
   it('folds the batch of a into rows: as a naive product', () => {
     const a = values(2 * 3 * 4 * 5, 21);
