@@ -13,7 +13,9 @@
  *   columns where a new filter is larger than them) back to the backend's convolution;
  * - `dW by columns`: the filter gradient's choice of `filterByColumnsFits`
  *   (runtime/kernels/conv2d-backprop.ts) back to the columns only where `kh * kw * c < co`, in
- *   one matMul, else the swapped convolution.
+ *   one matMul, else the swapped convolution;
+ * - `dX by columns`: the input gradient by the columns of dx (`inputByColumns`, fewer output
+ *   positions than output channels) back to the stride's phases (`inputByConv`).
  *
  * Prints ms per step (median of `--rounds` interleaved rounds of `--steps` steps, the settings
  * rotated each round, after a warm-up round) and each change's speed-up (its "without" time over the "all on" time).
@@ -29,6 +31,8 @@ import {
   filterByColumns,
   filterBySwappedConv,
   filterByTaps,
+  inputBy1x1,
+  inputByConv,
 } from '../runtime/kernels/conv2d-backprop.js';
 import { originalWasmKernel } from '../runtime/kernels/index.js';
 import { FastBatchNormalization, FastConv2D } from '../runtime/layers/index.js';
@@ -72,12 +76,24 @@ const filterKernels = [
   }),
 ];
 
+const inputConfig = tf.getKernel('Conv2DBackpropInput', 'wasm')!;
+const inputKernels = [
+  inputConfig.kernelFunc,
+  composite(({ dy, filter }, attrs) => {
+    const shape = filter.shape as [number, number, number, number];
+    const g = geometry(attrs.inputShape as number[], shape, attrs, false);
+    const [dy4, f4] = [dy as tf.Tensor4D, filter as tf.Tensor4D];
+    return g.kh === 1 && g.kw === 1 ? inputBy1x1(dy4, f4, g) : inputByConv(dy4, f4, g);
+  }),
+];
+
 const CHANGES = [
   'batch norm',
   'MaxPoolGrad',
   'conv input grad',
   'conv by columns',
   'dW by columns',
+  'dX by columns',
 ] as const;
 type Change = (typeof CHANGES)[number];
 /** Turns every change on but `off` (undefined: all on). */
@@ -92,6 +108,11 @@ function setting(off: Change | undefined): void {
   tf.registerKernel({
     ...filterConfig,
     kernelFunc: filterKernels[off === 'dW by columns' ? 1 : 0],
+  });
+  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  tf.registerKernel({
+    ...inputConfig,
+    kernelFunc: inputKernels[off === 'dX by columns' ? 1 : 0],
   });
 }
 

@@ -246,18 +246,22 @@ export const conv2dBackpropFilter = composite(({ x, dy }, attrs) => {
 
 /**
  * Conv2DBackpropInput (`dy`, `filter`; attrs as Conv2D's plus `inputShape`) for wasm: one
- * forward convolution of `dy` by the stride's phases ({@link inputByConv}); a 1x1 kernel is a
- * matMul spread by the stride ({@link inputBy1x1}); the backend's own kernel (a naive loop) for
- * NCHW only. Even a 7x7/2 stem on one channel, which the naive loop suits best, runs 7x faster
+ * forward convolution of `dy` by the stride's phases ({@link inputByConv}); with fewer output
+ * positions than output channels, the columns of `dx` added back ({@link inputByColumns}:
+ * ResNet-18's 3x3/2 512 17.1 against 28.7 ms, 3x3 512 27.5 against 31.0, a scratch run of 15
+ * rounds with new operands); a 1x1 kernel is a matMul spread by the stride ({@link
+ * inputBy1x1}); the backend's own kernel (a naive loop) for NCHW only. Even a 7x7/2 stem on one channel, which the naive loop suits best, runs 7x faster
  * by phases (32x96x96x1 into 64: 188 -> 26 ms; on 3 channels 638 -> 62 ms).
  */
 export function conv2dBackpropInput(original: tf.KernelFunc): tf.KernelFunc {
   const fast = composite(({ dy, filter }, attrs) => {
     const inputShape = attrs.inputShape as [number, number, number, number];
     const g = geometry(inputShape, filter.shape as [number, number, number, number], attrs, false);
-    return g.kh === 1 && g.kw === 1
-      ? inputBy1x1(dy as tf.Tensor4D, filter as tf.Tensor4D, g)
-      : inputByConv(dy as tf.Tensor4D, filter as tf.Tensor4D, g);
+    const [dy4, filter4] = [dy as tf.Tensor4D, filter as tf.Tensor4D];
+    if (g.kh === 1 && g.kw === 1) return inputBy1x1(dy4, filter4, g);
+    return g.b * g.oh * g.ow < filter4.shape[3]
+      ? inputByColumns(dy4, filter4, g)
+      : inputByConv(dy4, filter4, g);
   });
   return (args) => ((args.attrs as Attrs).dataFormat === 'NCHW' ? original(args) : fast(args));
 }
@@ -431,10 +435,10 @@ function phasePlan(g: Geometry): PhasePlan {
  *
  * Two ways to run that convolution: as a convolution with {@link phaseFilter} (XNNPACK re-lays
  * out and packs the filter, new at every step), or, when the filter is the larger operand (fewer
- * output positions than phase channels, ResNet-18's stage 4), as one matMul of
- * {@link phaseRows} (row copies of the filter, not packed) by `dy`'s transposed columns (packed):
- * 3x3x512x512 at 3x3, a new filter each call, side by side: 49.5-55.8 against 41.1-42.3 ms
- * (bench/results.md, "Convolution gradient kernels per shape").
+ * output positions than phase channels), as one matMul of {@link phaseRows} (row copies of the
+ * filter, not packed) by `dy`'s transposed columns (packed): 3x3x512x512 at 3x3, a new filter
+ * each call, side by side: 49.5-55.8 against 41.1-42.3 ms (2026-12-04). ResNet-18's stage 4 has
+ * since gone to {@link inputByColumns}, which packs only `dy`.
  */
 export function inputByConv(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
   const ci = filter.shape[2];
@@ -461,6 +465,73 @@ export function inputByConv(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): 
     ? dx
     : tf.slice(dx, [0, top, left, 0], [g.b, g.h, g.w, ci]);
 }
+
+/**
+ * The input gradient as the columns of `dx`, `filter x dy^T` (`[kh * kw * ci, b * oh * ow]`: the
+ * filter as it lies, not packed, by `dy` transposed, packed), added back into `dx` tap by tap in
+ * one JS pass (col2im). netc's way where there are fewer output positions than output channels
+ * (`b * oh * ow < co`, ResNet-18's stage 4): the operand XNNPACK packs is then `dy`, the
+ * smallest of the three.
+ */
+export function inputByColumns(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+  const [kh, kw, ci, co] = filter.shape;
+  const p = g.b * g.oh * g.ow;
+  const cols = tf.matMul(
+    tf.reshape(filter, [kh * kw * ci, co]) as tf.Tensor2D,
+    tf.reshape(dy, [p, co]) as tf.Tensor2D,
+    false,
+    true,
+  );
+  const per = kh * kw * p;
+  return newTensor([g.b, g.h, g.w, ci], (out) => {
+    out.fill(0);
+    const cv = hostView(cols);
+    // Parts by channels, in whole cache lines of dx (16 floats), so that no two write one.
+    runParts(
+      addColumnsTask,
+      splitRange(ci * per, 16 * per).map(([s, e]): Parameters<typeof addColumns> => [
+        cv,
+        out,
+        g,
+        ci,
+        s / per,
+        Math.min(ci, e / per),
+      ]),
+    );
+  }) as tf.Tensor4D;
+}
+
+/** Adds the columns of channels `[c0, c1)` (rows `(i * kw + j) * ci + c`) into `dx`. */
+function addColumns(
+  cv: Float32Array,
+  dx: Float32Array,
+  g: Geometry,
+  ci: number,
+  c0: number,
+  c1: number,
+): void {
+  const p = g.b * g.oh * g.ow;
+  for (let i = 0; i < g.kh; i++)
+    for (let j = 0; j < g.kw; j++)
+      for (let c = c0; c < c1; c++) {
+        let src = ((i * g.kw + j) * ci + c) * p;
+        for (let b = 0; b < g.b; b++)
+          for (let y = 0; y < g.oh; y++) {
+            const iy = y * g.sh + i * g.dh - g.top;
+            if (iy < 0 || iy >= g.h) {
+              src += g.ow;
+              continue;
+            }
+            const row = (b * g.h + iy) * g.w;
+            for (let x = 0; x < g.ow; x++, src++) {
+              const ix = x * g.sw + j * g.dw - g.left;
+              if (ix >= 0 && ix < g.w) dx[(row + ix) * ci + c] += cv[src];
+            }
+          }
+      }
+}
+
+const addColumnsTask = hostTask(addColumns);
 
 /**
  * {@link inputByConv}'s convolution as `phaseRows(filter) x columnsTransposed(dy)`, `[sh * sw *

@@ -194,12 +194,13 @@ describe('kernels split over the helpers give the numbers of one thread', () => 
     expectClose(one, two, 0);
   });
 
-  it('convolution gradients: phase filter (stride 1) and phase matMul columns (stride 2)', () => {
+  it('convolution gradients: phase filter (stride 1), phase matMul columns (stride 2), dx by columns', () => {
     const [one, two] = bothWays(() => {
       const out: tf.Tensor[] = [];
       for (const [xs, ws, s] of [
         [[2, 8, 8, 128], [3, 3, 128, 128], 1],
-        [[4, 8, 8, 32], [3, 3, 32, 512], 2],
+        [[16, 8, 8, 128], [3, 3, 128, 128], 2],
+        [[16, 3, 3, 128], [3, 3, 128, 256], 1],
       ] as [number[], number[], number][]) {
         const x = rand(xs, 7);
         const w = rand(ws, 8);

@@ -211,6 +211,30 @@ const cases: Case[] = [
     w: [3, 2, 2, 33],
     op: conv(1, 'valid'),
   },
+  {
+    name: 'conv 3x3 same, 3x2 input, 5 channels into 8 (input gradient by columns)',
+    x: [1, 3, 2, 5],
+    w: [3, 3, 5, 8],
+    op: conv(1, 'same'),
+  },
+  {
+    name: 'conv 3x3 stride 2 same into 20 channels (input gradient by columns)',
+    x: [2, 5, 4, 6],
+    w: [3, 3, 6, 20],
+    op: conv(2, 'same'),
+  },
+  {
+    name: 'conv 3x3 stride 2, explicit pads past the input, into 40 (input gradient by columns)',
+    x: [1, 7, 8, 3],
+    w: [3, 3, 3, 40],
+    op: (x, w) =>
+      tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, [
+        [0, 0],
+        [4, 0],
+        [0, 5],
+        [0, 0],
+      ]),
+  },
   { name: 'conv 1x1 stride 2 (a shortcut)', x: [3, 6, 5, 4], w: [1, 1, 4, 6], op: conv(2, 'same') },
   {
     name: 'conv 3x3 stride 2 same into 1 channel (stem)',
@@ -335,6 +359,11 @@ describe('kernels the tfjs gradients never ask for, called directly', () => {
     [
       [2, 9, 8, 1],
       [3, 2, 1, 4],
+    ],
+    // Fewer output positions (12) than output channels: the input gradient by columns.
+    [
+      [1, 3, 4, 2],
+      [3, 2, 2, 16],
     ],
   ])
     it(`Conv2DBackpropInput and Conv2DBackpropFilter with dilation 2, same padding, ${x[3]} channels`, () => {
