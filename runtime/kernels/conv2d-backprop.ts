@@ -136,12 +136,8 @@ function columnRows(
       if (c1 - c0 === 1) for (let q = dst + c0; q < dst + m; q += g.w) out[q] = 0;
       else if (c1 > c0) for (let q = dst; q < dst + m; q += g.w) zeros(out, q + c0, q + c1);
       const [y0, y1] = di >= 0 ? [Math.max(0, g.h - di), g.h] : [0, Math.min(g.h, -di)];
-      const band = (y1 - y0) * g.w;
-      if (band > 0 && band < 64)
-        for (let q = dst + y0 * g.w; q < dst + m; q += g.h * g.w)
-          for (let k = q; k < q + band; k++) out[k] = 0;
-      else if (band > 0)
-        for (let q = dst; q < dst + m; q += g.h * g.w) out.fill(0, q + y0 * g.w, q + y1 * g.w);
+      if (y1 > y0)
+        for (let q = dst; q < dst + m; q += g.h * g.w) zeros(out, q + y0 * g.w, q + y1 * g.w);
       continue;
     }
     // The output columns whose tap lands inside the row: [lo, hi).
@@ -225,8 +221,8 @@ export const FILTER_COLUMNS_MAX = 6 << 20;
  * a new `dy` each call (bench/conv-grads.ts and scratch runs, bench/results.md): columns as fast
  * or faster on ResNet-18's stages 2-4 (up to 5.3 M floats of columns; by 0-8 ms a layer, with
  * much noise), as fast on stage 1 (10.6 M), slower on the ECG net's 96-channel layer (7.9 M),
- * LeNet's convolutions and the ECG net's 12-channel ones. A whole ResNet-18 step: 1.04x
- * (bench/train-steps.ts).
+ * LeNet's convolutions and the ECG net's 12-channel ones. A whole ResNet-18 step: 1.04-1.15x
+ * over three runs (bench/train-steps.ts, bench/results.md).
  */
 export function filterByColumnsFits(g: Geometry, co: number): boolean {
   const columns = g.kh * g.kw * g.c * g.b * g.oh * g.ow;
@@ -250,8 +246,9 @@ export const conv2dBackpropFilter = composite(({ x, dy }, attrs) => {
  * positions than output channels, the columns of `dx` added back ({@link inputByColumns}:
  * ResNet-18's 3x3/2 512 17.1 against 28.7 ms, 3x3 512 27.5 against 31.0, a scratch run of 15
  * rounds with new operands); a 1x1 kernel is a matMul spread by the stride ({@link
- * inputBy1x1}); the backend's own kernel (a naive loop) for NCHW only. Even a 7x7/2 stem on one channel, which the naive loop suits best, runs 7x faster
- * by phases (32x96x96x1 into 64: 188 -> 26 ms; on 3 channels 638 -> 62 ms).
+ * inputBy1x1}); the backend's own kernel (a naive loop) for NCHW only. Even a 7x7/2 stem on one
+ * channel, which the naive loop suits best, runs 7x faster by phases (32x96x96x1 into 64: 188 ->
+ * 26 ms; on 3 channels 638 -> 62 ms).
  */
 export function conv2dBackpropInput(original: tf.KernelFunc): tf.KernelFunc {
   const fast = composite(({ dy, filter }, attrs) => {

@@ -97,9 +97,15 @@ export function conv2dForward(original: tf.KernelFunc): tf.KernelFunc {
     const attrs = args.attrs as Attrs;
     const x = args.inputs.x as tf.TensorInfo;
     const filter = args.inputs.filter as tf.TensorInfo;
-    if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || x.shape.length !== 4)
-      return original(args);
     const shape = filter.shape as [number, number, number, number];
+    // The filter's size first: most convolutions fail it, and it needs no geometry.
+    if (
+      attrs.dataFormat === 'NCHW' ||
+      x.dtype !== 'float32' ||
+      x.shape.length !== 4 ||
+      tf.util.sizeFromShape(shape) < COLUMNS_MIN_FILTER
+    )
+      return original(args);
     return forwardByColumns(geometry(x.shape, shape, attrs, false), shape[3])
       ? byColumns(args)
       : original(args);

@@ -32,8 +32,9 @@ export function originalWasmKernel(kernelName: string): tf.KernelFunc | undefine
  * depthwise backprops, UnsortedSegmentSum), faster ones where the backend's are naive loops
  * (Conv2DBackpropInput, BatchMatMul with transposes or batches, MaxPoolGrad, Reverse, Sum over
  * leading axes), a Conv2D by one matMul where a new large filter costs more to re-lay out than
- * the columns do (conv2d-forward.ts), an Identity that shares its input's data instead of copying it, and a
- * FusedBatchNorm gradient without a Tile, a Relu gradient without a Cast. Idempotent.
+ * the columns do (conv2d-forward.ts), an Identity that shares its input's data instead of
+ * copying it, a FusedBatchNorm gradient without a Tile and a Relu gradient without a Cast.
+ * Idempotent.
  */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
