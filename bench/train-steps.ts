@@ -100,20 +100,16 @@ type Change = (typeof CHANGES)[number];
 function setting(off: Change | undefined): void {
   (FastBatchNormalization.prototype as { call: Call }).call = bnCalls[off === 'batch norm' ? 1 : 0];
   (FastConv2D.prototype as { call: Call }).call = convCalls[off === 'conv input grad' ? 1 : 0];
-  tf.unregisterKernel('MaxPoolGrad', 'wasm');
-  tf.registerKernel({ ...poolConfig, kernelFunc: poolKernels[off === 'MaxPoolGrad' ? 1 : 0] });
-  tf.unregisterKernel('Conv2D', 'wasm');
-  tf.registerKernel({ ...convConfig, kernelFunc: convKernels[off === 'conv by columns' ? 1 : 0] });
-  tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
-  tf.registerKernel({
-    ...filterConfig,
-    kernelFunc: filterKernels[off === 'dW by columns' ? 1 : 0],
-  });
-  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel({
-    ...inputConfig,
-    kernelFunc: inputKernels[off === 'dX by columns' ? 1 : 0],
-  });
+  const kernels: [tf.KernelConfig, tf.KernelFunc[], Change][] = [
+    [poolConfig, poolKernels, 'MaxPoolGrad'],
+    [convConfig, convKernels, 'conv by columns'],
+    [filterConfig, filterKernels, 'dW by columns'],
+    [inputConfig, inputKernels, 'dX by columns'],
+  ];
+  for (const [config, [on, without], change] of kernels) {
+    tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel({ ...config, kernelFunc: off === change ? without : on });
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
